@@ -1,0 +1,3 @@
+#!/usr/bin/env node
+// Kept tiny: the real entry is the compiled CLI, loaded only after Node is up.
+import '../dist/cli.js';

@@ -1,0 +1,140 @@
+#!/usr/bin/env node
+// Build: compile TypeScript, then turn schemas/ into what the CLI loads at run time:
+//   dist/catalog.json               operation metadata (for resolution, `endpoints`, messages)
+//   dist/validators/<op>.params.js  ajv standalone validator of {path, query}, values read as the server reads strings
+//   dist/validators/<op>.body.js    ajv standalone validator of the JSON body (POST operations only)
+// Compiling here instead of at start-up keeps `validate` close to bare Node start-up time.
+import { spawnSync } from 'node:child_process';
+import { mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { createRequire } from 'node:module';
+
+const root = join(dirname(fileURLToPath(import.meta.url)), '..');
+const require = createRequire(import.meta.url);
+const Ajv = require('ajv').default;
+const addFormats = require('ajv-formats').default;
+const standaloneCode = require('ajv/dist/standalone').default;
+
+const onlySchemas = process.argv.includes('--schemas-only');
+
+function compileTypeScript() {
+  const tsc = join(root, 'node_modules', 'typescript', 'bin', 'tsc');
+  const run = spawnSync(process.execPath, [tsc, '-p', join(root, 'tsconfig.json')], { stdio: 'inherit' });
+  return run.status ?? 1;
+}
+
+export function loadSchemas(dir = join(root, 'schemas')) {
+  const defs = JSON.parse(readFileSync(join(dir, 'defs.json'), 'utf8'));
+  const endpointDir = join(dir, 'endpoints');
+  const endpoints = readdirSync(endpointDir)
+    .filter((f) => f.endsWith('.json'))
+    .sort()
+    .map((f) => ({ file: f, schema: JSON.parse(readFileSync(join(endpointDir, f), 'utf8')) }));
+  return { defs, endpoints };
+}
+
+// x- keywords carry metadata for the catalog; ajv must accept them without validating anything.
+const EXTRA_KEYWORDS = ['x-operation', 'x-warn-if-missing', 'x-example'];
+
+export function newAjv(coerceTypes) {
+  const ajv = new Ajv({
+    allErrors: true,
+    coerceTypes,
+    useDefaults: false,
+    strict: true,
+    strictRequired: false,
+    allowUnionTypes: true,
+    code: { source: true, esm: true },
+  });
+  addFormats(ajv);
+  ajv.addVocabulary(EXTRA_KEYWORDS);
+  return ajv;
+}
+
+function resolveRef(defs, prop) {
+  if (!prop || typeof prop !== 'object' || !prop.$ref) return prop;
+  const name = prop.$ref.split('/').pop();
+  const target = defs.definitions[name];
+  if (!target) throw new Error(`unresolved $ref ${prop.$ref}`);
+  return { ...target, ...Object.fromEntries(Object.entries(prop).filter(([k]) => k !== '$ref')) };
+}
+
+function typeName(schema) {
+  if (Array.isArray(schema.type)) return schema.type.join('|');
+  return schema.type ?? (schema.enum ? 'string' : 'any');
+}
+
+function paramDocs(defs, schema, location) {
+  const part = schema.properties?.[location];
+  if (!part || part === false || typeof part !== 'object') return [];
+  const required = new Set(part.required ?? []);
+  return Object.entries(part.properties ?? {}).map(([name, raw]) => {
+    const p = resolveRef(defs, raw);
+    const doc = { name, in: location, type: typeName(p), required: required.has(name) };
+    if (p['x-warn-if-missing']) doc.warnIfMissing = p['x-warn-if-missing'];
+    if (p.enum) doc.enum = p.enum.map(String);
+    if (p.description) doc.description = p.description;
+    return doc;
+  });
+}
+
+export function catalogEntry(defs, schema) {
+  const op = schema['x-operation'];
+  const body = schema.properties?.body;
+  return {
+    operationId: op.operationId,
+    method: op.method,
+    path: op.path,
+    rapidapiPath: op.rapidapiPath ?? null,
+    summary: schema.title + (schema.description ? `: ${schema.description}` : ''),
+    params: [...paramDocs(defs, schema, 'path'), ...paramDocs(defs, schema, 'query')],
+    hasBody: Boolean(body && body !== false),
+  };
+}
+
+function paramsSchema(schema) {
+  const { body: _body, ...parts } = schema.properties;
+  return {
+    ...schema,
+    $id: schema.$id.replace(/\.json$/, '.params.json'),
+    required: (schema.required ?? []).filter((r) => r !== 'body'),
+    properties: parts,
+  };
+}
+
+function bodySchema(schema) {
+  return { ...schema.properties.body, $id: schema.$id.replace(/\.json$/, '.body.json') };
+}
+
+function buildValidators(outDir) {
+  const { defs, endpoints } = loadSchemas();
+  rmSync(join(outDir, 'validators'), { recursive: true, force: true });
+  mkdirSync(join(outDir, 'validators'), { recursive: true });
+  const catalog = [];
+  for (const { file, schema } of endpoints) {
+    const entry = catalogEntry(defs, schema);
+    if (`${entry.operationId}.json` !== file) throw new Error(`${file}: file name must be <operationId>.json`);
+    catalog.push(entry);
+    const paramsAjv = newAjv(true);
+    paramsAjv.addSchema(defs);
+    const validateParams = paramsAjv.compile(paramsSchema(schema));
+    writeFileSync(join(outDir, 'validators', `${entry.operationId}.params.js`), standaloneCode(paramsAjv, validateParams));
+    if (entry.hasBody) {
+      const bodyAjv = newAjv(false);
+      bodyAjv.addSchema(defs);
+      const validateBody = bodyAjv.compile({ ...bodySchema(schema), $id: schema.$id });
+      writeFileSync(join(outDir, 'validators', `${entry.operationId}.body.js`), standaloneCode(bodyAjv, validateBody));
+    }
+  }
+  writeFileSync(join(outDir, 'catalog.json'), JSON.stringify(catalog));
+  return catalog.length;
+}
+
+const isMain = process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1];
+if (isMain) {
+  const tscStatus = onlySchemas ? 0 : compileTypeScript();
+  const count = buildValidators(join(root, 'dist'));
+  console.error(`build: ${count} operations compiled into dist/validators`);
+  process.exit(tscStatus);
+}

@@ -1,0 +1,200 @@
+// The shapes that flow through the tool, in the order the data flows:
+// request spec → validation → exchange → checks → verdict → report → writers.
+
+export type Location = 'path' | 'query' | 'body';
+export type HttpMethod = 'GET' | 'POST';
+export type Mode = 'direct' | 'rapidapi';
+
+/** One parameter of an operation, as the catalog describes it. */
+export interface ParamDoc {
+  name: string;
+  in: Location;
+  type: string; // 'string' | 'integer' | 'number' | 'boolean' | 'object' | 'array'
+  required: boolean;
+  /** Missing it is a warning, not an error: the sources disagree on whether it is required. */
+  warnIfMissing?: string;
+  enum?: string[];
+  description?: string;
+}
+
+/** One API operation from schemas/endpoints/*.json. */
+export interface Operation {
+  operationId: string;
+  method: HttpMethod;
+  /** Path template on the direct API, under /v1.1, e.g. /client/city/properties/{state}/{city}. */
+  path: string;
+  /** Path template through RapidAPI (no /v1.1/client prefix), or null when RapidAPI lists no such path. */
+  rapidapiPath: string | null;
+  summary: string;
+  params: ParamDoc[];
+  hasBody: boolean;
+}
+
+export type QueryValue = string | string[];
+
+/** Parameters of one request, split the way they travel. Query and path values are strings, as on the wire. */
+export interface Params {
+  path: Record<string, string>;
+  query: Record<string, QueryValue>;
+  body?: unknown;
+}
+
+export type Severity = 'error' | 'warning';
+
+/** One finding of the offline validation. */
+export interface Problem {
+  param: string;
+  in: Location | 'request';
+  severity: Severity;
+  /** What is wrong, in the API's terms: "state is required: the API answers 404 when it is missing". */
+  message: string;
+  /** How to fix it. */
+  fix: string;
+  value?: unknown;
+}
+
+export interface ValidationResult {
+  operationId: string;
+  method: HttpMethod;
+  endpoint: string;
+  valid: boolean;
+  errors: Problem[];
+  warnings: Problem[];
+}
+
+/** Where the API key came from; never the key itself. */
+export type KeySource = 'flag' | 'file' | 'env' | 'input' | 'option';
+
+/** Everything needed to make (or judge) one request. */
+export interface RequestSpec {
+  operation: Operation;
+  params: Params;
+  mode: Mode;
+  /** e.g. https://api.mashvisor.com/v1.1 or https://mashvisor-api.p.rapidapi.com */
+  baseUrl: string;
+  key?: string;
+  keySource?: KeySource;
+  /** Headers exactly as the user's input carried them (curl, HAR, collection, interceptor); used by the auth check. */
+  inputHeaders?: Record<string, string>;
+  /** Where the spec came from, for the report: 'flags', 'curl', 'har#3', 'collection:Get rental rates', 'interceptor'. */
+  origin?: string;
+}
+
+export type NetworkErrorKind = 'dns' | 'refused' | 'reset' | 'timeout' | 'tls' | 'redirect' | 'budget' | 'other';
+
+export interface Timings {
+  dns: number | null;
+  connect: number | null;
+  tls: number | null;
+  firstByte: number | null;
+  download: number | null;
+  total: number;
+}
+
+/** One recorded HTTP exchange. Headers and URL here may still hold the key: redaction happens when the report is built. */
+export interface Exchange {
+  startedAt: string;
+  request: {
+    method: HttpMethod;
+    url: string;
+    headers: Record<string, string>;
+    body: string | null;
+  };
+  response: {
+    status: number;
+    statusText: string;
+    httpVersion: string;
+    headers: Record<string, string>;
+    body: string;
+    bodyBytes: number;
+    truncated: boolean;
+  } | null;
+  timings: Timings;
+  error: { kind: NetworkErrorKind; code: string; message: string } | null;
+  /** A redirect that was not followed (the key must not travel to another host). */
+  redirect: { status: number; location: string; crossHost: boolean } | null;
+}
+
+export type CheckId = 'params' | 'auth' | 'rate-limit' | 'response';
+export type CheckStatus = 'pass' | 'warn' | 'fail' | 'skip';
+
+export interface CheckResult {
+  id: CheckId;
+  title: string;
+  status: CheckStatus;
+  message: string;
+  advice: string;
+  details: Record<string, unknown>;
+}
+
+export type Verdict = 'pass' | 'client-error' | 'server-error' | 'network-error';
+
+export type RateLimitScope = 'rate' | 'quota' | 'unknown';
+
+export interface RateLimitState {
+  limit: number | null;
+  remaining: number | null;
+  percentLeft: number | null;
+  resetSeconds: number | null;
+  retryAfterSeconds: number | null;
+  scope: RateLimitScope;
+  /** Which header family: 'x-ratelimit-requests', 'x-ratelimit', 'ratelimit', 'ratelimit-structured', 'retry-after', '429' or null. */
+  source: string | null;
+}
+
+export interface Environment {
+  tool: string;
+  node: string;
+  os: string;
+  arch: string;
+  axios: string;
+  proxyVariables: string[];
+  timeUtc: string;
+  timezone: string;
+}
+
+/** The single source of every output format. Holds no secret: built through redaction. */
+export interface Report {
+  schemaVersion: 1;
+  tool: { name: string; version: string };
+  createdAt: string;
+  verdict: Verdict;
+  exitCode: number;
+  summary: string;
+  request: {
+    method: HttpMethod;
+    endpoint: string;
+    operationId: string;
+    mode: Mode;
+    baseUrl: string;
+    url: string;
+    query: Record<string, QueryValue>;
+    path: Record<string, string>;
+    body: unknown;
+    headers: Record<string, string>;
+    origin: string;
+  };
+  response: {
+    status: number;
+    statusText: string;
+    httpVersion: string;
+    headers: Record<string, string>;
+    body: unknown;
+    bodyText: string;
+    bodyBytes: number;
+    truncated: boolean;
+    contentType: string | null;
+    documented: { code: string; text: string } | null;
+    timings: Timings;
+  } | null;
+  error: { kind: NetworkErrorKind; code: string; message: string } | null;
+  checks: CheckResult[];
+  rateLimit: RateLimitState | null;
+  key: { present: boolean; fingerprint: string | null; last4: string | null; source: KeySource | null };
+  requestsSent: number;
+  validation: { errors: Problem[]; warnings: Problem[] };
+  reproduction: { curl: string };
+  environment: Environment;
+}
+
+export type ReportFormat = 'json' | 'md' | 'har' | 'html' | 'junit';
