@@ -107,6 +107,17 @@ function bodySchema(schema) {
   return { ...schema.properties.body, $id: schema.$id.replace(/\.json$/, '.body.json') };
 }
 
+// ajv's ESM standalone output still calls require() for its runtime helpers (e.g. ucs2length); hoist them to imports.
+function toEsm(code) {
+  const modules = [];
+  const body = code.replace(/require\("([^"]+)"\)/g, (_, mod) => {
+    let i = modules.indexOf(mod);
+    if (i < 0) i = modules.push(mod) - 1;
+    return `__dep${i}`;
+  });
+  return modules.map((mod, i) => `import __dep${i} from ${JSON.stringify(/\.[cm]?js$/.test(mod) ? mod : `${mod}.js`)};`).join('') + body.replace(/^"use strict";/, '');
+}
+
 function buildValidators(outDir) {
   const { defs, endpoints } = loadSchemas();
   rmSync(join(outDir, 'validators'), { recursive: true, force: true });
@@ -119,12 +130,12 @@ function buildValidators(outDir) {
     const paramsAjv = newAjv(true);
     paramsAjv.addSchema(defs);
     const validateParams = paramsAjv.compile(paramsSchema(schema));
-    writeFileSync(join(outDir, 'validators', `${entry.operationId}.params.js`), standaloneCode(paramsAjv, validateParams));
+    writeFileSync(join(outDir, 'validators', `${entry.operationId}.params.js`), toEsm(standaloneCode(paramsAjv, validateParams)));
     if (entry.hasBody) {
       const bodyAjv = newAjv(false);
       bodyAjv.addSchema(defs);
       const validateBody = bodyAjv.compile({ ...bodySchema(schema), $id: schema.$id });
-      writeFileSync(join(outDir, 'validators', `${entry.operationId}.body.js`), standaloneCode(bodyAjv, validateBody));
+      writeFileSync(join(outDir, 'validators', `${entry.operationId}.body.js`), toEsm(standaloneCode(bodyAjv, validateBody)));
     }
   }
   writeFileSync(join(outDir, 'catalog.json'), JSON.stringify(catalog));

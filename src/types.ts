@@ -188,6 +188,11 @@ export interface Report {
     timings: Timings;
   } | null;
   error: { kind: NetworkErrorKind; code: string; message: string } | null;
+  /**
+   * Timings of the exchange, also when there was no response (response is null on a network error, so
+   * response.timings cannot hold them). Optional: writers fall back to response.timings.
+   */
+  timings?: Timings;
   checks: CheckResult[];
   rateLimit: RateLimitState | null;
   key: { present: boolean; fingerprint: string | null; last4: string | null; source: KeySource | null };

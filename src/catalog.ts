@@ -1,0 +1,15 @@
+import { readFileSync } from 'node:fs';
+import type { Operation } from './types.js';
+
+let operations: Operation[] | undefined;
+
+/** The endpoint catalog compiled from schemas/endpoints at build time (dist/catalog.json). Read once, on first use. */
+export function loadCatalog(): Operation[] {
+  operations ??= JSON.parse(readFileSync(new URL('./catalog.json', import.meta.url), 'utf8')) as Operation[];
+  return operations;
+}
+
+export function findByOperationId(id: string): Operation | undefined {
+  const wanted = id.toLowerCase();
+  return loadCatalog().find((op) => op.operationId.toLowerCase() === wanted);
+}

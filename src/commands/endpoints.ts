@@ -1,0 +1,46 @@
+import { loadCatalog } from '../catalog.js';
+import { print } from '../output.js';
+import { resolveEndpoint } from '../resolve.js';
+import type { Operation } from '../types.js';
+
+export async function run(args: { name?: string; json?: boolean }): Promise<number> {
+  if (args.name) return showOne(resolveEndpoint(args.name).operation, Boolean(args.json));
+  const operations = loadCatalog();
+  if (args.json) {
+    print(JSON.stringify(operations, null, 2));
+    return 0;
+  }
+  const { default: Table } = await import('cli-table3');
+  const table = new Table({ head: ['operationId', 'Method', 'Path (under /v1.1)', 'Required'], style: { head: [], border: [] } });
+  for (const op of operations) {
+    table.push([op.operationId, op.method, op.path, requiredNames(op).join(', ') || '—']);
+  }
+  print(`${table.toString()}\n${operations.length} operations. Details: mashvisor-preflight endpoints <operationId>`);
+  return 0;
+}
+
+function requiredNames(op: Operation): string[] {
+  return [...op.params.filter((p) => p.required).map((p) => p.name), ...(op.hasBody ? ['body'] : [])];
+}
+
+async function showOne(op: Operation, json: boolean): Promise<number> {
+  if (json) {
+    print(JSON.stringify(op, null, 2));
+    return 0;
+  }
+  const lines = [
+    `${op.operationId}  ${op.method} /v1.1${op.path}`,
+    `  RapidAPI: ${op.rapidapiPath ? `${op.method} ${op.rapidapiPath}` : 'not listed'}`,
+    `  ${op.summary}`,
+  ];
+  if (op.hasBody) lines.push('  Body: a JSON object (send it with --payload)');
+  const { default: Table } = await import('cli-table3');
+  const table = new Table({ head: ['Parameter', 'In', 'Type', 'Required', 'Description'], style: { head: [], border: [] }, wordWrap: true, colWidths: [22, 7, 9, 10, 60] });
+  for (const p of op.params) {
+    const required = p.required ? 'yes' : p.warnIfMissing ? 'advised' : 'no';
+    const allowed = p.enum && p.enum.length <= 8 ? ` One of: ${p.enum.join(', ')}.` : '';
+    table.push([p.name, p.in, p.type, required, `${p.description ?? ''}${allowed}`.trim()]);
+  }
+  print(`${lines.join('\n')}\n${op.params.length ? table.toString() : '  No parameters.'}`);
+  return 0;
+}

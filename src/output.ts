@@ -1,0 +1,38 @@
+import { makeRedactor } from './report/redact.js';
+
+// Every line the CLI prints goes through here, so a key the tool knows about can never reach the terminal.
+const secrets: string[] = [];
+let redactor: ((text: string) => string) | null = null;
+
+export function registerSecret(secret: string | undefined): void {
+  if (!secret || secret.length < 4 || secrets.includes(secret)) return;
+  secrets.push(secret);
+  const trimmed = secret.trim().replace(/^["']|["']$/g, '').replace(/^bearer\s+/i, '').trim();
+  if (trimmed !== secret && trimmed.length >= 4 && !secrets.includes(trimmed)) secrets.push(trimmed);
+  redactor = makeRedactor(secrets);
+}
+
+export function knownSecrets(): string[] {
+  return [...secrets];
+}
+
+export function scrub(text: string): string {
+  return redactor ? redactor(text) : text;
+}
+
+export function print(text: string): void {
+  process.stdout.write(scrub(text.endsWith('\n') ? text : `${text}\n`));
+}
+
+export function printError(text: string): void {
+  process.stderr.write(scrub(text.endsWith('\n') ? text : `${text}\n`));
+}
+
+export function useColor(stream: NodeJS.WriteStream = process.stdout): boolean {
+  return Boolean(stream.isTTY) && !('NO_COLOR' in process.env) && process.env.TERM !== 'dumb';
+}
+
+const codes = { red: 31, green: 32, yellow: 33, grey: 90, bold: 1 } as const;
+export function paint(color: keyof typeof codes, text: string, enabled = useColor()): string {
+  return enabled ? `\u001b[${codes[color]}m${text}\u001b[0m` : text;
+}
