@@ -139,7 +139,21 @@ function buildValidators(outDir) {
     }
   }
   writeFileSync(join(outDir, 'catalog.json'), JSON.stringify(catalog));
+  buildReportValidator(outDir);
   return catalog.length;
+}
+
+// The report schema ships in schemas/ for anyone; `report FILE.json` checks saved reports with this compiled copy.
+function buildReportValidator(outDir) {
+  const file = join(root, 'schemas', 'report.schema.json');
+  let schema;
+  try {
+    schema = JSON.parse(readFileSync(file, 'utf8'));
+  } catch {
+    return;
+  }
+  const ajv = newAjv(false);
+  writeFileSync(join(outDir, 'validators', 'report.js'), toEsm(standaloneCode(ajv, ajv.compile(schema))));
 }
 
 const isMain = process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1];

@@ -1,0 +1,102 @@
+import { DOCUMENTED_CODES } from '../codes.js';
+import type { CheckResult, Exchange, Mode, RequestSpec } from '../types.js';
+
+const PLACEHOLDER = /^(<[^>]*>|\{\{[^}]*\}\}|\$\{?[A-Z_][A-Z0-9_]*\}?|your[-_ ]?(api[-_ ]?)?key|api[-_ ]?key|x{3,}|\*{3,}|changeme|replace[-_ ]?me|<?api key>?|test|key)$/i;
+/** RapidAPI keys carry recognisable markers ("msh…p…jsn…"). */
+const RAPIDAPI_KEY = /msh[0-9a-f]{6,}p[0-9a-f]{6,}jsn[0-9a-f]{6,}/i;
+
+export function looksLikeRapidApiKey(key: string): boolean {
+  return RAPIDAPI_KEY.test(key);
+}
+
+/** Problems with the key itself, found before anything is sent. Each one stops the (billed) call. */
+export function keyProblems(key: string | undefined): string[] {
+  if (!key) return ['no API key: pass --key-file FILE, set MASHVISOR_API_KEY, or --key'];
+  const problems: string[] = [];
+  if (PLACEHOLDER.test(key.trim().replace(/^["']|["']$/g, ''))) problems.push('the key is a placeholder, not a real key (e.g. YOUR_API_KEY): paste the key from your dashboard');
+  if (/^\s|\s$/.test(key)) problems.push(/[\r\n]/.test(key) ? 'the key contains a newline: remove it' : 'the key has surrounding whitespace: remove it');
+  else if (/\s/.test(key.replace(/^bearer\s+/i, ''))) problems.push('the key contains whitespace: a key is one word');
+  if (/^["'].*["']$/s.test(key.trim())) problems.push('the key is wrapped in quotes: send it without them');
+  if (/^bearer\s/i.test(key.trim())) problems.push('the key starts with "Bearer ": the API wants the bare key in x-api-key, not a bearer token');
+  return problems;
+}
+
+const MISSPELLED = /^(x[-_]?api[-_]?key|x[-_]?apikey|api[-_]?key|apikey|x[-_]api[-_]token|x[-_]?mashvisor[-_]?key|key)$/i;
+const KEY_QUERY = /^(api[-_]?key|apikey|key|x-api-key|token|access_token)$/i;
+
+/** How the user's own request carried the key (curl, HAR, collection, interceptor): name each mistake. */
+export function headerMistakes(headers: Record<string, string> | undefined, query: Record<string, unknown>, mode: Mode): string[] {
+  const mistakes: string[] = [];
+  const names = Object.keys(headers ?? {});
+  const has = (n: string) => names.some((h) => h.toLowerCase() === n);
+  const expected = mode === 'direct' ? 'x-api-key' : 'x-rapidapi-key';
+  for (const name of names) {
+    const lower = name.toLowerCase();
+    const value = headers![name]!;
+    if (lower === 'authorization' && /^bearer\s/i.test(value) && !has(expected)) {
+      mistakes.push(`the key travels as "Authorization: Bearer …"; the ${mode === 'direct' ? 'direct API' : 'RapidAPI gateway'} expects the ${expected} header`);
+    } else if (MISSPELLED.test(lower) && lower !== 'x-api-key') {
+      mistakes.push(`the key travels in a header named "${name}"; the API expects "${expected}"`);
+    }
+  }
+  if (mode === 'direct' && has('x-rapidapi-key')) mistakes.push('RapidAPI headers (x-rapidapi-key) sent to the direct API: api.mashvisor.com reads only x-api-key');
+  if (mode === 'rapidapi' && has('x-api-key') && !has('x-rapidapi-key')) mistakes.push('x-api-key sent through RapidAPI: RapidAPI expects x-rapidapi-key and x-rapidapi-host');
+  if (mode === 'rapidapi' && has('x-rapidapi-key') && !has('x-rapidapi-host')) mistakes.push('x-rapidapi-host is missing: RapidAPI needs it next to x-rapidapi-key');
+  for (const name of Object.keys(query)) {
+    if (KEY_QUERY.test(name)) mistakes.push(`the key travels in the query string (${name}=…): it belongs in the ${expected} header, and URLs end up in logs`);
+  }
+  return mistakes;
+}
+
+function mismatch(spec: RequestSpec): string | null {
+  if (!spec.key) return null;
+  if (spec.mode === 'direct' && looksLikeRapidApiKey(spec.key)) return 'this looks like a RapidAPI key sent to the direct API; use --rapidapi, or a key from your Mashvisor dashboard';
+  if (spec.mode === 'rapidapi' && !looksLikeRapidApiKey(spec.key)) return 'this does not look like a RapidAPI key; a Mashvisor dashboard key works only on api.mashvisor.com (drop --rapidapi)';
+  return null;
+}
+
+export interface AuthPreflight {
+  blocking: string[];
+  notes: string[];
+}
+
+/** Before the call: problems that make sending pointless, and notes on how the key is carried. */
+export function authPreflight(spec: RequestSpec): AuthPreflight {
+  return {
+    blocking: keyProblems(spec.key),
+    notes: headerMistakes(spec.inputHeaders, spec.params.query, spec.mode),
+  };
+}
+
+function serverMessage(exchange: Exchange): string | null {
+  try {
+    const body = JSON.parse(exchange.response?.body ?? '') as { message?: unknown };
+    return typeof body.message === 'string' ? body.message : null;
+  } catch {
+    return null;
+  }
+}
+
+export function authCheck(spec: RequestSpec, pre: AuthPreflight, exchange: Exchange | null): CheckResult {
+  const base = { id: 'auth' as const, title: 'API key' };
+  const details: Record<string, unknown> = { mode: spec.mode, header: spec.mode === 'direct' ? 'x-api-key' : 'x-rapidapi-key', notes: pre.notes };
+  if (pre.blocking.length) {
+    return { ...base, status: 'fail', message: pre.blocking.join('; '), advice: 'Fix the key, then run the check again.', details };
+  }
+  const status = exchange?.response?.status;
+  if (status === undefined) {
+    return { ...base, status: pre.notes.length ? 'warn' : 'skip', message: exchange ? 'no answer from the API, so the key could not be checked' : 'not checked: no request was sent',
+      advice: pre.notes.join('; '), details };
+  }
+  if (status === 401) {
+    const said = serverMessage(exchange!);
+    const hint = [mismatch(spec), ...pre.notes].filter(Boolean).join('; ');
+    return { ...base, status: 'fail', details: { ...details, serverMessage: said },
+      message: `401: the key is wrong or inactive (${DOCUMENTED_CODES['401']!.documented}${said ? ` The server said: "${said}"` : ''})`,
+      advice: hint || 'Check the key in your dashboard is active and sent in the x-api-key header, without quotes or spaces.' };
+  }
+  if (pre.notes.length) {
+    return { ...base, status: 'warn', message: `the key was accepted (HTTP ${status}), but: ${pre.notes.join('; ')}`, advice: 'Send the key the documented way.', details };
+  }
+  return { ...base, status: 'pass', message: `the key was accepted (HTTP ${status})`, advice: '', details };
+}

@@ -1,0 +1,169 @@
+import { readFile } from 'node:fs/promises';
+import { UsageError } from '../errors.js';
+import { paint, print, printError, registerSecret, useColor } from '../output.js';
+import { describeFsError } from '../params.js';
+import { runPreflight, type PreflightOptions } from '../preflight.js';
+import { DIRECT_BASE_URL, RAPIDAPI_BASE_URL } from '../resolve.js';
+import { resolveRequest } from '../spec.js';
+import { VERDICT_TEXT } from '../checks/verdict.js';
+import type { KeySource, Mode, Report, ReportFormat, RequestSpec } from '../types.js';
+
+export interface CheckArgs {
+  endpoint?: string;
+  param?: string[];
+  payload?: string;
+  json?: boolean;
+  key?: string;
+  keyFile?: string;
+  baseUrl?: string;
+  rapidapi?: boolean;
+  header?: string[];
+  reportsDir: string;
+  sendAnyway?: boolean;
+  maxRequests?: number;
+  timeout: number;
+  rate?: string;
+  probe?: number;
+  format?: string;
+  har?: boolean;
+  html?: boolean;
+  junit?: string;
+  bundle?: boolean;
+  fromCurl?: string;
+  fromHar?: string;
+  entry?: number;
+  collection?: string;
+  envFile?: string;
+  var?: string[];
+  offline?: boolean;
+}
+
+/** The key from --key, --key-file or MASHVISOR_API_KEY, and where it came from. Registered for redaction at once. */
+export async function readKey(args: Pick<CheckArgs, 'key' | 'keyFile'>): Promise<{ key?: string; keySource?: KeySource }> {
+  let found: { key?: string; keySource?: KeySource } = {};
+  if (args.key !== undefined) found = { key: args.key, keySource: 'flag' };
+  else if (args.keyFile) {
+    try {
+      // A key file ends with a newline by convention; anything else around the key is reported by the auth check.
+      found = { key: (await readFile(args.keyFile, 'utf8')).replace(/\r?\n$/, ''), keySource: 'file' };
+    } catch (err) {
+      throw new UsageError(`cannot read key file ${args.keyFile}: ${describeFsError(err)}`);
+    }
+  } else if (process.env.MASHVISOR_API_KEY) found = { key: process.env.MASHVISOR_API_KEY, keySource: 'env' };
+  registerSecret(found.key);
+  return found;
+}
+
+export function parseHeaderFlags(flags: string[] = []): Record<string, string> {
+  const headers: Record<string, string> = {};
+  for (const flag of flags) {
+    const colon = flag.indexOf(':');
+    if (colon <= 0) throw new UsageError(`--header ${JSON.stringify(flag.split(':')[0])} must look like "Name: value"`);
+    headers[flag.slice(0, colon).trim()] = flag.slice(colon + 1).trim();
+  }
+  return headers;
+}
+
+export function checkUsage(args: CheckArgs): void {
+  for (const [name, value] of [['timeout', args.timeout], ['max-requests', args.maxRequests], ['probe', args.probe]] as const) {
+    if (value !== undefined && (!Number.isInteger(value) || value < 0)) throw new UsageError(`--${name} must be a whole number ≥ 0`);
+  }
+  if (args.timeout === 0) throw new UsageError('--timeout must be at least 1 ms');
+  if (args.rate !== undefined && !/^\s*\d+(\.\d+)?\s*\/\s*(s|sec|second|m|min|minute|h|hr|hour)\s*$/i.test(args.rate)) {
+    throw new UsageError(`--rate ${JSON.stringify(args.rate)} must look like 5/s or 100/min`);
+  }
+  if (args.baseUrl !== undefined && !/^https?:\/\/[^/]/i.test(args.baseUrl)) throw new UsageError(`--base-url must be an http(s) URL, got ${JSON.stringify(args.baseUrl)}`);
+}
+
+export function formatsFor(args: Pick<CheckArgs, 'har' | 'html' | 'junit' | 'bundle'>): ReportFormat[] {
+  const formats: ReportFormat[] = ['json', 'md'];
+  if (args.har || args.bundle) formats.push('har');
+  if (args.html || args.bundle) formats.push('html');
+  if (args.junit || args.bundle) formats.push('junit');
+  return formats;
+}
+
+function modeOf(args: CheckArgs, hinted?: Mode): Mode {
+  if (args.rapidapi) return 'rapidapi';
+  if (args.baseUrl && /rapidapi\.com/i.test(args.baseUrl)) return 'rapidapi';
+  return hinted ?? 'direct';
+}
+
+async function specFromFlags(args: CheckArgs): Promise<RequestSpec> {
+  if (!args.endpoint) throw new UsageError('name an endpoint (e.g. getRentalRates), or use --from-curl, --from-har or --collection');
+  const { resolved, params } = await resolveRequest({ endpoint: args.endpoint, param: args.param, payload: args.payload });
+  const urlMode = resolved.baseUrl ? resolved.mode : undefined;
+  const mode = modeOf(args, urlMode);
+  const baseUrl = args.baseUrl ?? resolved.baseUrl ?? (mode === 'rapidapi' ? RAPIDAPI_BASE_URL : DIRECT_BASE_URL);
+  return { operation: resolved.operation, params, mode, baseUrl, origin: 'flags', ...(await readKey(args)) };
+}
+
+const SYMBOL = { pass: '✔', warn: '⚠', fail: '✖', skip: '–' } as const;
+const TONE = { pass: 'green', warn: 'yellow', fail: 'red', skip: 'grey' } as const;
+
+/** The doctor-style table: Check | Result | Details / advice. */
+export async function renderChecks(report: Report): Promise<string> {
+  const { default: Table } = await import('cli-table3');
+  const color = useColor();
+  const width = Math.max(80, Math.min(process.stdout.columns || 110, 140));
+  const table = new Table({ head: ['Check', 'Result', 'Details / advice'], style: { head: [], border: [] }, wordWrap: true, colWidths: [22, 9, width - 36] });
+  for (const c of report.checks) {
+    const details = c.advice ? `${c.message}\n→ ${c.advice}` : c.message;
+    table.push([c.title, paint(TONE[c.status], `${SYMBOL[c.status]} ${c.status}`, color), details]);
+  }
+  return table.toString();
+}
+
+export function verdictLine(report: Report): string {
+  const tone = report.verdict === 'pass' ? 'green' : report.verdict === 'client-error' ? 'yellow' : 'red';
+  return `${paint(tone, `Verdict: ${VERDICT_TEXT[report.verdict]}`)} (exit ${report.exitCode}, ${report.requestsSent} request${report.requestsSent === 1 ? '' : 's'} sent)`;
+}
+
+/** Writes the report files and the history line; when the directory cannot be written, nothing is lost: Markdown goes to stdout. */
+export async function saveReport(report: Report, args: Pick<CheckArgs, 'reportsDir' | 'junit' | 'har' | 'html' | 'bundle'>, durationMs: number): Promise<{ paths: Partial<Record<ReportFormat, string>>; fallback: string | null }> {
+  const { writeReportFiles } = await import('../report/files.js');
+  const { appendHistory } = await import('../report/history.js');
+  try {
+    const paths = await writeReportFiles(report, args.reportsDir, formatsFor(args), args.junit ? { junitPath: args.junit } : {});
+    await appendHistory(args.reportsDir, {
+      time: report.createdAt, endpoint: report.request.endpoint, operationId: report.request.operationId,
+      status: report.response?.status ?? null, verdict: report.verdict, durationMs, requestsSent: report.requestsSent,
+    });
+    return { paths, fallback: null };
+  } catch (err) {
+    const { renderMarkdown } = await import('../report/markdown.js');
+    printError(`mashvisor-preflight: cannot write reports to ${args.reportsDir}: ${(err as Error).message.split('\n')[0]} — the Markdown report follows on stdout`);
+    return { paths: {}, fallback: renderMarkdown(report) };
+  }
+}
+
+export async function run(args: CheckArgs): Promise<number> {
+  checkUsage(args);
+  const { specsFromInput } = await import('./inputs.js');
+  const fromInput = await specsFromInput(args);
+  if (fromInput) return fromInput;
+  const spec = await specFromFlags(args);
+  return runOne(spec, args);
+}
+
+export async function runOne(spec: RequestSpec, args: CheckArgs, extraHeaders: Record<string, string> = {}): Promise<number> {
+  const started = performance.now();
+  const options: PreflightOptions = {
+    timeoutMs: args.timeout, maxRequests: args.maxRequests, sendAnyway: args.sendAnyway, rate: args.rate, probe: args.probe,
+    headers: { ...extraHeaders, ...parseHeaderFlags(args.header) },
+    onNotice: (message) => printError(`mashvisor-preflight: ${message}`),
+  };
+  const report = await runPreflight(spec, options);
+  const saved = await saveReport(report, args, Math.round(performance.now() - started));
+  if (args.json) {
+    print(JSON.stringify(report, null, 2));
+  } else if (args.format === 'md' || saved.fallback) {
+    const { renderMarkdown } = await import('../report/markdown.js');
+    print(saved.fallback ?? renderMarkdown(report));
+  } else {
+    print(`${report.request.method} ${report.request.url}\n${await renderChecks(report)}\n${verdictLine(report)}`);
+    const paths = Object.values(saved.paths);
+    if (paths.length) print(`Reports: ${paths.join(', ')}`);
+  }
+  return report.exitCode;
+}

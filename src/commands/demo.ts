@@ -1,0 +1,89 @@
+import { createServer } from 'node:net';
+import { join } from 'node:path';
+import { print } from '../output.js';
+import { runPreflight, type PreflightOptions } from '../preflight.js';
+import { resolveRequest } from '../spec.js';
+import { startSandbox, SANDBOX_KEY, SANDBOX_RAPIDAPI_KEY, SCENARIO_HEADER } from '../sandbox/server.js';
+import { saveReport } from './check.js';
+import type { Mode, Report, Verdict } from '../types.js';
+
+interface DemoCase {
+  name: string;
+  endpoint: string;
+  params: string[];
+  key: string;
+  expect: Verdict;
+  mode?: Mode;
+  scenario?: string;
+  sendAnyway?: boolean;
+  /** Point at a closed port instead of the simulator. */
+  unreachable?: boolean;
+}
+
+const CASES: DemoCase[] = [
+  { name: 'pass', endpoint: 'getRentalRates', params: ['state=CA', 'source=airbnb'], key: SANDBOX_KEY, expect: 'pass' },
+  { name: 'wrong key', endpoint: 'getRentalRates', params: ['state=CA', 'source=airbnb'], key: 'wrong-key-0123456789', expect: 'client-error' },
+  { name: 'missing state (caught offline)', endpoint: 'getRentalRates', params: ['source=airbnb'], key: SANDBOX_KEY, expect: 'client-error' },
+  { name: 'missing state (sent anyway)', endpoint: 'getRentalRates', params: ['source=airbnb'], key: SANDBOX_KEY, expect: 'client-error', sendAnyway: true },
+  { name: 'rate limited', endpoint: 'listCities', params: ['state=TX'], key: SANDBOX_KEY, expect: 'client-error', scenario: 'rate-limited' },
+  { name: 'maintenance', endpoint: 'listCityProperties', params: ['state=TX', 'city=Austin'], key: SANDBOX_KEY, expect: 'server-error', scenario: 'maintenance' },
+  { name: 'RapidAPI quota low', endpoint: 'getRentalRates', params: ['state=CA', 'source=traditional'], key: SANDBOX_RAPIDAPI_KEY, expect: 'pass', mode: 'rapidapi', scenario: 'quota-low' },
+  { name: 'API unreachable', endpoint: 'getRentalRates', params: ['state=CA', 'source=airbnb'], key: SANDBOX_KEY, expect: 'network-error', unreachable: true },
+];
+
+/** A port that nothing listens on: bind one, then let it go. */
+function closedPort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as { port: number };
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+async function runCase(c: DemoCase, urls: { direct: string; rapidapi: string; closed: string }, reportsDir: string) {
+  const { resolved, params } = await resolveRequest({ endpoint: c.endpoint, param: c.params });
+  const mode = c.mode ?? 'direct';
+  const baseUrl = c.unreachable ? urls.closed : mode === 'rapidapi' ? urls.rapidapi : urls.direct;
+  const options: PreflightOptions = { timeoutMs: 5000, sendAnyway: c.sendAnyway, headers: c.scenario ? { [SCENARIO_HEADER]: c.scenario } : {} };
+  const started = performance.now();
+  const report = await runPreflight({ operation: resolved.operation, params, mode, baseUrl, key: c.key, keySource: 'option', origin: `demo: ${c.name}` }, options);
+  const saved = await saveReport(report, { reportsDir }, Math.round(performance.now() - started));
+  return { report, path: saved.paths.md ?? '(not written)' };
+}
+
+function headline(report: Report): string {
+  const pick = report.checks.find((c) => c.id === 'response' && c.status === 'fail') ??
+    report.checks.find((c) => c.status === 'fail') ?? report.checks.find((c) => c.status === 'warn') ??
+    report.checks.find((c) => c.id === 'response');
+  return pick ? `${pick.title}: ${pick.message.split(/(?<=\.)\s/)[0]}` : '';
+}
+
+export async function run(args: { reportsDir: string; json?: boolean }): Promise<number> {
+  const reportsDir = join(args.reportsDir, 'demo');
+  const sandbox = await startSandbox({ port: 0 });
+  const urls = { direct: sandbox.directBaseUrl, rapidapi: sandbox.rapidapiBaseUrl, closed: `http://127.0.0.1:${await closedPort()}/v1.1` };
+  const rows: Array<{ c: DemoCase; report: Report; path: string }> = [];
+  try {
+    for (const c of CASES) rows.push({ c, ...(await runCase(c, urls, reportsDir)) });
+  } finally {
+    await sandbox.close();
+  }
+  const asExpected = rows.every((r) => r.report.verdict === r.c.expect);
+  if (args.json) {
+    print(JSON.stringify(rows.map((r) => ({ case: r.c.name, verdict: r.report.verdict, exitCode: r.report.exitCode, requestsSent: r.report.requestsSent, report: r.path })), null, 2));
+    return asExpected ? 0 : 1;
+  }
+  const { default: Table } = await import('cli-table3');
+  const table = new Table({ head: ['Case', 'Verdict', 'Exit', 'Sent', 'What the check found'], style: { head: [], border: [] }, wordWrap: true, colWidths: [24, 15, 6, 6, 60] });
+  for (const r of rows) table.push([r.c.name, r.report.verdict, String(r.report.exitCode), String(r.report.requestsSent), headline(r.report)]);
+  print([
+    `mashvisor-preflight demo — ${rows.length} checks against the built-in simulator (no key, no network)`,
+    table.toString(),
+    `Reports (Markdown + JSON each) are in ${reportsDir}/ — open one, e.g. ${rows.find((r) => r.c.name === 'maintenance')?.path}`,
+    'Run a real check: MASHVISOR_API_KEY=... npx mashvisor-preflight check getRentalRates -p state=CA -p source=airbnb',
+  ].join('\n'));
+  return asExpected ? 0 : 1;
+}

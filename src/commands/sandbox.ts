@@ -1,0 +1,99 @@
+// `mashvisor-preflight sandbox`: runs the local API stand-in until interrupted.
+import {
+  startSandbox, SANDBOX_KEY, SANDBOX_RAPIDAPI_KEY, RAPIDAPI_HOST, SCENARIOS, SCENARIO_HEADER,
+} from '../sandbox/server.js';
+import type { Sandbox, SandboxOptions } from '../sandbox/server.js';
+
+export interface SandboxArgs {
+  port?: number;
+  host?: string;
+  latency?: number;
+  scenario?: string;
+  rateLimit?: number;
+}
+
+function usageError(message: string): number {
+  process.stderr.write(`mashvisor-preflight sandbox: ${message}\n`);
+  return 2;
+}
+
+function checkNumber(name: string, value: number | undefined, min: number, max: number): string | null {
+  if (value === undefined) return null;
+  if (!Number.isInteger(value) || value < min || value > max) return `--${name} must be an integer from ${min} to ${max}`;
+  return null;
+}
+
+/** The banner: where the sandbox listens, its test keys and how to use it. Test keys are public by design. */
+export function banner(sandbox: Sandbox): string {
+  const width = Math.max(...SCENARIOS.map((s) => s.name.length));
+  const lines = [
+    `Mashvisor API sandbox listening on ${sandbox.url}`,
+    '',
+    'Direct API',
+    `  base URL:  ${sandbox.directBaseUrl}`,
+    `  header:    x-api-key: ${SANDBOX_KEY}`,
+    'RapidAPI way',
+    `  base URL:  ${sandbox.rapidapiBaseUrl}`,
+    `  headers:   x-rapidapi-key: ${SANDBOX_RAPIDAPI_KEY}`,
+    `             x-rapidapi-host: ${RAPIDAPI_HOST}`,
+    '',
+    `Scenarios (request header "${SCENARIO_HEADER}: <name>"):`,
+    ...SCENARIOS.map((s) => `  ${s.name.padEnd(width)}  ${s.description}`),
+    '',
+    'Try:',
+    `  mashvisor-preflight check getRentalRates --param state=CA --param source=airbnb --base-url ${sandbox.directBaseUrl} --key ${SANDBOX_KEY}`,
+    `  curl -s -H 'x-api-key: ${SANDBOX_KEY}' '${sandbox.directBaseUrl}/client/rental-rates?state=CA&source=airbnb'`,
+    `  curl -s -H 'x-rapidapi-key: ${SANDBOX_RAPIDAPI_KEY}' -H 'x-rapidapi-host: ${RAPIDAPI_HOST}' '${sandbox.rapidapiBaseUrl}/rental-rates?state=CA&source=airbnb'`,
+    `  curl -si -H '${SCENARIO_HEADER}: maintenance' -H 'x-api-key: ${SANDBOX_KEY}' '${sandbox.directBaseUrl}/client/city/list?state=TX'`,
+    '',
+    `Stats: GET ${sandbox.url}/__sandbox/stats   Reset: POST ${sandbox.url}/__sandbox/reset`,
+    'Press Ctrl+C to stop.',
+    '',
+  ];
+  return lines.join('\n');
+}
+
+function waitForSignal(): Promise<string> {
+  return new Promise((resolve) => {
+    const onSignal = (signal: string): void => {
+      process.off('SIGINT', onSignal);
+      process.off('SIGTERM', onSignal);
+      resolve(signal);
+    };
+    process.on('SIGINT', onSignal);
+    process.on('SIGTERM', onSignal);
+  });
+}
+
+export async function run(args: SandboxArgs): Promise<number> {
+  const problem =
+    checkNumber('port', args.port, 0, 65535) ??
+    checkNumber('latency', args.latency, 0, 600000) ??
+    checkNumber('rate-limit', args.rateLimit, 1, 1000000);
+  if (problem) return usageError(problem);
+  if (args.scenario !== undefined && !SCENARIOS.some((s) => s.name === args.scenario)) {
+    return usageError(`unknown scenario '${args.scenario}'; valid: ${SCENARIOS.map((s) => s.name).join(', ')}`);
+  }
+
+  const options: SandboxOptions = { port: args.port ?? 0, host: args.host ?? '127.0.0.1' };
+  if (args.latency !== undefined) options.latencyMs = args.latency;
+  if (args.scenario !== undefined) options.scenario = args.scenario;
+  if (args.rateLimit !== undefined) options.rateLimit = { limit: args.rateLimit, windowSeconds: 60 };
+
+  let sandbox: Sandbox;
+  try {
+    sandbox = await startSandbox(options);
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code;
+    if (code === 'EADDRINUSE') return usageError(`port ${options.port} is already in use`);
+    if (code === 'EADDRNOTAVAIL' || code === 'ENOTFOUND') return usageError(`cannot listen on host ${options.host}`);
+    if (code === 'EACCES') return usageError(`not allowed to listen on port ${options.port}`);
+    return usageError((err as Error).message);
+  }
+
+  process.stdout.write(banner(sandbox));
+  const signal = await waitForSignal();
+  await sandbox.close();
+  process.stdout.write(`Sandbox stopped (${signal}); ${sandbox.requests} request(s) served.\n`);
+  return 0;
+}

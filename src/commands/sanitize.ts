@@ -1,0 +1,31 @@
+import { writeFile } from 'node:fs/promises';
+import { UsageError } from '../errors.js';
+import { InputError } from '../inputs/raw.js';
+import { print } from '../output.js';
+import { describeFsError, parseJsonText, readInputText } from '../params.js';
+
+const MAX_HAR_BYTES = 256 * 1024 * 1024;
+
+export async function run(args: { file: string; out?: string }): Promise<number> {
+  const { sanitizeHar } = await import('../inputs/har.js');
+  const har = parseJsonText(await readInputText(args.file, 'HAR file', MAX_HAR_BYTES), args.file);
+  if (typeof har !== 'object' || har === null) throw new UsageError(`${args.file} is not a HAR file`);
+  let result;
+  try {
+    result = sanitizeHar(har);
+  } catch (err) {
+    if (err instanceof InputError) throw new UsageError(`${args.file}: ${err.message}`);
+    throw err;
+  }
+  const out = args.out ?? args.file.replace(/(\.har)?$/i, '.sanitized.har');
+  if (out === args.file) throw new UsageError('the output would overwrite the input: pass -o with another name');
+  try {
+    await writeFile(out, `${JSON.stringify(result.har, null, 2)}\n`, { mode: 0o600, flag: 'wx' });
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code;
+    throw new UsageError(`cannot write ${out}: ${code === 'EEXIST' ? 'the file exists (choose another name with -o)' : describeFsError(err)}`);
+  }
+  const lines = result.removed.map((r) => `  entry ${r.entry} ${r.where}: ${r.what}`);
+  print([`Wrote ${out}: removed ${result.removed.length} secret${result.removed.length === 1 ? '' : 's'}`, ...lines].join('\n'));
+  return 0;
+}

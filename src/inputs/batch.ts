@@ -1,0 +1,227 @@
+// JSON Lines for `validate --batch`: one request per line, read in constant memory and faster than node:readline
+// (this path is benchmarked over a million lines).
+import { StringDecoder } from 'node:string_decoder';
+
+export interface BatchLine {
+  /** 1-based line number in the input; blank lines are counted but not yielded. */
+  line: number;
+  text: string;
+}
+
+export interface BatchRequest {
+  endpoint?: string;
+  url?: string;
+  params?: unknown;
+  method?: string;
+}
+
+export interface BatchLineError {
+  error: string;
+}
+
+/**
+ * Yields the non-blank lines of a stream. Splits decoded chunks on '\n' directly (no readline interface, no
+ * per-line events); handles CRLF, a last line without a newline, and a UTF-8 BOM at the start.
+ */
+export async function* readBatchLines(stream: NodeJS.ReadableStream): AsyncGenerator<BatchLine> {
+  for await (const block of readBatchBlocks(stream)) {
+    for (let i = 0; i < block.length; i++) yield block[i];
+  }
+}
+
+/**
+ * The same lines, one array per chunk read: for callers that want to save the cost of an await per line.
+ */
+export async function* readBatchBlocks(stream: NodeJS.ReadableStream): AsyncGenerator<BatchLine[]> {
+  const decoder = new StringDecoder('utf8');
+  let carry = '';
+  let line = 0;
+  let first = true;
+  for await (const chunk of stream as AsyncIterable<Buffer | string>) {
+    let text = typeof chunk === 'string' ? chunk : decoder.write(chunk);
+    if (first && text.length > 0) {
+      if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
+      first = false;
+    }
+    const out: BatchLine[] = [];
+    let start = 0;
+    let nl = text.indexOf('\n');
+    while (nl !== -1) {
+      let s = start === 0 && carry !== '' ? carry + text.slice(0, nl) : text.slice(start, nl);
+      if (start === 0) carry = '';
+      line++;
+      if (s.length > 0 && s.charCodeAt(s.length - 1) === 13) s = s.slice(0, -1);
+      if (s.length > 0 && !(s.charCodeAt(0) <= 32 && s.trim() === '')) out.push({ line, text: s });
+      start = nl + 1;
+      nl = text.indexOf('\n', start);
+    }
+    carry = start === 0 ? carry + text : text.slice(start);
+    if (out.length > 0) yield out;
+  }
+  carry += decoder.end();
+  if (first && carry.charCodeAt(0) === 0xfeff) carry = carry.slice(1);
+  if (carry.length > 0) {
+    line++;
+    if (carry.charCodeAt(carry.length - 1) === 13) carry = carry.slice(0, -1);
+    if (carry.trim() !== '') yield [{ line, text: carry }];
+  }
+}
+
+/** Reads one line: a request object with "endpoint" or "url", or an error that names no value from the line. */
+export function parseBatchLine(text: string): BatchRequest | BatchLineError {
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch (err) {
+    return { error: jsonError(text, err as Error) };
+  }
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) {
+    return { error: `each line must be a JSON object, not ${value === null ? 'null' : Array.isArray(value) ? 'an array' : typeof value}` };
+  }
+  const obj = value as Record<string, unknown>;
+  const out: BatchRequest = {};
+  for (const field of ['endpoint', 'url', 'method'] as const) {
+    const v = obj[field];
+    if (v === undefined) continue;
+    if (typeof v !== 'string') return { error: `"${field}" must be a string` };
+    out[field] = v;
+  }
+  if (out.endpoint === undefined && out.url === undefined) return { error: 'a line needs "endpoint" or "url"' };
+  if (obj.params !== undefined) out.params = obj.params;
+  return out;
+}
+
+/** V8's message without the copy of the input it sometimes quotes (the input may hold a key), plus a column. */
+function jsonError(text: string, err: Error): string {
+  const reason = err.message
+    .replace(/, ".*" is not valid JSON$/s, '')
+    .replace(/ in JSON at position \d+.*$/s, '')
+    .replace(/^\w/, (c) => c.toLowerCase());
+  const at = jsonErrorPosition(text);
+  return at >= 0 ? `malformed JSON at column ${at + 1}: ${reason}` : `malformed JSON: ${reason}`;
+}
+
+/**
+ * Where JSON.parse gave up, found with a small scanner (only run for bad lines; V8 does not always report it).
+ * Returns -1 when the scanner finds nothing wrong.
+ */
+export function jsonErrorPosition(text: string): number {
+  let i = 0;
+  const ws = (): void => {
+    while (i < text.length && (text[i] === ' ' || text[i] === '\t' || text[i] === '\n' || text[i] === '\r')) i++;
+  };
+  const fail = (): never => {
+    throw i;
+  };
+  const literal = (word: string): void => {
+    if (text.startsWith(word, i)) i += word.length;
+    else {
+      let k = 0;
+      while (k < word.length && text[i + k] === word[k]) k++;
+      i += k;
+      fail();
+    }
+  };
+  const string = (): void => {
+    i++;
+    while (i < text.length) {
+      const c = text.charCodeAt(i);
+      if (c === 34) {
+        i++;
+        return;
+      }
+      if (c < 32) fail();
+      if (c === 92) {
+        const e = text[i + 1];
+        if (e === 'u') {
+          if (!/^[0-9a-fA-F]{4}$/.test(text.slice(i + 2, i + 6))) {
+            i += 2;
+            fail();
+          }
+          i += 6;
+          continue;
+        }
+        if (e === undefined || !'"\\/bfnrt'.includes(e)) {
+          i++;
+          fail();
+        }
+        i += 2;
+        continue;
+      }
+      i++;
+    }
+    fail();
+  };
+  const number = (): void => {
+    const m = /^-?(0|[1-9]\d*)(\.\d+)?([eE][+-]?\d+)?/.exec(text.slice(i));
+    if (!m || m[0] === '-' || m[0] === '') fail();
+    i += m![0].length;
+  };
+  const value = (): void => {
+    ws();
+    const c = text[i];
+    if (c === '{') {
+      i++;
+      ws();
+      if (text[i] === '}') {
+        i++;
+        return;
+      }
+      for (;;) {
+        ws();
+        if (text[i] !== '"') fail();
+        string();
+        ws();
+        if (text[i] !== ':') fail();
+        i++;
+        value();
+        ws();
+        if (text[i] === ',') {
+          i++;
+          continue;
+        }
+        if (text[i] === '}') {
+          i++;
+          return;
+        }
+        fail();
+      }
+    }
+    if (c === '[') {
+      i++;
+      ws();
+      if (text[i] === ']') {
+        i++;
+        return;
+      }
+      for (;;) {
+        value();
+        ws();
+        if (text[i] === ',') {
+          i++;
+          continue;
+        }
+        if (text[i] === ']') {
+          i++;
+          return;
+        }
+        fail();
+      }
+    }
+    if (c === '"') return string();
+    if (c === 't') return literal('true');
+    if (c === 'f') return literal('false');
+    if (c === 'n') return literal('null');
+    if (c === '-' || (c !== undefined && c >= '0' && c <= '9')) return number();
+    fail();
+  };
+  try {
+    value();
+    ws();
+    if (i < text.length) fail();
+    return -1;
+  } catch (at) {
+    if (typeof at === 'number') return Math.min(at, text.length);
+    throw at;
+  }
+}

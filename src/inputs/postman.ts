@@ -1,0 +1,254 @@
+// Postman collections (v2.0 and v2.1) and environments: every request, with {{variables}} resolved and auth applied
+// the way Postman would send them.
+import { createRequire } from 'node:module';
+import type * as PostmanSdk from 'postman-collection';
+import { InputError, findHeader, setHeader, type RawRequest } from './raw.js';
+
+export interface CollectionAuth {
+  key: string;
+  in: 'header' | 'query';
+  value: string;
+}
+
+export interface LoadedCollection {
+  name: string;
+  requests: RawRequest[];
+  /** The collection's api-key auth (or, when the collection has none, the first request's), resolved. */
+  auth: CollectionAuth | null;
+  /** {{names}} no variable source could resolve, sorted. */
+  unresolved: string[];
+}
+
+export interface LoadOptions {
+  /** A Postman environment export: { name, values: [{ key, value, enabled }] }. */
+  env?: unknown;
+  /** --var name=value pairs; they win over the environment and the collection. */
+  vars?: Record<string, string>;
+}
+
+type Sdk = typeof PostmanSdk;
+type VariableSource = Record<string, unknown>;
+
+// postman-collection takes a quarter of a second to load: only commands that read a collection pay for it.
+let sdkCache: Sdk | null = null;
+function sdk(): Sdk {
+  if (!sdkCache) sdkCache = createRequire(import.meta.url)('postman-collection') as Sdk;
+  return sdkCache;
+}
+
+const VARIABLE = /{{([^{}]*?)}}/g;
+
+export function loadCollection(json: unknown, options: LoadOptions = {}): LoadedCollection {
+  checkCollectionShape(json);
+  const { Collection } = sdk();
+  const collection = new Collection(json as PostmanSdk.CollectionDefinition);
+  // Highest precedence first: --var, then the environment, then the collection's own variables.
+  const sources: VariableSource[] = [
+    { ...(options.vars ?? {}) },
+    environmentValues(options.env),
+    collectionValues(json as { variable?: unknown }),
+  ];
+  const unresolved = new Set<string>();
+  const requests: RawRequest[] = [];
+  let firstItemAuth: CollectionAuth | null = null;
+
+  const walk = (group: PostmanSdk.ItemGroup<PostmanSdk.Item>, prefix: string[]): void => {
+    group.items.each((child: PostmanSdk.Item | PostmanSdk.ItemGroup<PostmanSdk.Item>) => {
+      const name = [...prefix, child.name ?? ''];
+      if (sdk().ItemGroup.isItemGroup(child)) {
+        walk(child as PostmanSdk.ItemGroup<PostmanSdk.Item>, name);
+        return;
+      }
+      const { request, auth } = readItem(child as PostmanSdk.Item, sources, unresolved);
+      request.name = name.join(' / ');
+      request.index = requests.length + 1;
+      requests.push(request);
+      if (auth && !firstItemAuth) firstItemAuth = auth;
+    });
+  };
+  walk(collection as unknown as PostmanSdk.ItemGroup<PostmanSdk.Item>, []);
+
+  const collectionAuth = readApiKeyAuth((collection as unknown as { auth?: PostmanSdk.RequestAuth }).auth, sources, unresolved);
+  return {
+    name: String((json as { info: { name?: unknown } }).info.name ?? ''),
+    requests,
+    auth: collectionAuth ?? firstItemAuth,
+    unresolved: [...unresolved].sort(),
+  };
+}
+
+function checkCollectionShape(json: unknown): void {
+  if (!isObject(json)) throw new InputError('not a Postman collection: expected a JSON object');
+  const c = json as { info?: unknown; item?: unknown; requests?: unknown; order?: unknown };
+  if (!isObject(c.info) && Array.isArray(c.requests)) {
+    throw new InputError('this is a Postman collection in the old v1 format; export it again as Collection v2.1');
+  }
+  if (!isObject(c.info) || !Array.isArray(c.item)) {
+    throw new InputError('not a Postman collection: it needs "info" and an "item" list (export as Collection v2.1)');
+  }
+  const schema = (c.info as { schema?: unknown }).schema;
+  if (typeof schema === 'string' && !/\/v2\.[01]\.\d+\//.test(schema)) {
+    throw new InputError('unsupported Postman collection schema; export it as Collection v2.0 or v2.1');
+  }
+}
+
+function collectionValues(json: { variable?: unknown }): VariableSource {
+  const out: VariableSource = {};
+  if (!Array.isArray(json.variable)) return out;
+  for (const v of json.variable as Array<{ key?: unknown; id?: unknown; value?: unknown; disabled?: unknown }>) {
+    if (!isObject(v) || v.disabled === true) continue;
+    const key = typeof v.key === 'string' ? v.key : typeof v.id === 'string' ? v.id : null;
+    if (key !== null && v.value !== undefined && v.value !== null) out[key] = String(v.value);
+  }
+  return out;
+}
+
+function environmentValues(env: unknown): VariableSource {
+  const out: VariableSource = {};
+  if (env === undefined || env === null) return out;
+  const values = isObject(env) ? (env as { values?: unknown }).values : undefined;
+  if (!Array.isArray(values)) throw new InputError('not a Postman environment: it has no "values" list');
+  for (const v of values as Array<{ key?: unknown; value?: unknown; enabled?: unknown }>) {
+    if (!isObject(v) || typeof v.key !== 'string' || v.enabled === false) continue;
+    if (v.value !== undefined && v.value !== null) out[v.key] = String(v.value);
+  }
+  return out;
+}
+
+function substitute(text: string, sources: VariableSource[], unresolved: Set<string>): string {
+  const out = sdk().Property.replaceSubstitutions(text, sources as unknown as PostmanSdk.VariableList[]);
+  for (const m of out.matchAll(VARIABLE)) unresolved.add(m[1]);
+  return out;
+}
+
+function readItem(
+  item: PostmanSdk.Item, sources: VariableSource[], unresolved: Set<string>,
+): { request: RawRequest; auth: CollectionAuth | null } {
+  const { Property, Request } = sdk();
+  const notes: string[] = [];
+  const own = new Set<string>();
+  // Postman resolves variables in the request definition first, then builds the URL from it (path variables
+  // like :id come from url.variable, disabled query parameters are left out).
+  const json = Property.replaceSubstitutionsIn(item.request.toJSON(), sources as unknown as PostmanSdk.VariableList[], false);
+  const resolved = new Request(json as PostmanSdk.RequestDefinition);
+  let url = resolved.url.toString();
+  collect(url, own);
+
+  const headers: Record<string, string> = {};
+  resolved.headers.each((h: PostmanSdk.Header) => {
+    if (h.disabled || !h.key) return;
+    const value = h.value == null ? '' : String(h.value);
+    collect(h.key + value, own);
+    setHeader(headers, h.key, value, notes);
+  });
+
+  const body = readBody(resolved, headers, notes);
+  if (body !== null) collect(body, own);
+
+  // Auth set on the request, or inherited from its folders and the collection.
+  const authDef = item.getAuth() as PostmanSdk.RequestAuth | undefined;
+  let apiKey: CollectionAuth | null = null;
+  if (authDef) {
+    const params = authDef.parameters().toObject() as Record<string, unknown>;
+    const param = (name: string): string => substitute(String(params[name] ?? ''), sources, own);
+    switch (authDef.type) {
+      case 'apikey': {
+        apiKey = apiKeyFrom(params, sources, own);
+        if (apiKey.in === 'query') {
+          url = appendQueryParam(url, apiKey.key, apiKey.value);
+        } else if (findHeader(headers, apiKey.key) === undefined) {
+          headers[apiKey.key] = apiKey.value;
+        } else {
+          notes.push(`header ${apiKey.key} is set on the request, so the api-key auth does not add it`);
+        }
+        break;
+      }
+      case 'bearer':
+        if (findHeader(headers, 'Authorization') === undefined) headers.Authorization = `Bearer ${param('token')}`;
+        break;
+      case 'basic':
+        if (findHeader(headers, 'Authorization') === undefined) {
+          const credentials = `${param('username')}:${param('password')}`;
+          headers.Authorization = 'Basic ' + Buffer.from(credentials, 'utf8').toString('base64');
+        }
+        break;
+      case 'noauth':
+        break;
+      default:
+        notes.push(`Postman auth type "${authDef.type}" is not applied; the Mashvisor API takes an x-api-key header`);
+    }
+  }
+
+  for (const name of own) unresolved.add(name);
+  if (own.size > 0) notes.push(`unresolved variables: ${[...own].sort().join(', ')}`);
+  const request: RawRequest = { method: (resolved.method || 'GET').toUpperCase(), url, headers, body };
+  if (notes.length > 0) request.notes = notes;
+  return { request, auth: apiKey };
+}
+
+function collect(text: string, into: Set<string>): void {
+  for (const m of text.matchAll(VARIABLE)) into.add(m[1]);
+}
+
+function readBody(request: PostmanSdk.Request, headers: Record<string, string>, notes: string[]): string | null {
+  const body = request.body as (PostmanSdk.RequestBody & { graphql?: { query?: string; variables?: unknown }; disabled?: boolean; options?: unknown }) | undefined;
+  if (!body || body.disabled || !body.mode) return null;
+  const setType = (type: string): void => {
+    if (findHeader(headers, 'Content-Type') === undefined) headers['Content-Type'] = type;
+  };
+  switch (body.mode) {
+    case 'raw': {
+      if (!body.raw) return null;
+      const language = (body.options as { raw?: { language?: string } } | undefined)?.raw?.language;
+      // Postman adds the Content-Type matching the body's language when the request sets none.
+      if (language === 'json') setType('application/json');
+      return body.raw;
+    }
+    case 'urlencoded': {
+      const pairs: string[] = [];
+      body.urlencoded?.each((p: PostmanSdk.QueryParam) => {
+        if (p.disabled || !p.key) return;
+        pairs.push(`${encodeURIComponent(p.key)}=${encodeURIComponent(p.value ?? '')}`);
+      });
+      setType('application/x-www-form-urlencoded');
+      return pairs.join('&');
+    }
+    case 'graphql':
+      setType('application/json');
+      return JSON.stringify({ query: body.graphql?.query ?? '', variables: body.graphql?.variables });
+    default:
+      notes.push(`a "${body.mode}" body is not supported and was left out; the Mashvisor API takes a JSON body`);
+      return null;
+  }
+}
+
+function apiKeyFrom(params: Record<string, unknown>, sources: VariableSource[], unresolved: Set<string>): CollectionAuth {
+  const key = substitute(String(params.key ?? ''), sources, unresolved);
+  const value = substitute(String(params.value ?? ''), sources, unresolved);
+  const where = String(params.in ?? 'header');
+  return { key, value, in: where === 'query' ? 'query' : 'header' };
+}
+
+function readApiKeyAuth(
+  auth: PostmanSdk.RequestAuth | undefined, sources: VariableSource[], unresolved: Set<string>,
+): CollectionAuth | null {
+  if (!auth || auth.type !== 'apikey') return null;
+  return apiKeyFrom(auth.parameters().toObject() as Record<string, unknown>, sources, unresolved);
+}
+
+function appendQueryParam(url: string, key: string, value: string): string {
+  const hash = url.indexOf('#');
+  const base = hash >= 0 ? url.slice(0, hash) : url;
+  const tail = hash >= 0 ? url.slice(hash) : '';
+  const sep = !base.includes('?') ? '?' : /[?&]$/.test(base) ? '' : '&';
+  return `${base}${sep}${encodeQueryPart(key)}=${encodeQueryPart(value)}${tail}`;
+}
+
+// As Postman encodes query values: only what would break the query apart, so {{unresolved}} stays readable.
+function encodeQueryPart(text: string): string {
+  return text.replace(/[ "#&'<=>]/g, (c) => '%' + c.charCodeAt(0).toString(16).toUpperCase());
+}
+
+function isObject(value: unknown): value is object {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}

@@ -1,0 +1,50 @@
+// What every input parser (curl, HAR, Postman, batch) hands to the CLI: a request as the user wrote it,
+// before endpoint resolution and validation.
+
+export interface RawRequest {
+  method: string;
+  url: string;
+  /** Header names as given. A repeated header keeps its last value; the repeat is recorded in `notes`. */
+  headers: Record<string, string>;
+  body: string | null;
+  /** A label for lists: the Postman "Folder / Request" name. */
+  name?: string;
+  /** 1-based position in the input (HAR entry, collection request), as shown to users. */
+  index?: number;
+  /** Things the user should know about how the input was read. Never hold header values. */
+  notes?: string[];
+}
+
+/**
+ * Bad input: a one-line, user-facing message. The CLI prints it and exits 2.
+ * Messages never carry header values or other secrets, only names and positions.
+ */
+export class InputError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'InputError';
+  }
+}
+
+/**
+ * Sets a header, keeping the last value when a name repeats (compared case-insensitively, as HTTP does)
+ * and noting the repeat. The surviving entry takes the spelling of the last occurrence.
+ */
+export function setHeader(headers: Record<string, string>, name: string, value: string, notes: string[]): void {
+  const lower = name.toLowerCase();
+  for (const existing of Object.keys(headers)) {
+    if (existing.toLowerCase() === lower) {
+      delete headers[existing];
+      const note = `header ${name} is given more than once; the last value is used`;
+      if (!notes.includes(note)) notes.push(note);
+    }
+  }
+  headers[name] = value;
+}
+
+/** Finds a header by name, case-insensitively. */
+export function findHeader(headers: Record<string, string>, name: string): string | undefined {
+  const lower = name.toLowerCase();
+  for (const [k, v] of Object.entries(headers)) if (k.toLowerCase() === lower) return v;
+  return undefined;
+}

@@ -1,0 +1,120 @@
+import { fillPath } from '../resolve.js';
+import { documentedFor } from '../codes.js';
+import { parseJson } from '../checks/response.js';
+import { EXIT_CODES, VERDICT_TEXT } from '../checks/verdict.js';
+import { TOOL_NAME, toolVersion } from '../version.js';
+import { reproductionCurl } from './curl.js';
+import { keyFingerprint, makeRedactor, redactDeep, redactHeaders, redactUrl, type Redactor } from './redact.js';
+import type { CheckResult, Environment, Exchange, RateLimitState, Report, RequestSpec, ValidationResult, Verdict } from '../types.js';
+
+export interface ReportInput {
+  spec: RequestSpec;
+  validation: ValidationResult;
+  exchange: Exchange | null;
+  checks: CheckResult[];
+  rateLimit: RateLimitState | null;
+  verdict: Verdict;
+  requestsSent: number;
+  environment: Environment;
+  /** The URL that was (or would have been) requested, key-free or not: it is redacted here. */
+  url: string;
+  headers: Record<string, string>;
+  now?: Date;
+}
+
+const KEY_HEADERS = /^(x-api-key|x-rapidapi-key|api-key|apikey|x-apikey|x-api_key|authorization)$/i;
+const KEY_QUERY = /^(api[-_]?key|apikey|key|x-api-key|token|access_token)$/i;
+
+/** Every value that could be a credential: the key, and whatever the user's own input carried as one. */
+export function secretsOf(spec: RequestSpec, headers: Record<string, string>): string[] {
+  const found = new Set<string>();
+  const add = (v: unknown) => {
+    if (typeof v !== 'string') return;
+    const bare = v.trim().replace(/^["']|["']$/g, '').replace(/^(bearer|basic)\s+/i, '').trim();
+    for (const s of [v, v.trim(), bare]) if (s.length >= 4) found.add(s);
+  };
+  add(spec.key);
+  for (const source of [spec.inputHeaders ?? {}, headers]) {
+    for (const [name, value] of Object.entries(source)) if (KEY_HEADERS.test(name)) add(value);
+  }
+  for (const [name, value] of Object.entries(spec.params.query)) if (KEY_QUERY.test(name)) [value].flat().forEach(add);
+  return [...found].sort((a, b) => b.length - a.length);
+}
+
+function summaryOf(verdict: Verdict, checks: CheckResult[], spec: RequestSpec): string {
+  const op = spec.operation;
+  const failed = checks.filter((c) => c.status === 'fail');
+  const first = failed.find((c) => c.id === 'response') ?? failed[0];
+  const what = `${op.method} ${op.path} (${op.operationId})`;
+  if (verdict === 'pass') return `${what}: the request works — ${checks.find((c) => c.id === 'response')?.message ?? 'success'}.`;
+  return `${what}: ${first?.message ?? 'problem found'} — ${VERDICT_TEXT[verdict].split(' — ')[1]}.`;
+}
+
+function responseOf(exchange: Exchange | null, redact: Redactor): Report['response'] {
+  const res = exchange?.response;
+  if (!exchange || !res) return null;
+  const text = redact(res.body);
+  const parsed = res.truncated ? { ok: false as const } : parseJson(text);
+  const doc = documentedFor(res.status);
+  return {
+    status: res.status,
+    statusText: res.statusText,
+    httpVersion: res.httpVersion,
+    headers: redactHeaders(res.headers, redact),
+    body: parsed.ok ? redactDeep(parsed.value, redact) : null,
+    bodyText: text,
+    bodyBytes: res.bodyBytes,
+    truncated: res.truncated,
+    contentType: res.headers['content-type'] ?? null,
+    documented: doc ? { code: doc.code, text: doc.documented } : null,
+    timings: exchange.timings,
+  };
+}
+
+/** The one report every format is written from. Everything in it passes through redaction. */
+export function buildReport(input: ReportInput): Report {
+  const { spec, exchange, verdict } = input;
+  const redact = makeRedactor(secretsOf(spec, input.headers));
+  const url = redactUrl(input.url, redact);
+  const headers = redactHeaders(input.headers, redact);
+  const key = spec.key ? keyFingerprint(spec.key.trim()) : null;
+  const report: Report = {
+    schemaVersion: 1,
+    tool: { name: TOOL_NAME, version: toolVersion() },
+    createdAt: (input.now ?? new Date()).toISOString(),
+    verdict,
+    exitCode: EXIT_CODES[verdict],
+    summary: summaryOf(verdict, input.checks, spec),
+    request: {
+      method: spec.operation.method,
+      endpoint: spec.operation.path,
+      operationId: spec.operation.operationId,
+      mode: spec.mode,
+      baseUrl: spec.baseUrl,
+      url,
+      query: spec.params.query,
+      path: spec.params.path,
+      body: spec.params.body ?? null,
+      headers,
+      origin: spec.origin ?? 'flags',
+    },
+    response: responseOf(exchange, redact),
+    error: exchange?.error ?? null,
+    checks: input.checks,
+    rateLimit: input.rateLimit,
+    key: { present: Boolean(spec.key), fingerprint: key?.fingerprint ?? null, last4: key?.last4 ?? null, source: spec.key ? spec.keySource ?? null : null },
+    requestsSent: input.requestsSent,
+    validation: { errors: input.validation.errors, warnings: input.validation.warnings },
+    reproduction: {
+      curl: reproductionCurl({ method: spec.operation.method, url, headers, body: spec.operation.hasBody ? spec.params.body : undefined, mode: spec.mode }),
+    },
+    environment: input.environment,
+  };
+  // Deep pass: a key may hide anywhere (a check message quoting the server, a parameter value, a note).
+  return redactDeep(report, redact);
+}
+
+export function requestPath(spec: RequestSpec): string {
+  const template = spec.mode === 'rapidapi' ? spec.operation.rapidapiPath ?? spec.operation.path.replace(/^\/client/, '') : spec.operation.path;
+  return fillPath(template, spec.params.path);
+}

@@ -1,0 +1,254 @@
+// Writing report files: private (0600), complete or absent (never half-written), and never replacing a report
+// that is already there, even when two runs finish in the same millisecond.
+import { randomBytes } from 'node:crypto';
+import { constants as fsc } from 'node:fs';
+import { copyFile, link, mkdir, open, rename, stat, unlink } from 'node:fs/promises';
+import { basename, dirname, join } from 'node:path';
+import type { Report, ReportFormat } from '../types.js';
+import { renderHar } from './har.js';
+import { renderHtml } from './html.js';
+import { renderJson } from './json.js';
+import { renderJunit } from './junit.js';
+import { renderMarkdown } from './markdown.js';
+
+export class ReportWriteError extends Error {
+  readonly dir: string;
+  readonly code: string | undefined;
+  constructor(dir: string, reason: string, code?: string) {
+    super(`cannot write reports to ${dir}: ${reason}`);
+    this.name = 'ReportWriteError';
+    this.dir = dir;
+    this.code = code;
+  }
+}
+
+export const EXTENSIONS: Record<ReportFormat, string> = {
+  json: 'json',
+  md: 'md',
+  har: 'har',
+  html: 'html',
+  junit: 'junit.xml',
+};
+
+const FILE_MODE = 0o600;
+const DIR_MODE = 0o700;
+const MAX_SUFFIX = 10_000;
+
+export function renderFormat(report: Report, format: ReportFormat): string {
+  switch (format) {
+    case 'json':
+      return renderJson(report);
+    case 'md':
+      return renderMarkdown(report);
+    case 'har':
+      return JSON.stringify(renderHar(report), null, 2) + '\n';
+    case 'html':
+      return renderHtml(report);
+    case 'junit':
+      return renderJunit(report);
+    default:
+      throw new TypeError(`unknown report format: ${String(format)}`);
+  }
+}
+
+const pad = (n: number, width = 2) => String(n).padStart(width, '0');
+
+/** report.createdAt as YYYYMMDD-HHMMSS-mmm in UTC; sorts by time in a directory listing. */
+export function fileStamp(createdAt: string): string {
+  const d = new Date(createdAt);
+  if (Number.isNaN(d.getTime())) return String(createdAt).replace(/[^0-9A-Za-z]+/g, '') || 'undated';
+  return (
+    `${d.getUTCFullYear()}${pad(d.getUTCMonth() + 1)}${pad(d.getUTCDate())}-` +
+    `${pad(d.getUTCHours())}${pad(d.getUTCMinutes())}${pad(d.getUTCSeconds())}-${pad(d.getUTCMilliseconds(), 3)}`
+  );
+}
+
+function safeName(text: string): string {
+  return text.replace(/[^A-Za-z0-9._-]+/g, '_').replace(/^[.]+/, '_').slice(0, 120) || 'request';
+}
+
+export function baseNameFor(report: Report): string {
+  return `${fileStamp(report.createdAt)}-${safeName(report.request.operationId || 'request')}`;
+}
+
+function reason(err: unknown): { text: string; code?: string } {
+  const e = err as NodeJS.ErrnoException;
+  const known: Record<string, string> = {
+    ENOTDIR: 'a part of the path is a file, not a directory',
+    EEXIST: 'a file with that name is in the way',
+    EACCES: 'permission denied',
+    EPERM: 'operation not permitted',
+    EROFS: 'the file system is read-only',
+    ENOSPC: 'no space left on the device',
+    EDQUOT: 'disk quota exceeded',
+    ENAMETOOLONG: 'the path is too long',
+    ELOOP: 'too many symbolic links in the path',
+  };
+  return { text: (e?.code && known[e.code]) || e?.message || String(err), code: e?.code };
+}
+
+async function ensureDir(dir: string): Promise<void> {
+  try {
+    await mkdir(dir, { recursive: true, mode: DIR_MODE });
+    const st = await stat(dir);
+    if (!st.isDirectory()) throw Object.assign(new Error('not a directory'), { code: 'ENOTDIR' });
+  } catch (err) {
+    const r = reason(err);
+    throw new ReportWriteError(dir, r.text, r.code);
+  }
+}
+
+/** Writes the content to a fresh private temp file in dir and flushes it to disk; returns its path. */
+async function writeTemp(dir: string, name: string, content: string): Promise<string> {
+  const temp = join(dir, `.${name}.${process.pid}.${randomBytes(6).toString('hex')}.tmp`);
+  const handle = await open(temp, fsc.O_WRONLY | fsc.O_CREAT | fsc.O_EXCL, FILE_MODE);
+  try {
+    await handle.chmod(FILE_MODE); // the umask could only have removed bits; make the mode exact
+    await handle.writeFile(content, 'utf8');
+    await handle.sync();
+  } catch (err) {
+    await handle.close().catch(() => undefined);
+    await unlink(temp).catch(() => undefined);
+    throw err;
+  }
+  await handle.close();
+  return temp;
+}
+
+/**
+ * Publishes a complete temp file under `final` only if nothing has that name yet.
+ *
+ * The scheme: the content is written to a temp file in the same directory and fsynced; then link(temp, final)
+ * creates the final name. link() is atomic and fails with EEXIST when the name exists, so it is both the
+ * no-overwrite reservation and the atomic publication: a reader sees either no file or the complete file.
+ * (rename() would be atomic too but silently replaces an existing file.) The temp name is removed afterwards.
+ * On file systems without hard links, the name is reserved with an exclusive create ('wx') and the temp file is
+ * renamed over that empty placeholder, which is ours alone; the only cost is a moment when the file is empty.
+ */
+async function publish(temp: string, final: string): Promise<boolean> {
+  try {
+    await link(temp, final);
+    return true;
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code;
+    if (code === 'EEXIST') return false;
+    if (code !== 'EPERM' && code !== 'ENOTSUP' && code !== 'EOPNOTSUPP' && code !== 'EXDEV' && code !== 'EMLINK') throw err;
+  }
+  let placeholder;
+  try {
+    placeholder = await open(final, 'wx', FILE_MODE);
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'EEXIST') return false;
+    throw err;
+  }
+  await placeholder.close();
+  // Publish a flushed copy so the temp stays available should the caller need another name for the set.
+  const copy = `${temp}.publish`;
+  try {
+    await copyFile(temp, copy, fsc.COPYFILE_EXCL);
+    const h = await open(copy, 'r+');
+    try {
+      await h.sync();
+    } finally {
+      await h.close();
+    }
+    await rename(copy, final);
+  } catch (err) {
+    await unlink(copy).catch(() => undefined);
+    await unlink(final).catch(() => undefined);
+    throw err;
+  }
+  return true;
+}
+
+async function syncDir(dir: string): Promise<void> {
+  // Makes the new names durable; not every platform lets a directory be opened and synced, so best effort.
+  try {
+    const h = await open(dir, 'r');
+    try {
+      await h.sync();
+    } finally {
+      await h.close();
+    }
+  } catch {
+    /* best effort */
+  }
+}
+
+/**
+ * Writes the report in each format as `<stamp>-<operationId>.<ext>` in dir. All formats of one run share the
+ * same name: when any of them is taken, the whole set moves to the next suffix (-2, -3, ...), undoing the
+ * names it had already claimed. options.junitPath writes the JUnit file to that exact path instead, replacing
+ * it atomically: CI jobs read a fixed path and a re-run must update it.
+ */
+export async function writeReportFiles(
+  report: Report,
+  dir: string,
+  formats: ReportFormat[],
+  options: { junitPath?: string; baseName?: string } = {},
+): Promise<Partial<Record<ReportFormat, string>>> {
+  const unique = [...new Set(formats)];
+  // Render everything first: a writer bug must not leave a partial set of files behind.
+  const contents = new Map<ReportFormat, string>(unique.map((f) => [f, renderFormat(report, f)]));
+  const paths: Partial<Record<ReportFormat, string>> = {};
+
+  const junitElsewhere = options.junitPath !== undefined && contents.has('junit');
+  const inDir = unique.filter((f) => !(junitElsewhere && f === 'junit'));
+  const base = safeName(options.baseName ?? baseNameFor(report));
+
+  if (inDir.length > 0) {
+    await ensureDir(dir);
+    const temps = new Map<ReportFormat, string>();
+    try {
+      for (const f of inDir) temps.set(f, await writeTemp(dir, `${base}.${EXTENSIONS[f]}`, contents.get(f)!));
+      let published = false;
+      for (let n = 1; n <= MAX_SUFFIX && !published; n++) {
+        const stem = n === 1 ? base : `${base}-${n}`;
+        const claimed: string[] = [];
+        published = true;
+        for (const f of inDir) {
+          const final = join(dir, `${stem}.${EXTENSIONS[f]}`);
+          if (await publish(temps.get(f)!, final)) {
+            claimed.push(final);
+            paths[f] = final;
+          } else {
+            published = false;
+            break;
+          }
+        }
+        if (!published) await Promise.all(claimed.map((p) => unlink(p).catch(() => undefined)));
+      }
+      if (!published) throw new ReportWriteError(dir, `no free file name for ${base} after ${MAX_SUFFIX} attempts`);
+      await syncDir(dir);
+    } catch (err) {
+      if (err instanceof ReportWriteError) throw err;
+      const r = reason(err);
+      throw new ReportWriteError(dir, r.text, r.code);
+    } finally {
+      await Promise.all([...temps.values()].map((t) => unlink(t).catch(() => undefined)));
+    }
+  }
+
+  if (junitElsewhere) {
+    const target = options.junitPath!;
+    const targetDir = dirname(target);
+    await ensureDir(targetDir);
+    let temp: string | undefined;
+    try {
+      temp = await writeTemp(targetDir, basename(target), contents.get('junit')!);
+      await rename(temp, target);
+      temp = undefined;
+      await syncDir(targetDir);
+    } catch (err) {
+      const r = reason(err);
+      throw new ReportWriteError(targetDir, r.text, r.code);
+    } finally {
+      if (temp) await unlink(temp).catch(() => undefined);
+    }
+    paths.junit = target;
+  }
+  return paths;
+}
+
+/** The library-facing name. */
+export const writeReport = writeReportFiles;
