@@ -79,11 +79,23 @@ class Scan {
     while (this.i < this.s.length) {
       const c = this.s[this.i]!;
       if (c === '"') return void this.i++;
-      if (c === '\\') this.i++;
-      else if (c < ' ') this.fail('no raw control characters inside a string');
-      this.i++;
+      if (c === '\\') this.escape();
+      else if (c < ' ') this.fail('no raw control characters inside a string (write \\n, \\t, ...)');
+      else this.i++;
     }
     this.fail('a closing double quote');
+  }
+
+  escape(): void {
+    const next = this.s[this.i + 1];
+    if (next === 'u') {
+      if (!/^[0-9a-fA-F]{4}$/.test(this.s.slice(this.i + 2, this.i + 6))) this.fail('four hex digits after \\u');
+      this.i += 6;
+    } else if (next !== undefined && '"\\/bfnrt'.includes(next)) {
+      this.i += 2;
+    } else {
+      this.fail('a valid escape after the backslash (\\", \\\\, \\/, \\b, \\f, \\n, \\r, \\t or \\uXXXX)');
+    }
   }
 
   number(): void {
@@ -114,7 +126,9 @@ export function locateJsonError(text: string): JsonErrorPosition | null {
     if (scan.i < text.length) scan.fail('nothing after the JSON value');
     return null;
   } catch (err) {
-    const { offset, expected } = err as { offset: number; expected: string };
+    // A nesting too deep for the scanner's recursion (RangeError) has no position to report.
+    const { offset, expected } = err as { offset?: number; expected?: string };
+    if (typeof offset !== 'number' || !expected) return null;
     return { offset, expected, ...lineAndColumn(text, offset) };
   }
 }

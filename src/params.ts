@@ -1,4 +1,4 @@
-import { readFile, stat } from 'node:fs/promises';
+import { open, type FileHandle } from 'node:fs/promises';
 import { UsageError } from './errors.js';
 import { locateJsonError } from './json-error.js';
 import type { Operation, Params, QueryValue } from './types.js';
@@ -7,6 +7,7 @@ export const MAX_PAYLOAD_BYTES = 1024 * 1024;
 
 /** Reads a payload or input file (`-` = stdin) as UTF-8 text, refusing what is too big or binary. */
 export async function readInputText(file: string, what = 'payload', maxBytes = MAX_PAYLOAD_BYTES): Promise<string> {
+  if (!file) throw new UsageError(`the ${what} needs a file name (or - for stdin)`);
   const bytes = file === '-' ? await readStdin(maxBytes, what) : await readFileCapped(file, maxBytes, what);
   if (bytes.includes(0)) throw new UsageError(`${what} ${label(file)} is binary data, not JSON text`);
   try {
@@ -21,24 +22,37 @@ function label(file: string): string {
 }
 
 async function readFileCapped(file: string, maxBytes: number, what: string): Promise<Buffer> {
-  let size: number;
+  let handle: FileHandle | undefined;
   try {
-    const info = await stat(file);
+    handle = await open(file, 'r');
+    const info = await handle.stat();
     if (info.isDirectory()) throw new UsageError(`${what} ${file} is a directory, not a file`);
-    size = info.size;
+    if (info.size > maxBytes) throw new UsageError(`${what} ${file} is over the ${formatBytes(maxBytes)} limit (${info.size} bytes)`);
+    // The size of a pipe or device (<(...), /dev/zero) says nothing: the cap is applied while reading.
+    return await readCapped(handle, maxBytes, `${what} ${file}`);
   } catch (err) {
     if (err instanceof UsageError) throw err;
     throw new UsageError(`cannot read ${what} ${file}: ${describeFsError(err)}`);
+  } finally {
+    await handle?.close();
   }
-  if (size > maxBytes) throw new UsageError(`${what} ${file} is ${formatBytes(size)}; the limit is ${formatBytes(maxBytes)}`);
-  try {
-    return await readFile(file);
-  } catch (err) {
-    throw new UsageError(`cannot read ${what} ${file}: ${describeFsError(err)}`);
+}
+
+async function readCapped(handle: FileHandle, maxBytes: number, what: string): Promise<Buffer> {
+  const chunks: Buffer[] = [];
+  let total = 0;
+  for (;;) {
+    const { bytesRead, buffer } = await handle.read({ buffer: Buffer.alloc(64 * 1024) });
+    if (bytesRead === 0) return Buffer.concat(chunks, total);
+    total += bytesRead;
+    if (total > maxBytes) throw new UsageError(`${what} is over the ${formatBytes(maxBytes)} limit`);
+    chunks.push(buffer.subarray(0, bytesRead));
   }
 }
 
 async function readStdin(maxBytes: number, what: string): Promise<Buffer> {
+  // Waiting on a terminal looks like a hang: say what was expected instead.
+  if (process.stdin.isTTY) throw new UsageError(`${what} from stdin: stdin is a terminal; pipe the JSON in (e.g. < payload.json)`);
   const chunks: Buffer[] = [];
   let total = 0;
   for await (const chunk of process.stdin) {
@@ -57,14 +71,17 @@ export function describeFsError(err: unknown): string {
   return code ?? (err as Error).message;
 }
 
+/** 1048576 → "1 MiB", 1536 → "1.5 KiB". */
 export function formatBytes(n: number): string {
-  if (n >= 1024 * 1024) return `${(n / 1024 / 1024).toFixed(1)} MiB`;
-  if (n >= 1024) return `${(n / 1024).toFixed(1)} KiB`;
+  const trim = (x: number) => String(Number(x.toFixed(1)));
+  if (n >= 1024 * 1024) return `${trim(n / 1024 / 1024)} MiB`;
+  if (n >= 1024) return `${trim(n / 1024)} KiB`;
   return `${n} bytes`;
 }
 
 /** JSON.parse with a one-line error that says where: "payload.json: invalid JSON at line 3, column 7: expected ..." */
 export function parseJsonText(text: string, source: string): unknown {
+  if (!text.trim()) throw new UsageError(`${source} is empty: expected JSON`);
   try {
     return JSON.parse(text);
   } catch {
@@ -81,17 +98,25 @@ export function isPlainObject(value: unknown): value is Record<string, unknown> 
 /** `key=value` → [key, value]; the value may itself contain '='. */
 export function parseParamFlag(flag: string): [string, string] {
   const eq = flag.indexOf('=');
-  if (eq <= 0) throw new UsageError(`--param ${JSON.stringify(flag)} must look like key=value`);
-  return [flag.slice(0, eq).trim(), flag.slice(eq + 1)];
+  const name = eq > 0 ? flag.slice(0, eq).trim() : '';
+  if (!name) throw new UsageError(`--param ${JSON.stringify(flag)} must look like key=value`);
+  return [name, flag.slice(eq + 1)];
 }
 
 /** Values travel as text in a URL: 2 → "2", true → "true"; lists stay lists (they mean a repeated parameter). */
 function asWireValue(name: string, value: unknown, source: string): QueryValue {
-  if (Array.isArray(value)) return value.map((v) => asWireValue(name, v, source) as string).flat();
+  if (Array.isArray(value)) return value.flatMap((v) => asWireValue(name, v, source));
   if (value === null || typeof value === 'object') {
     throw new UsageError(`${source}: ${name} must be a plain value (text or number), not ${value === null ? 'null' : 'an object'}`);
   }
   return String(value);
+}
+
+/** A path segment holds exactly one value. */
+function asPathValue(name: string, value: unknown, source: string): string {
+  const wire = asWireValue(name, value, source);
+  if (Array.isArray(wire)) throw new UsageError(`${source}: ${name} is a path parameter and takes one value, not a list`);
+  return wire;
 }
 
 function addTo(target: Record<string, QueryValue>, name: string, value: QueryValue): void {
@@ -100,11 +125,14 @@ function addTo(target: Record<string, QueryValue>, name: string, value: QueryVal
   else target[name] = [...(Array.isArray(seen) ? seen : [seen]), ...(Array.isArray(value) ? value : [value])];
 }
 
-/** Puts a flat parameter where the operation expects it: a path slot, the body of a POST, or the query. */
+/**
+ * Puts a flat parameter where the operation expects it: a path slot, the body of a POST, or the query.
+ * With `repeat`, a name seen before is kept as a list (a repeated query parameter) instead of replaced.
+ */
 function place(operation: Operation, params: Params, name: string, value: unknown, source: string, repeat: boolean): void {
   const doc = operation.params.find((p) => p.name === name);
   if (doc?.in === 'path') {
-    params.path[name] = String(Array.isArray(value) ? value[value.length - 1] : value);
+    params.path[name] = asPathValue(name, value, source);
   } else if (!doc && operation.hasBody) {
     params.body = { ...(isPlainObject(params.body) ? params.body : {}), [name]: value };
   } else if (repeat) {
@@ -114,24 +142,35 @@ function place(operation: Operation, params: Params, name: string, value: unknow
   }
 }
 
+const PARTS = ['query', 'path', 'body'];
+
 /** A payload is flat parameters, or { query, path, body }. */
 export function paramsFromPayload(operation: Operation, payload: unknown, source: string): Params {
   if (!isPlainObject(payload)) {
-    throw new UsageError(`${source}: the payload must be a JSON object, not ${Array.isArray(payload) ? 'an array' : typeof payload}`);
+    throw new UsageError(`${source}: the payload must be a JSON object, not ${Array.isArray(payload) ? 'an array' : payload === null ? 'null' : typeof payload}`);
   }
+  return Object.keys(payload).some((k) => PARTS.includes(k))
+    ? structuredParams(payload, source)
+    : flatParams(operation, payload, source);
+}
+
+function flatParams(operation: Operation, payload: Record<string, unknown>, source: string): Params {
+  // On a POST, a flat payload is the body itself (even {}), apart from any named parameter.
+  const params: Params = operation.hasBody ? { path: {}, query: {}, body: {} } : { path: {}, query: {} };
+  for (const [name, value] of Object.entries(payload)) place(operation, params, name, value, source, false);
+  return params;
+}
+
+function structuredParams(payload: Record<string, unknown>, source: string): Params {
+  const stray = Object.keys(payload).find((k) => !PARTS.includes(k));
+  if (stray) throw new UsageError(`${source}: "${stray}" is out of place: a payload with query, path or body holds nothing else (move it under "query", "path" or "body")`);
   const params: Params = { path: {}, query: {} };
-  const structured = ['query', 'path', 'body'].some((k) => k in payload) &&
-    Object.keys(payload).every((k) => k === 'query' || k === 'path' || k === 'body');
-  if (!structured) {
-    for (const [name, value] of Object.entries(payload)) place(operation, params, name, value, source, false);
-    return params;
-  }
   for (const part of ['query', 'path'] as const) {
     const values = payload[part];
     if (values === undefined) continue;
-    if (!isPlainObject(values)) throw new UsageError(`${source}: "${part}" must be a JSON object`);
+    if (!isPlainObject(values)) throw new UsageError(`${source}: "${part}" must be a JSON object of name: value`);
     for (const [name, value] of Object.entries(values)) {
-      if (part === 'path') params.path[name] = String(asWireValue(name, value, source));
+      if (part === 'path') params.path[name] = asPathValue(name, value, source);
       else params.query[name] = asWireValue(name, value, source);
     }
   }
@@ -139,7 +178,7 @@ export function paramsFromPayload(operation: Operation, payload: unknown, source
   return params;
 }
 
-/** Merges the layers of a request spec; later layers win (URL < payload < --param). */
+/** Merges the layers of a request spec; later layers win (URL < payload < --param). Repeated --param names make a list. */
 export function mergeParams(operation: Operation, layers: Params[], flags: string[] = []): Params {
   const merged: Params = { path: {}, query: {} };
   for (const layer of layers) {

@@ -1,7 +1,7 @@
 import { authCheck, authPreflight } from './checks/auth.js';
 import { paramsCheck } from './checks/params.js';
-import { parseIntendedRate, rateLimitCheck } from './checks/ratelimit.js';
-import { responseCheck } from './checks/response.js';
+import { parseIntendedRate, parseRetryAfter, rateLimitCheck, type ProbeResult } from './checks/ratelimit.js';
+import { responseCheck, type NotSent } from './checks/response.js';
 import { decideVerdict } from './checks/verdict.js';
 import { RAPIDAPI_HOST } from './resolve.js';
 import { buildReport, requestPath } from './report/build.js';
@@ -12,6 +12,7 @@ import type { OutgoingRequest } from './http/exchange.js';
 import type { CheckResult, Exchange, Report, RequestSpec, ValidationResult } from './types.js';
 
 export interface PreflightOptions {
+  /** Bounds each exchange as a whole, connect included. Default 30 s. */
   timeoutMs?: number;
   /** Hard budget of requests; default 1 + probe. */
   maxRequests?: number;
@@ -26,6 +27,8 @@ export interface PreflightOptions {
   onNotice?: (message: string) => void;
   now?: Date;
 }
+
+export const DEFAULT_TIMEOUT_MS = 30_000;
 
 // Headers that describe one connection or that the HTTP client sets itself; replaying them would only confuse the server.
 const NOT_REPLAYED = new Set(['host', 'content-length', 'connection', 'keep-alive', 'accept-encoding', 'transfer-encoding', 'te', 'upgrade', 'cookie']);
@@ -62,34 +65,43 @@ export function requestHeaders(spec: RequestSpec, extra: Record<string, string> 
   return { ...headers, ...extra };
 }
 
+function bodyText(spec: RequestSpec): string | null {
+  if (!spec.operation.hasBody || spec.params.body === undefined) return null;
+  return typeof spec.params.body === 'string' ? spec.params.body : JSON.stringify(spec.params.body);
+}
+
 export function outgoingRequest(spec: RequestSpec, options: PreflightOptions): OutgoingRequest {
-  const body = spec.operation.hasBody && spec.params.body !== undefined
-    ? (typeof spec.params.body === 'string' ? spec.params.body : JSON.stringify(spec.params.body))
-    : null;
-  return { method: spec.operation.method, url: requestUrl(spec), headers: requestHeaders(spec, options.headers), body, timeoutMs: options.timeoutMs ?? 30000 };
+  return {
+    method: spec.operation.method,
+    url: requestUrl(spec),
+    headers: requestHeaders(spec, options.headers),
+    body: bodyText(spec),
+    timeoutMs: options.timeoutMs ?? DEFAULT_TIMEOUT_MS,
+  };
 }
 
-interface Probe {
-  sent: number;
-  accepted: number;
-  hit429: boolean;
-  retryAfterSeconds: number | null;
-}
+type Send = (request: OutgoingRequest) => Promise<Exchange>;
 
-/** Opt-in: up to N more identical requests, stopping at the first 429 (and honouring its Retry-After by not retrying). */
-async function runProbe(req: OutgoingRequest, count: number, send: (r: OutgoingRequest) => Promise<Exchange>): Promise<Probe> {
-  const probe: Probe = { sent: 0, accepted: 0, hit429: false, retryAfterSeconds: null };
-  for (let i = 0; i < count; i++) {
-    const ex = await send(req);
+/**
+ * Opt-in: up to `count` more identical requests, one after the other. Stops at the first 429 (its Retry-After is
+ * honoured by sending nothing more) and at any other answer that is not a success or not an answer at all.
+ */
+async function runProbe(request: OutgoingRequest, count: number, send: Send): Promise<ProbeResult> {
+  const probe: ProbeResult = { sent: 0, accepted: 0, hit429: false, retryAfterSeconds: null, stoppedBy: null };
+  while (probe.sent < count) {
+    const exchange = await send(request);
     probe.sent++;
-    const status = ex.response?.status;
+    const status = exchange.response?.status;
     if (status === 429) {
       probe.hit429 = true;
-      const ra = ex.response?.headers['retry-after'];
-      probe.retryAfterSeconds = ra && /^\d+$/.test(ra) ? Number(ra) : null;
+      probe.retryAfterSeconds = parseRetryAfter(exchange.response!.headers['retry-after'], Date.now());
+      probe.stoppedBy = '429';
       break;
     }
-    if (status === undefined) break;
+    if (status === undefined || status < 200 || status >= 300 || exchange.error) {
+      probe.stoppedBy = status === undefined ? `network error ${exchange.error?.code ?? ''}`.trim() : `HTTP ${status}`;
+      break;
+    }
     probe.accepted++;
   }
   return probe;
@@ -101,24 +113,31 @@ export interface Evaluation {
   exchange: Exchange | null;
   requestsSent: number;
   request: OutgoingRequest;
-  probe?: Probe | null;
+  probe?: ProbeResult | null;
+  /** Why no request was sent, when none was. */
+  notSent?: NotSent;
 }
 
 /** Checks → verdict → report, from whatever exchange happened (none, ours, or one captured in the user's app). */
 export function evaluate(input: Evaluation, options: PreflightOptions = {}): Report {
   const { spec, validation, exchange } = input;
-  const pre = authPreflight(spec);
   const rate = options.rate ? parseIntendedRate(options.rate) : null;
-  const rl = rateLimitCheck({ headers: exchange?.response?.headers ?? null, status: exchange?.response?.status ?? null, intendedPerSecond: rate, probe: input.probe ?? null });
+  const rateLimit = rateLimitCheck({
+    headers: exchange?.response?.headers ?? null,
+    status: exchange?.response?.status ?? null,
+    intendedPerSecond: rate,
+    probe: input.probe ?? null,
+    nowMs: options.now?.getTime(),
+  });
   const checks: CheckResult[] = [
     paramsCheck(validation, Boolean(options.sendAnyway)),
-    authCheck(spec, pre, exchange),
-    rl.check,
-    responseCheck(spec, exchange),
+    authCheck(spec, authPreflight(spec), exchange),
+    rateLimit.check,
+    responseCheck(spec, exchange, input.notSent),
   ];
   const verdict = decideVerdict(checks);
   return buildReport({
-    spec, validation, exchange, checks, rateLimit: rl.state, verdict, requestsSent: input.requestsSent,
+    spec, validation, exchange, checks, rateLimit: rateLimit.state, verdict, requestsSent: input.requestsSent,
     environment: collectEnvironment(toolVersion(), axiosVersion ?? 'not loaded', options.now ? { now: options.now } : {}),
     url: exchange?.request.url ?? input.request.url,
     headers: exchange?.request.headers ?? input.request.headers,
@@ -128,27 +147,41 @@ export function evaluate(input: Evaluation, options: PreflightOptions = {}): Rep
 
 let axiosVersion: string | undefined;
 
+/** Why the request must not be sent, or null when it may be. */
+function reasonNotToSend(validation: ValidationResult, spec: RequestSpec, options: PreflightOptions, budget: number): NotSent | null {
+  if (!options.sendAnyway && !validation.valid) return 'params';
+  if (!options.sendAnyway && authPreflight(spec).blocking.length > 0) return 'key';
+  if (budget < 1) return 'budget';
+  return null;
+}
+
 /**
  * The whole checklist with at most one request by default: validate offline, stop if the request cannot succeed
- * (invalid parameters, an unusable key), else send once and judge that one exchange.
+ * (invalid parameters, an unusable key, no budget), else send once and judge that one exchange.
  */
 export async function runPreflight(spec: RequestSpec, options: PreflightOptions = {}): Promise<Report> {
   const validation = await validateParams(spec.operation, spec.params);
   const request = outgoingRequest(spec, options);
   const budget = options.maxRequests ?? 1 + (options.probe ?? 0);
-  const blocked = (!validation.valid && !options.sendAnyway) || (authPreflight(spec).blocking.length > 0 && !options.sendAnyway) || budget < 1;
-  if (blocked) return evaluate({ spec, validation, exchange: null, requestsSent: 0, request }, options);
+  const notSent = reasonNotToSend(validation, spec, options, budget);
+  if (notSent) return evaluate({ spec, validation, exchange: null, requestsSent: 0, request, notSent }, options);
 
+  const probeCount = Math.max(0, Math.min(options.probe ?? 0, budget - 1));
+  if (probeCount > 0) {
+    options.onNotice?.(`--probe: after the check, up to ${probeCount} extra request${probeCount === 1 ? '' : 's'} to measure the rate limit; each may be billed`);
+  }
   const { performExchange } = await import('./http/exchange.js');
   axiosVersion ??= (await import('axios')).default.VERSION;
   const exchange = await performExchange(request);
   let requestsSent = 1;
-  let probe: Probe | null = null;
-  const probeCount = Math.min(options.probe ?? 0, budget - requestsSent);
-  if (probeCount > 0 && exchange.response && exchange.response.status !== 429) {
-    options.onNotice?.(`probing the rate limit: up to ${probeCount} extra request${probeCount === 1 ? '' : 's'}, each may be billed`);
+  let probe: ProbeResult | null = null;
+  const succeeded = exchange.response && exchange.response.status >= 200 && exchange.response.status < 300 && !exchange.error;
+  // Probing only makes sense from a working request: after a 401 or a 429 every probe would be a wasted call.
+  if (probeCount > 0 && succeeded) {
     probe = await runProbe(request, probeCount, performExchange);
     requestsSent += probe.sent;
+  } else if (probeCount > 0) {
+    probe = { sent: 0, accepted: 0, hit429: false, retryAfterSeconds: null, stoppedBy: 'not run: the check request did not succeed' };
   }
   return evaluate({ spec, validation, exchange, requestsSent, request, probe }, options);
 }

@@ -14,7 +14,7 @@ export interface ResolvedEndpoint {
   query: Record<string, QueryValue>;
   /** Set when the endpoint was a full URL: the part before the operation's path. */
   baseUrl?: string;
-  /** Set when the form tells: a /client/... path is direct, a RapidAPI path or host is rapidapi. */
+  /** Set when the form tells (by the path, not the host): a /client/... path is direct, a RapidAPI path is rapidapi. */
   mode?: Mode;
 }
 
@@ -22,32 +22,40 @@ interface Match {
   operation: Operation;
   path: Record<string, string>;
   mode: Mode;
-  /** Literal segments matched; the more, the more specific (/airbnb-property/super-hosts beats /airbnb-property/{id}). */
-  literals: number;
+  /**
+   * One character per segment, '1' literal and '0' parameter. More literals win
+   * (/airbnb-property/super-hosts beats /airbnb-property/{id}); on a tie, the earlier literal wins, as in most routers.
+   */
+  rank: string;
 }
 
 function segments(path: string): string[] {
   return path.split('/').filter(Boolean);
 }
 
-function matchTemplate(template: string, concrete: string[]): { path: Record<string, string>; literals: number } | null {
+function isSlot(part: string): boolean {
+  return part.startsWith('{') && part.endsWith('}');
+}
+
+function matchTemplate(template: string, concrete: string[]): { path: Record<string, string>; rank: string } | null {
   const parts = segments(template);
   if (parts.length !== concrete.length) return null;
   const path: Record<string, string> = {};
-  let literals = 0;
+  let rank = '';
   for (let i = 0; i < parts.length; i++) {
     const part = parts[i]!;
-    const value = concrete[i]!;
-    if (part.startsWith('{') && part.endsWith('}')) {
-      // A path written as the template itself ({state}) names the operation without a value.
-      if (value !== part) path[part.slice(1, -1)] = safeDecode(value);
+    const value = safeDecode(concrete[i]!);
+    if (isSlot(part)) {
+      // A path written as the template itself ({state}) names the operation without giving a value.
+      if (value !== part) path[part.slice(1, -1)] = value;
+      rank += '0';
     } else if (part === value) {
-      literals++;
+      rank += '1';
     } else {
       return null;
     }
   }
-  return { path, literals };
+  return { path, rank };
 }
 
 function safeDecode(value: string): string {
@@ -58,34 +66,37 @@ function safeDecode(value: string): string {
   }
 }
 
-function bestMatch(concrete: string[], mode: Mode | 'any'): Match | null {
+function outranks(a: string, b: string): boolean {
+  const count = (rank: string) => rank.split('1').length - 1;
+  return count(a) !== count(b) ? count(a) > count(b) : a > b;
+}
+
+function bestMatch(concrete: string[], mode: Mode): Match | null {
   let best: Match | null = null;
   for (const operation of loadCatalog()) {
-    const candidates: Array<[string | null, Mode]> = [
-      [operation.path, 'direct'],
-      [operation.rapidapiPath, 'rapidapi'],
-    ];
-    for (const [template, templateMode] of candidates) {
-      if (!template || (mode !== 'any' && mode !== templateMode)) continue;
-      const m = matchTemplate(template, concrete);
-      if (m && (!best || m.literals > best.literals)) best = { operation, mode: templateMode, ...m };
-    }
+    const template = mode === 'direct' ? operation.path : operation.rapidapiPath;
+    const m = template ? matchTemplate(template, concrete) : null;
+    if (m && (!best || outranks(m.rank, best.rank))) best = { operation, mode, ...m };
   }
   return best;
 }
 
-/** Finds the operation in a path, skipping any prefix (a gateway's, or /v1.1) before /client/. */
-function matchPath(pathname: string): (Match & { prefix: string }) | null {
+type PathMatch = Match & { prefix: string[] };
+
+/**
+ * Finds the operation in a path and what comes before it: /v1.1, or a gateway's prefix (/mashvisor/v1.1).
+ * Direct paths start at a "client" segment; RapidAPI paths have no marker, so each tail is tried, longest first.
+ */
+function matchPath(pathname: string): PathMatch | null {
   const parts = segments(pathname);
-  const clientAt = parts.indexOf('client');
-  if (clientAt >= 0) {
-    const m = bestMatch(parts.slice(clientAt), 'direct');
-    if (m) return { ...m, prefix: parts.slice(0, clientAt).join('/') };
+  for (let start = 0; start < parts.length; start++) {
+    if (parts[start] !== 'client') continue;
+    const m = bestMatch(parts.slice(start), 'direct');
+    if (m) return { ...m, prefix: parts.slice(0, start) };
   }
-  // RapidAPI paths carry no prefix of their own, but may sit behind one: try the longest tail first.
   for (let start = 0; start < parts.length; start++) {
     const m = bestMatch(parts.slice(start), 'rapidapi');
-    if (m) return { ...m, prefix: parts.slice(0, start).join('/') };
+    if (m) return { ...m, prefix: parts.slice(0, start) };
   }
   return null;
 }
@@ -103,6 +114,11 @@ function looksLikeUrl(input: string): boolean {
   return /^[a-z][a-z0-9+.-]*:\/\//i.test(input);
 }
 
+/** "api.mashvisor.com/v1.1/client/..." pasted without its scheme: a host name, then a path. */
+function looksLikeHostAndPath(input: string): boolean {
+  return /^[a-z0-9-]+(\.[a-z0-9-]+)*\.[a-z]{2,}(:\d+)?\//i.test(input);
+}
+
 function resolveUrl(input: string): ResolvedEndpoint | null {
   let url: URL;
   try {
@@ -110,56 +126,73 @@ function resolveUrl(input: string): ResolvedEndpoint | null {
   } catch {
     throw new UsageError(`not a valid URL: ${input}`);
   }
+  if (url.protocol !== 'http:' && url.protocol !== 'https:') throw new UsageError(`not an http(s) URL: ${input}`);
   const m = matchPath(url.pathname);
   if (!m) return null;
-  const prefix = m.prefix ? `/${m.prefix}` : '';
-  const mode: Mode = m.mode === 'direct' ? 'direct' : 'rapidapi';
-  return { operation: m.operation, path: m.path, query: queryFromSearch(url.searchParams), baseUrl: `${url.origin}${prefix}`, mode };
+  const prefix = m.prefix.map((p) => `/${p}`).join('');
+  return { operation: m.operation, path: m.path, query: queryFromSearch(url.searchParams), baseUrl: `${url.origin}${prefix}`, mode: m.mode };
 }
 
+/** Splits "path?query#fragment" at the first '?' (a query may hold more '?'), dropping the fragment. */
+function splitPathAndQuery(input: string): [string, string] {
+  const noFragment = input.split('#')[0]!;
+  const q = noFragment.indexOf('?');
+  return q < 0 ? [noFragment, ''] : [noFragment.slice(0, q), noFragment.slice(q + 1)];
+}
+
+/** Without a host, only /v1.1 may come before the operation's path: anything else is more likely a typo than a gateway. */
 function resolvePath(input: string): ResolvedEndpoint | null {
-  const [pathname = '', search = ''] = input.split('?', 2);
-  const m = matchPath(pathname.startsWith('/') ? pathname : `/${pathname}`);
+  const [pathname, search] = splitPathAndQuery(input);
+  const m = matchPath(pathname);
   if (!m) return null;
+  const allowed = m.mode === 'direct' && m.prefix.length === 1 && m.prefix[0] === 'v1.1';
+  if (m.prefix.length && !allowed) return null;
   return { operation: m.operation, path: m.path, query: queryFromSearch(new URLSearchParams(search)), mode: m.mode };
 }
 
 /**
  * Resolves what the user typed: an operationId (getRentalRates), a path template (/client/rental-rates),
- * a concrete path (/client/city/properties/TX/Austin), a full URL (query parsed), with or without /v1.1,
- * or a RapidAPI path (/rental-rates). Unknown endpoints are a usage error that suggests the nearest names.
+ * a concrete path (/client/city/properties/TX/Austin), a full URL (query parsed, base URL kept, gateway prefix
+ * included), with or without /v1.1, or a RapidAPI path (/rental-rates).
+ * Unknown endpoints are a usage error that suggests the nearest names.
  */
-export function resolveEndpoint(input: string): ResolvedEndpoint {
-  const trimmed = input.trim();
-  if (!trimmed) throw new UsageError('an endpoint is required: an operationId such as getRentalRates, a path or a URL');
+export function resolveEndpoint(input: string | undefined): ResolvedEndpoint {
+  const trimmed = (input ?? '').trim();
+  if (!trimmed) throw new UsageError('name an endpoint: an operationId such as getRentalRates, a path or a URL (list them with: mashvisor-preflight endpoints)');
   const byId = findByOperationId(trimmed);
   if (byId) return { operation: byId, path: {}, query: {} };
-  const resolved = looksLikeUrl(trimmed) ? resolveUrl(trimmed) : resolvePath(trimmed);
+  const resolved = looksLikeUrl(trimmed) ? resolveUrl(trimmed)
+    : looksLikeHostAndPath(trimmed) ? resolveUrl(`https://${trimmed}`)
+      : resolvePath(trimmed);
   if (resolved) return resolved;
   const near = suggestEndpoints(trimmed);
   const hint = near.length ? ` — did you mean ${near.join(', ')}?` : '';
   throw new UsageError(`unknown endpoint: ${trimmed}${hint} (list them with: mashvisor-preflight endpoints)`);
 }
 
-/** The closest operationIds and paths to what the user typed. */
+/** The closest operationIds and path templates to what the user typed. */
 export function suggestEndpoints(input: string, count = 3): string[] {
-  const wanted = input.replace(/^https?:\/\/[^/]+/i, '').replace(/^\/?v1\.1/, '').split('?')[0]!.toLowerCase();
-  const names = loadCatalog().flatMap((op) => [op.operationId, op.path, ...(op.rapidapiPath ? [op.rapidapiPath] : [])]);
-  return names
-    .map((name) => ({ name, d: distance(wanted, name.toLowerCase()) / Math.max(name.length, 1) }))
+  const wanted = splitPathAndQuery(input.replace(/^[a-z][a-z0-9+.-]*:\/\/[^/]+/i, ''))[0].replace(/^\/?v1\.1(?=\/|$)/i, '').toLowerCase();
+  const names = new Set(loadCatalog().flatMap((op) => [op.operationId, op.path, ...(op.rapidapiPath ? [op.rapidapiPath] : [])]));
+  return [...names]
+    .map((name) => ({ name, d: distance(wanted, name.toLowerCase()) / Math.max(name.length, wanted.length, 1) }))
     .filter((x) => x.d < 0.5)
     .sort((a, b) => a.d - b.d)
     .slice(0, count)
     .map((x) => x.name);
 }
 
-/** The closest known name to an unknown parameter, or null. "zipcode" → "zip_code". */
+/**
+ * The closest known name to an unknown parameter, or null. "zipcode" → "zip_code", "stat" → "state".
+ * Allows about one edit in three letters, and never an edit of the whole name ("ab" is not "id").
+ */
 export function nearestName(name: string, known: string[]): string | null {
   const plain = (s: string) => s.toLowerCase().replace(/[-_\s]/g, '');
   let best: { name: string; d: number } | null = null;
   for (const candidate of known) {
     const d = plain(candidate) === plain(name) ? 0 : distance(name.toLowerCase(), candidate.toLowerCase());
-    if (d <= Math.max(2, Math.floor(candidate.length / 3)) && (!best || d < best.d)) best = { name: candidate, d };
+    const limit = Math.min(Math.max(2, Math.floor(candidate.length / 3)), name.length - 1, candidate.length - 1);
+    if (d <= limit && (!best || d < best.d)) best = { name: candidate, d };
   }
   return best?.name ?? null;
 }

@@ -1,9 +1,10 @@
 import { mergeParams, paramsFromPayload, parseJsonText, readInputText } from './params.js';
+import { UsageError } from './errors.js';
 import { resolveEndpoint, type ResolvedEndpoint } from './resolve.js';
 import type { Params } from './types.js';
 
 export interface SpecInput {
-  endpoint: string;
+  endpoint?: string;
   param?: string[];
   payload?: string;
 }
@@ -15,9 +16,11 @@ export interface ResolvedRequest {
 
 /** Endpoint + --payload + --param → the operation and its parameters (URL values < payload < flags). */
 export async function resolveRequest(input: SpecInput): Promise<ResolvedRequest> {
+  // yargs turns a repeated string option into a list.
+  if (Array.isArray(input.payload)) throw new UsageError('--payload may be given once (merge the files, or add --param)');
   const resolved = resolveEndpoint(input.endpoint);
   const layers: Params[] = [{ path: resolved.path, query: resolved.query }];
-  if (input.payload) {
+  if (input.payload !== undefined) {
     const source = input.payload === '-' ? 'payload from stdin' : input.payload;
     const payload = parseJsonText(await readInputText(input.payload), source);
     layers.push(paramsFromPayload(resolved.operation, payload, source));

@@ -1,4 +1,4 @@
-import { nearestName } from './resolve.js';
+import { fillPath, nearestName } from './resolve.js';
 import type { Operation, ParamDoc, Params, Problem, ValidationResult } from './types.js';
 
 // The validators are ajv standalone code generated at build time (scripts/build.mjs): no schema compiling at start-up.
@@ -25,7 +25,11 @@ export function loadValidators(operation: Operation): Promise<OperationValidator
     loaded = Promise.all([
       import(`${base}.params.js`) as Promise<{ default: CompiledValidator }>,
       operation.hasBody ? (import(`${base}.body.js`) as Promise<{ default: CompiledValidator }>) : null,
-    ]).then(([params, body]) => ({ params: params.default, body: body?.default ?? null }));
+    ]).then(([params, body]) => ({ params: params.default, body: body?.default ?? null }), (err: unknown) => {
+      // A failed import (dist not built) must not stay cached for the life of a library user's process.
+      cache.delete(operation.operationId);
+      throw err;
+    });
     cache.set(operation.operationId, loaded);
   }
   return loaded;
@@ -45,13 +49,14 @@ function exampleFor(doc: ParamDoc | undefined): string {
   if (doc.name === 'state' || doc.name.endsWith('state')) return 'CA';
   if (doc.enum?.length) return doc.enum[0]!;
   if (doc.name.includes('zip')) return '78701';
+  if (doc.name === 'id' || doc.name === 'pid') return '123456';
   if (doc.type === 'integer' || doc.type === 'number') return doc.name === 'page' || doc.name === 'items' ? '1' : '2';
   if (doc.name === 'city') return 'Austin';
   return '<value>';
 }
 
 function show(value: unknown): string {
-  return typeof value === 'string' ? JSON.stringify(value) : JSON.stringify(value) ?? String(value);
+  return JSON.stringify(value) ?? String(value);
 }
 
 function problem(doc: ParamDoc | undefined, name: string, where: Problem['in'], message: string, fix: string, value?: unknown): Problem {
@@ -60,101 +65,126 @@ function problem(doc: ParamDoc | undefined, name: string, where: Problem['in'], 
   return p;
 }
 
-function requiredProblem(doc: ParamDoc | undefined, name: string, where: Problem['in']): Problem {
+/** "/client/city/properties/{state}/{city}" → "/client/city/properties/CA/Austin". */
+function examplePath(operation: Operation): string {
+  const values = Object.fromEntries(operation.params.filter((p) => p.in === 'path').map((p) => [p.name, exampleFor(p)]));
+  return fillPath(operation.path, values);
+}
+
+function requiredProblem(operation: Operation, name: string, where: Problem['in']): Problem {
+  const doc = operation.params.find((p) => p.name === name && p.in === where);
   const why = name === 'state' ? ': the API answers 404 when it is missing' : '';
-  const how = where === 'path' ? `put it in the path` : `add ${name}=${exampleFor(doc)}`;
+  const how = where === 'path' ? `fill {${name}} in the path, e.g. ${examplePath(operation)}` : `add ${name}=${exampleFor(doc)}`;
   return problem(doc, name, where, `${name} is required${why}`, how);
 }
 
-/** Turns one ajv error into the API's terms. */
+/** An error inside the JSON body of a POST: the body schemas only say "a JSON object". */
+function bodyProblem(err: AjvError, pointer: string[], body: unknown): Problem {
+  const at = ['body', ...pointer.map(decodePointer)].join('.');
+  if (err.keyword === 'type' && !pointer.length) {
+    const got = Array.isArray(body) ? 'an array' : body === null ? 'null' : typeof body;
+    return problem(undefined, 'body', 'body', `the JSON body must be ${describeType(String(err.params.type))}, not ${got}`, 'send a JSON object, e.g. {"key": "value"}', body);
+  }
+  if (err.keyword === 'required') {
+    const name = `${at}.${String(err.params.missingProperty)}`;
+    return problem(undefined, name, 'body', `${name} is required`, `add "${String(err.params.missingProperty)}" to the JSON body`);
+  }
+  return problem(undefined, at, 'body', `${at} ${err.message ?? 'is invalid'}`, 'fix the JSON body');
+}
+
+function decodePointer(token: string): string {
+  return token.replace(/~1/g, '/').replace(/~0/g, '~');
+}
+
+/** Turns one ajv error on {path, query} into the API's terms. */
 function toProblem(err: AjvError, operation: Operation, data: Params): Problem {
   const [, part = '', ...rest] = err.instancePath.split('/');
   const where = (part || 'request') as Problem['in'];
-  if (err.keyword === 'required') {
-    const name = String(err.params.missingProperty);
-    if (!part) return problem(undefined, name, 'body', 'a JSON body is required', 'send a JSON object, e.g. --payload body.json');
-    return requiredProblem(operation.params.find((p) => p.name === name && p.in === part), name, where);
-  }
-  if (part === 'body') {
-    const at = rest.length ? `body.${rest.join('.')}` : 'body';
-    return problem(undefined, at, 'body', `${at} ${err.message ?? 'is invalid'}`, 'fix the JSON body');
-  }
-  const name = decodeURIComponent(rest.join('/'));
+  if (err.keyword === 'required') return requiredProblem(operation, String(err.params.missingProperty), where);
+  const name = decodePointer(rest.join('/'));
   const doc = operation.params.find((p) => p.name === name && p.in === part);
   const value = part === 'query' ? data.query[name] : part === 'path' ? data.path[name] : undefined;
   const got = value === undefined ? '' : ` (got ${show(value)})`;
+  const fail = (message: string, fix: string) => problem(doc, name, where, `${name} ${message}${got}`, fix, value);
   switch (err.keyword) {
     case 'enum':
-      if (name === 'state' || name.endsWith('_state')) {
-        return problem(doc, name, where, `${name} must be a two-letter US state code${got}`, 'use a code such as CA, TX or NY', value);
-      }
-      return problem(doc, name, where, `${name} must be one of: ${(err.params.allowedValues as unknown[]).join(', ')}${got}`,
-        `use ${name}=${exampleFor(doc)}`, value);
+      if (name === 'state' || name.endsWith('_state')) return fail('must be a two-letter US state code', 'use a code such as CA, TX or NY');
+      return fail(`must be one of: ${(err.params.allowedValues as unknown[]).join(', ')}`, `use ${name}=${exampleFor(doc)}`);
     case 'type':
-      return problem(doc, name, where, `${name} must be ${describeType(String(err.params.type))}${got}`,
-        `use ${name}=${exampleFor(doc)}`, value);
+      return fail(`must be ${describeType(String(err.params.type))}`, `use ${name}=${exampleFor(doc)}`);
     case 'minimum':
     case 'maximum':
     case 'exclusiveMinimum':
     case 'exclusiveMaximum':
-      return problem(doc, name, where, `${name} must be ${err.params.comparison} ${err.params.limit}${got}`,
-        `use a value ${err.params.comparison} ${err.params.limit}`, value);
+      return fail(`must be ${err.params.comparison} ${err.params.limit}`, `use a value ${err.params.comparison} ${err.params.limit}`);
     case 'pattern':
-      if (name.includes('zip')) return problem(doc, name, where, `${name} must be five digits${got}`, 'use a US ZIP code such as 78701', value);
-      return problem(doc, name, where, `${name} has the wrong format${got}`, doc?.description ?? 'see: mashvisor-preflight endpoints', value);
+      if (name.includes('zip')) return fail('must be five digits', 'use a US ZIP code such as 78701');
+      return fail('has the wrong format', doc?.description ?? 'see: mashvisor-preflight endpoints');
     case 'minLength':
-      return problem(doc, name, where, `${name} must not be empty`, `give ${name} a value or leave it out`, value);
+      return fail('must not be empty', `give ${name} a value or leave it out`);
     default:
-      return problem(doc, name, where, `${name} ${err.message ?? 'is invalid'}${got}`, doc?.description ?? 'see: mashvisor-preflight endpoints', value);
+      return fail(err.message ?? 'is invalid', doc?.description ?? 'see: mashvisor-preflight endpoints');
   }
 }
 
-/** Problems ajv cannot see: unknown names, repeated values, a body on a GET, lenient "required". */
+function warning(param: string, where: Problem['in'], message: string, fix: string, value?: unknown): Problem {
+  const p: Problem = { param, in: where, severity: 'warning', message, fix };
+  if (value !== undefined) p.value = value;
+  return p;
+}
+
+/** Two letters in the wrong case ("ca", "Tx"): the docs write state codes in capitals. */
+function isMiscasedState(value: unknown): value is string {
+  return typeof value === 'string' && /^[a-z]{2}$/i.test(value) && value !== value.toUpperCase();
+}
+
+function unknownQueryWarning(operation: Operation, name: string): Problem {
+  const elsewhere = operation.params.find((p) => p.name === name && p.in === 'path');
+  if (elsewhere) {
+    return warning(name, 'query', `${name} is a path parameter of ${operation.path}, not a query parameter`, `fill {${name}} in the path, e.g. ${examplePath(operation)}`);
+  }
+  const near = nearestName(name, operation.params.map((p) => p.name));
+  return near
+    ? warning(name, 'query', `${name}: unknown — did you mean ${near}?`, `rename it to ${near}`)
+    : warning(name, 'query', `${name}: unknown parameter for ${operation.operationId}`, `remove it, or see: mashvisor-preflight endpoints ${operation.operationId}`);
+}
+
+/** Problems ajv cannot see: unknown names, repeated values, a body on a GET, lenient "required", state's case. */
 function extraProblems(operation: Operation, data: Params): { errors: Problem[]; warnings: Problem[] } {
   const errors: Problem[] = [];
   const warnings: Problem[] = [];
-  const known = operation.params.map((p) => p.name);
   for (const [name, value] of Object.entries(data.query)) {
     const doc = operation.params.find((p) => p.name === name && p.in === 'query');
-    if (Array.isArray(value)) {
-      errors.push(problem(doc, name, 'query', `${name} is given ${value.length} times`, `send ${name} once`, value));
-    }
-    if (!doc) {
-      const near = nearestName(name, known);
-      warnings.push({
-        param: name, in: 'query', severity: 'warning',
-        message: near ? `${name}: unknown — did you mean ${near}?` : `${name}: unknown parameter for ${operation.operationId}`,
-        fix: near ? `rename it to ${near}` : 'remove it, or see: mashvisor-preflight endpoints ' + operation.operationId,
-      });
-    }
+    if (Array.isArray(value)) errors.push(problem(doc, name, 'query', `${name} is given ${value.length} times`, `send ${name} once`, value));
+    if (!doc) warnings.push(unknownQueryWarning(operation, name));
   }
   for (const name of Object.keys(data.path)) {
     if (!operation.params.some((p) => p.name === name && p.in === 'path')) {
-      warnings.push({ param: name, in: 'path', severity: 'warning', message: `${name}: not a path parameter of ${operation.path}`, fix: 'remove it' });
+      warnings.push(warning(name, 'path', `${name}: not a path parameter of ${operation.path}`, 'remove it'));
     }
   }
   for (const doc of operation.params) {
     const given = doc.in === 'path' ? data.path[doc.name] : data.query[doc.name];
     if (doc.warnIfMissing && given === undefined) {
-      warnings.push({ param: doc.name, in: doc.in, severity: 'warning', message: `${doc.name} is missing: ${doc.warnIfMissing}`, fix: `add ${doc.name}=${exampleFor(doc)}` });
+      warnings.push(warning(doc.name, doc.in, `${doc.name} is missing: ${doc.warnIfMissing}`, `add ${doc.name}=${exampleFor(doc)}`));
     }
-    if (doc.name === 'state' && typeof given === 'string' && /^[a-z]{2}$/.test(given)) {
-      warnings.push({ param: 'state', in: doc.in, severity: 'warning', message: `state "${given}" is lower case; the docs use capitals`, fix: `use state=${given.toUpperCase()}`, value: given });
+    if (doc.name === 'state' && isMiscasedState(given)) {
+      warnings.push(warning('state', doc.in, `state "${given}" is not in capitals, as the docs write it`, `use state=${given.toUpperCase()}`, given));
     }
   }
   if (!operation.hasBody && data.body !== undefined) {
-    warnings.push({ param: 'body', in: 'body', severity: 'warning', message: `${operation.method} ${operation.path} takes no JSON body; it will not be sent`, fix: 'move the values to query parameters' });
+    warnings.push(warning('body', 'body', `${operation.method} ${operation.path} takes no JSON body; it will not be sent`, 'move the values to query parameters'));
   }
   return { errors, warnings };
 }
 
-/** Copies values so coercion by ajv never touches the caller's object; upper-cases a lower-case state. */
+/** Copies values so coercion by ajv never touches the caller's object; a miscased state is checked as capitals (it has its own warning). */
 function forValidation(data: Params): Params {
-  const upper = (v: unknown) => (typeof v === 'string' && /^[a-z]{2}$/.test(v) ? v.toUpperCase() : v);
+  const upper = <T>(v: T): T => (isMiscasedState(v) ? (v.toUpperCase() as T) : v);
   const query: Params['query'] = { ...data.query };
   const path: Params['path'] = { ...data.path };
-  if (query.state !== undefined) query.state = upper(query.state) as string;
-  if (path.state !== undefined) path.state = upper(path.state) as string;
+  if (query.state !== undefined) query.state = upper(query.state);
+  if (path.state !== undefined) path.state = upper(path.state);
   return { path, query, body: data.body };
 }
 
@@ -178,7 +208,7 @@ export function validateWith(validators: OperationValidators, operation: Operati
       errors.push(problem(undefined, 'body', 'body', 'a JSON body is required', 'send a JSON object with --payload'));
     } else if (!validators.body(data.body)) {
       for (const err of validators.body.errors ?? []) {
-        errors.push(toProblem({ ...err, instancePath: `/body${err.instancePath}` }, operation, data));
+        errors.push(bodyProblem(err, err.instancePath.split('/').slice(1), data.body));
       }
     }
   }

@@ -9,15 +9,21 @@ export function looksLikeRapidApiKey(key: string): boolean {
   return RAPIDAPI_KEY.test(key);
 }
 
+function unquoted(key: string): string {
+  return key.trim().replace(/^["']|["']$/g, '');
+}
+
 /** Problems with the key itself, found before anything is sent. Each one stops the (billed) call. */
 export function keyProblems(key: string | undefined): string[] {
-  if (!key) return ['no API key: pass --key-file FILE, set MASHVISOR_API_KEY, or --key'];
+  if (key === undefined) return ['no API key: pass --key-file FILE, set MASHVISOR_API_KEY, or --key'];
+  if (key.trim() === '') return ['the key is empty: check the key file or MASHVISOR_API_KEY'];
   const problems: string[] = [];
-  if (PLACEHOLDER.test(key.trim().replace(/^["']|["']$/g, ''))) problems.push('the key is a placeholder, not a real key (e.g. YOUR_API_KEY): paste the key from your dashboard');
-  if (/^\s|\s$/.test(key)) problems.push(/[\r\n]/.test(key) ? 'the key contains a newline: remove it' : 'the key has surrounding whitespace: remove it');
+  if (PLACEHOLDER.test(unquoted(key))) problems.push('the key is a placeholder, not a real key (e.g. YOUR_API_KEY): paste the key from your dashboard');
+  if (/[\r\n]/.test(key)) problems.push('the key contains a newline: remove it');
+  else if (/^\s|\s$/.test(key)) problems.push('the key has surrounding whitespace: remove it');
   else if (/\s/.test(key.replace(/^bearer\s+/i, ''))) problems.push('the key contains whitespace: a key is one word');
   if (/^["'].*["']$/s.test(key.trim())) problems.push('the key is wrapped in quotes: send it without them');
-  if (/^bearer\s/i.test(key.trim())) problems.push('the key starts with "Bearer ": the API wants the bare key in x-api-key, not a bearer token');
+  if (/^bearer\s/i.test(key.trim())) problems.push('the key starts with "Bearer ": the API wants the bare key in its key header, not a bearer token');
   return problems;
 }
 
@@ -50,8 +56,12 @@ export function headerMistakes(headers: Record<string, string> | undefined, quer
 
 function mismatch(spec: RequestSpec): string | null {
   if (!spec.key) return null;
-  if (spec.mode === 'direct' && looksLikeRapidApiKey(spec.key)) return 'this looks like a RapidAPI key sent to the direct API; use --rapidapi, or a key from your Mashvisor dashboard';
-  if (spec.mode === 'rapidapi' && !looksLikeRapidApiKey(spec.key)) return 'this does not look like a RapidAPI key; a Mashvisor dashboard key works only on api.mashvisor.com (drop --rapidapi)';
+  if (spec.mode === 'direct' && looksLikeRapidApiKey(spec.key)) {
+    return 'this looks like a RapidAPI key sent to the direct API: use --rapidapi, or a key from your Mashvisor dashboard';
+  }
+  if (spec.mode === 'rapidapi' && !looksLikeRapidApiKey(spec.key)) {
+    return 'this does not look like a RapidAPI key (those hold "msh" and "jsn"): a Mashvisor dashboard key works only on api.mashvisor.com (drop --rapidapi)';
+  }
   return null;
 }
 
@@ -77,26 +87,38 @@ function serverMessage(exchange: Exchange): string | null {
   }
 }
 
+function keyHeaderText(spec: RequestSpec): string {
+  return spec.mode === 'direct' ? 'the x-api-key header' : 'x-rapidapi-key (with x-rapidapi-host)';
+}
+
 export function authCheck(spec: RequestSpec, pre: AuthPreflight, exchange: Exchange | null): CheckResult {
   const base = { id: 'auth' as const, title: 'API key' };
   const details: Record<string, unknown> = { mode: spec.mode, header: spec.mode === 'direct' ? 'x-api-key' : 'x-rapidapi-key', notes: pre.notes };
   if (pre.blocking.length) {
-    return { ...base, status: 'fail', message: pre.blocking.join('; '), advice: 'Fix the key, then run the check again.', details };
+    const sent = exchange ? ' (sent anyway)' : ' No request was sent.';
+    return { ...base, status: 'fail', message: `${pre.blocking.join('; ')}.${sent}`, advice: 'Fix the key, then run the check again.', details };
   }
   const status = exchange?.response?.status;
   if (status === undefined) {
-    return { ...base, status: pre.notes.length ? 'warn' : 'skip', message: exchange ? 'no answer from the API, so the key could not be checked' : 'not checked: no request was sent',
+    return { ...base, status: pre.notes.length ? 'warn' : 'skip', message: exchange ? 'not checked: no answer from the API' : 'not checked: no request was sent',
       advice: pre.notes.join('; '), details };
   }
-  if (status === 401) {
+  const crossed = mismatch(spec);
+  if (status === 401 || status === 403) {
     const said = serverMessage(exchange!);
-    const hint = [mismatch(spec), ...pre.notes].filter(Boolean).join('; ');
+    if (crossed) details.crossedKey = true;
+    const hint = [crossed, ...pre.notes].filter(Boolean).join('; ');
+    const what = status === 401
+      ? `401: the key is wrong or inactive (${DOCUMENTED_CODES['401']!.documented})`
+      : '403: the key is known but not allowed to use this API (plan or subscription)';
     return { ...base, status: 'fail', details: { ...details, serverMessage: said },
-      message: `401: the key is wrong or inactive (${DOCUMENTED_CODES['401']!.documented}${said ? ` The server said: "${said}"` : ''})`,
-      advice: hint || 'Check the key in your dashboard is active and sent in the x-api-key header, without quotes or spaces.' };
+      message: `${what}${said ? ` The server said: "${said}"` : ''}${crossed ? ` — ${crossed}` : ''}`,
+      advice: hint || `Check that the key is active in your dashboard and sent in ${keyHeaderText(spec)}, without quotes or spaces.` };
   }
+  // A server error or a redirect may come before the key is looked at: it was not rejected, which is all we know.
+  const accepted = status >= 500 || (status >= 300 && status < 400) ? `the key was not rejected (HTTP ${status})` : `the key was accepted (HTTP ${status})`;
   if (pre.notes.length) {
-    return { ...base, status: 'warn', message: `the key was accepted (HTTP ${status}), but: ${pre.notes.join('; ')}`, advice: 'Send the key the documented way.', details };
+    return { ...base, status: 'warn', message: `${accepted}, but: ${pre.notes.join('; ')}`, advice: 'Send the key the documented way.', details };
   }
-  return { ...base, status: 'pass', message: `the key was accepted (HTTP ${status})`, advice: '', details };
+  return { ...base, status: 'pass', message: `${accepted}, sent in ${keyHeaderText(spec)}`, advice: '', details };
 }

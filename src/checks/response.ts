@@ -1,7 +1,11 @@
 import { documentedFor, statusClass } from '../codes.js';
-import type { CheckResult, Exchange, RequestSpec } from '../types.js';
+import type { CheckResult, Exchange, NetworkErrorKind, RequestSpec } from '../types.js';
 
+/** Whose side a response points at; the verdict is read from it. */
 export type Side = 'client' | 'server' | 'network' | 'none';
+
+/** Why no request was sent: invalid parameters, an unusable key, or a request budget of 0. */
+export type NotSent = 'params' | 'key' | 'budget';
 
 export interface Envelope {
   status?: unknown;
@@ -26,73 +30,134 @@ function stateGiven(spec: RequestSpec): boolean {
   return spec.params.query.state !== undefined || spec.params.path.state !== undefined;
 }
 
+/** The API's own envelopes: {status:"error", code, message} and {status:"success", content}. Anything else is 'other'. */
+export function envelopeKind(value: Envelope | null): 'error' | 'success' | 'other' | null {
+  if (!value) return null;
+  if (value.status === 'error' && value.message !== undefined) return 'error';
+  if (value.status === 'success') return 'success';
+  return 'other';
+}
+
+/** The server's own message, unless it only repeats the documented text already shown. */
+function serverSaid(envelope: Envelope | null, documented: string | null): string {
+  if (typeof envelope?.message !== 'string' || envelope.message.trim() === '') return '';
+  if (documented && documented.toLowerCase().includes(envelope.message.trim().toLowerCase())) return '';
+  return ` The server said: "${envelope.message}".`;
+}
+
 function result(status: CheckResult['status'], side: Side, message: string, advice: string, details: Record<string, unknown>): CheckResult {
   return { id: 'response', title: 'Response code', status, message, advice, details: { side, ...details } };
 }
 
-/** Classifies the one response: status class, the documented catalog, the error envelope, Mashvisor's quirks. */
-export function responseCheck(spec: RequestSpec, exchange: Exchange | null): CheckResult {
-  if (!exchange) return result('skip', 'none', 'no request was sent', '', {});
-  const res = exchange.response;
-  if (!res) {
-    const e = exchange.error!;
-    return result('fail', 'network', `no response: ${e.message} (${e.code})`,
-      e.kind === 'dns' ? 'Check the host name in --base-url and your DNS.'
-        : e.kind === 'timeout' ? 'Retry with a larger --timeout; check your network, proxy and firewall.'
-          : e.kind === 'tls' ? 'Check the certificate chain and any TLS-inspecting proxy.'
-            : 'Check the base URL, your network, proxy and firewall.', { error: e });
+const NOT_SENT_TEXT: Record<NotSent, string> = {
+  params: 'no request was sent: the parameters are invalid (see above)',
+  key: 'no request was sent: the API key is unusable (see above)',
+  budget: 'no request was sent: the request budget (--max-requests) allows none',
+};
+
+const NETWORK_ADVICE: Partial<Record<NetworkErrorKind, string>> = {
+  dns: 'Check the host name in --base-url and your DNS.',
+  refused: 'Nothing accepts connections there: check --base-url (host and port), your proxy and firewall.',
+  reset: 'The connection was cut: retry; check proxies, VPNs and firewalls between you and the API.',
+  timeout: 'Retry with a larger --timeout; check your network, proxy and firewall.',
+  tls: 'Check the certificate chain and any TLS-inspecting proxy.',
+};
+
+function networkFailure(exchange: Exchange): CheckResult {
+  const e = exchange.error!;
+  return result('fail', 'network', `no response: ${e.message} (${e.code})`,
+    NETWORK_ADVICE[e.kind] ?? 'Check the base URL, your network, proxy and firewall.', { error: e });
+}
+
+function redirectFailure(exchange: Exchange, details: Record<string, unknown>): CheckResult {
+  const r = exchange.redirect!;
+  let where = r.location;
+  try {
+    const url = new URL(r.location);
+    where = `${url.host}${url.pathname}`;
+  } catch {
+    /* shown as received */
   }
+  const status = exchange.response!.status;
+  return result('fail', 'client',
+    `HTTP ${status} redirect to ${r.crossHost ? 'another host' : 'another path'} (${where}); not followed${r.crossHost ? ', so the key never left the base URL\'s host' : ''}`,
+    'Check --base-url: the API answers directly, it does not redirect.', { ...details, redirect: r });
+}
+
+function successResult(res: NonNullable<Exchange['response']>, envelope: Envelope | null, parsed: boolean, html: boolean, said: string, details: Record<string, unknown>): CheckResult {
+  if (!parsed && !res.truncated) {
+    return result('fail', 'server', `HTTP ${res.status}, but the body is not valid JSON${html ? ' (an HTML page)' : ''}: a server-side problem`,
+      'Contact support and attach the report.', { ...details, diagnosis: html ? 'html-on-success' : 'invalid-json' });
+  }
+  if (envelope && envelope.status !== undefined && envelope.status !== 'success') {
+    return result('warn', 'none', `HTTP ${res.status}, but the envelope says status "${String(envelope.status)}".${said}`, 'Read the message; the request may need other parameters.', details);
+  }
+  const size = res.truncated ? ` (body over 1 MiB: ${res.bodyBytes} bytes, truncated in the report)` : '';
+  return result('pass', 'none', `HTTP ${res.status}: success${size}`, '', details);
+}
+
+function serverErrorResult(res: NonNullable<Exchange['response']>, html: boolean, meaning: string, said: string, details: Record<string, unknown>): CheckResult {
+  const page = html ? ' The body is an HTML page: a maintenance / gateway page, not the API.' : '';
+  return result('fail', 'server', `HTTP ${res.status}:${meaning}${said}${page}`,
+    'A case for support: retry later, and if it persists contact support and attach this report.',
+    { ...details, diagnosis: html ? 'maintenance / gateway page' : null });
+}
+
+function notFoundResult(spec: RequestSpec, envelope: Envelope | null, meaning: string, said: string, details: Record<string, unknown>): CheckResult {
+  // A gateway (RapidAPI) that knows no such path says so in its own words; that is not the API's 404.
+  if (typeof envelope?.message === 'string' && /endpoint .* does not exist/i.test(envelope.message)) {
+    return result('fail', 'client', `HTTP 404: the endpoint path does not exist on this host.${said}`,
+      'Check --base-url and --rapidapi: direct paths start with /v1.1/client, RapidAPI paths do not.', { ...details, diagnosis: 'no such endpoint' });
+  }
+  if (!stateGiven(spec)) {
+    return result('fail', 'client', `HTTP 404: state missing — the API answers 404 (not 400) when state is absent.${said}`,
+      'Add state=XX (two-letter code) to the request.', { ...details, diagnosis: 'state missing' });
+  }
+  return result('fail', 'client', `HTTP 404: not found — check the id/address.${meaning}${said}`,
+    'Check the id, address, city and state: the resource may not exist there.', { ...details, diagnosis: 'not found' });
+}
+
+const CLIENT_ADVICE: Record<number, string> = {
+  400: 'Fix the parameters: run `mashvisor-preflight validate` on the same request.',
+  401: 'Fix the API key (see the API key row).',
+  403: 'The key is known but not allowed here: check your plan or RapidAPI subscription.',
+  429: 'Slow down (see the rate limit row).',
+};
+
+/** Classifies the one response: status class, the documented catalog, the error envelope, Mashvisor's quirks. */
+export function responseCheck(spec: RequestSpec, exchange: Exchange | null, notSent?: NotSent): CheckResult {
+  if (!exchange) return result('skip', 'none', NOT_SENT_TEXT[notSent ?? 'params'], '', { notSent: notSent ?? null });
+  const res = exchange.response;
+  if (!res) return networkFailure(exchange);
   const documented = documentedFor(res.status);
   const details: Record<string, unknown> = {
     status: res.status, class: statusClass(res.status), documented: documented?.documented ?? null,
     bodyBytes: res.bodyBytes, truncated: res.truncated,
   };
   if (exchange.error) {
-    return result('fail', 'network', `HTTP ${res.status}, but the body broke off: ${exchange.error.message} (${exchange.error.code}) after ${res.bodyBytes} bytes`,
-      'Retry; if it repeats, contact support with the report.', { ...details, error: exchange.error });
+    const e = exchange.error;
+    const kept = res.truncated ? ` (first 1 MiB kept)` : '';
+    return result('fail', 'network', `HTTP ${res.status}, but the body did not arrive whole: ${e.message} (${e.code}) after ${res.bodyBytes} bytes${kept}`,
+      e.kind === 'timeout' ? 'The body did not end within --timeout: retry; if it repeats, contact support with the report.'
+        : 'Retry; if it repeats, contact support with the report.', { ...details, error: e });
   }
-  if (exchange.redirect) {
-    const r = exchange.redirect;
-    return result('fail', 'client', `HTTP ${res.status} redirect to ${r.crossHost ? 'another host' : 'another path'}: ${new URL(r.location).host}${new URL(r.location).pathname}; not followed${r.crossHost ? ', so the key never left the base URL\'s host' : ''}`,
-      'Check --base-url: the API should answer directly, not redirect.', { ...details, redirect: r });
-  }
-  const html = isHtml(res.headers['content-type'], res.body);
-  const parsed = parseJson(res.body);
-  const envelope = parsed.ok && parsed.value && typeof parsed.value === 'object' ? (parsed.value as Envelope) : null;
-  if (envelope) details.envelope = { status: envelope.status ?? null, code: envelope.code ?? null, message: envelope.message ?? null };
-  const said = typeof envelope?.message === 'string' ? ` The server said: "${envelope.message}".` : '';
-  const meaning = documented ? ` ${documented.documented}` : '';
+  if (exchange.redirect) return redirectFailure(exchange, details);
 
-  if (res.status >= 200 && res.status < 300) {
-    if (!parsed.ok && !res.truncated) {
-      return result('fail', 'server', `HTTP ${res.status}, but the body is not valid JSON${html ? ' (an HTML page)' : ''}: a server-side problem`,
-        'Contact support and attach the report.', { ...details, diagnosis: html ? 'html-on-success' : 'invalid-json' });
-    }
-    if (envelope && envelope.status !== undefined && envelope.status !== 'success') {
-      return result('warn', 'none', `HTTP ${res.status}, but the envelope says status "${String(envelope.status)}".${said}`, 'Read the message; the request may need other parameters.', details);
-    }
-    return result('pass', 'none', `HTTP ${res.status}: success${res.truncated ? ` (body over 1 MiB: ${res.bodyBytes} bytes, truncated in the report)` : ''}`, '', details);
+  const html = isHtml(res.headers['content-type'], res.body);
+  const parsed = res.truncated ? { ok: false as const } : parseJson(res.body);
+  const envelope = parsed.ok && parsed.value && typeof parsed.value === 'object' && !Array.isArray(parsed.value) ? (parsed.value as Envelope) : null;
+  if (envelope) {
+    details.envelope = { kind: envelopeKind(envelope), status: envelope.status ?? null, code: envelope.code ?? null, message: envelope.message ?? null };
   }
-  if (res.status >= 500) {
-    const diagnosis = html ? 'maintenance / gateway page' : null;
-    return result('fail', 'server', `HTTP ${res.status}:${meaning}${said}${diagnosis ? ` The body is an HTML page: a maintenance / gateway page, not the API.` : ''}`,
-      'A case for support: retry later, and if it persists contact support and attach this report.', { ...details, diagnosis });
-  }
-  if (res.status === 404) {
-    const missing = !stateGiven(spec);
-    return result('fail', 'client', missing
-      ? `HTTP 404: state missing — the API answers 404 (not 400) when state is absent.${said}`
-      : `HTTP 404: not found — check the id/address.${meaning}${said}`,
-      missing ? 'Add state=XX (two-letter code) to the request.' : 'Check the id, address, city and state: the resource may not exist there.',
-      { ...details, diagnosis: missing ? 'state missing' : 'not found' });
-  }
+  const meaning = documented ? ` ${documented.documented}` : '';
+  const said = serverSaid(envelope, documented?.documented ?? null);
+
+  if (res.status >= 200 && res.status < 300) return successResult(res, envelope, parsed.ok, html, said, details);
+  if (res.status >= 500) return serverErrorResult(res, html, meaning, said, details);
+  if (res.status === 404) return notFoundResult(spec, envelope, meaning, said, details);
   if (res.status >= 400) {
-    const advice: Record<number, string> = {
-      400: 'Fix the parameters: run `mashvisor-preflight validate` on the same request.',
-      401: 'Fix the API key (see the API key row).',
-      429: 'Slow down (see the rate limit row).',
-    };
-    return result('fail', 'client', `HTTP ${res.status}:${meaning}${said}`, advice[res.status] ?? 'A client-side fix: check the parameters and the key before contacting support.', details);
+    return result('fail', 'client', `HTTP ${res.status}:${meaning}${said}`,
+      CLIENT_ADVICE[res.status] ?? 'A client-side fix: check the parameters and the key before contacting support.', details);
   }
   return result('warn', 'client', `HTTP ${res.status}: unexpected for this API.${said}`, 'Check --base-url.', details);
 }

@@ -5,6 +5,7 @@ import { describeFsError } from '../params.js';
 import { runPreflight, type PreflightOptions } from '../preflight.js';
 import { DIRECT_BASE_URL, RAPIDAPI_BASE_URL } from '../resolve.js';
 import { resolveRequest } from '../spec.js';
+import { parseIntendedRate } from '../checks/ratelimit.js';
 import { VERDICT_TEXT } from '../checks/verdict.js';
 import type { KeySource, Mode, Report, ReportFormat, RequestSpec } from '../types.js';
 
@@ -69,7 +70,7 @@ export function checkUsage(args: CheckArgs): void {
     if (value !== undefined && (!Number.isInteger(value) || value < 0)) throw new UsageError(`--${name} must be a whole number ≥ 0`);
   }
   if (args.timeout === 0) throw new UsageError('--timeout must be at least 1 ms');
-  if (args.rate !== undefined && !/^\s*\d+(\.\d+)?\s*\/\s*(s|sec|second|m|min|minute|h|hr|hour)\s*$/i.test(args.rate)) {
+  if (args.rate !== undefined && parseIntendedRate(args.rate) === null) {
     throw new UsageError(`--rate ${JSON.stringify(args.rate)} must look like 5/s or 100/min`);
   }
   if (args.baseUrl !== undefined && !/^https?:\/\/[^/]/i.test(args.baseUrl)) throw new UsageError(`--base-url must be an http(s) URL, got ${JSON.stringify(args.baseUrl)}`);
@@ -116,7 +117,10 @@ export async function renderChecks(report: Report): Promise<string> {
 
 export function verdictLine(report: Report): string {
   const tone = report.verdict === 'pass' ? 'green' : report.verdict === 'client-error' ? 'yellow' : 'red';
-  return `${paint(tone, `Verdict: ${VERDICT_TEXT[report.verdict]}`)} (exit ${report.exitCode}, ${report.requestsSent} request${report.requestsSent === 1 ? '' : 's'} sent)`;
+  // A pass without a request only says the checks before the call found nothing.
+  const text = report.verdict === 'pass' && report.requestsSent === 0 ? 'pass — nothing wrong before the call, but no request was sent' : VERDICT_TEXT[report.verdict];
+  const sent = `${report.requestsSent} request${report.requestsSent === 1 ? '' : 's'} sent`;
+  return `${paint(tone, `Verdict: ${text}`)} (exit ${report.exitCode}, ${sent})`;
 }
 
 /** Writes the report files and the history line; when the directory cannot be written, nothing is lost: Markdown goes to stdout. */
@@ -141,7 +145,7 @@ export async function run(args: CheckArgs): Promise<number> {
   checkUsage(args);
   const { specsFromInput } = await import('./inputs.js');
   const fromInput = await specsFromInput(args);
-  if (fromInput) return fromInput;
+  if (fromInput !== null) return fromInput;
   const spec = await specFromFlags(args);
   return runOne(spec, args);
 }

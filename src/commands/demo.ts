@@ -54,10 +54,14 @@ async function runCase(c: DemoCase, urls: { direct: string; rapidapi: string; cl
   return { report, path: saved.paths.md ?? '(not written)' };
 }
 
+const POINTED_CHECK: Record<number, string> = { 401: 'auth', 403: 'auth', 429: 'rate-limit' };
+
+/** The row that explains the case best: the check a status points at (401 → key, 429 → rate limit), else the first failure. */
 function headline(report: Report): string {
-  const pick = report.checks.find((c) => c.id === 'response' && c.status === 'fail') ??
-    report.checks.find((c) => c.status === 'fail') ?? report.checks.find((c) => c.status === 'warn') ??
-    report.checks.find((c) => c.id === 'response');
+  const failed = report.checks.filter((c) => c.status === 'fail');
+  const pointed = POINTED_CHECK[report.response?.status ?? 0];
+  const pick = failed.find((c) => c.id === pointed) ?? failed.find((c) => c.id === 'response') ?? failed[0] ??
+    report.checks.find((c) => c.status === 'warn') ?? report.checks.find((c) => c.id === 'response');
   return pick ? `${pick.title}: ${pick.message.split(/(?<=\.)\s/)[0]}` : '';
 }
 

@@ -2,28 +2,43 @@ import { DOCUMENTED_CLASSES, DOCUMENTED_CODES, statusClass, type CodeInfo } from
 import { UsageError } from '../errors.js';
 import { print } from '../output.js';
 
-export function lookupCode(input: string): CodeInfo & { documentedCode: boolean } {
+export interface ExplainedCode extends CodeInfo {
+  /** False when the code is not on the errors page and what is shown is its class (418 → 4xx). */
+  documentedCode: boolean;
+}
+
+// Own keys only: "constructor" or "__proto__" must not be found on a plain object's prototype.
+function own(table: Record<string, CodeInfo>, key: string): CodeInfo | undefined {
+  return Object.hasOwn(table, key) ? table[key] : undefined;
+}
+
+/** 400 → its entry; 2xx/4xx/5xx → the class; any other 2xx-5xx code → its class. */
+export function lookupCode(input: string): ExplainedCode {
   const code = input.trim().toLowerCase();
-  if (DOCUMENTED_CODES[code]) return { ...DOCUMENTED_CODES[code], documentedCode: true };
-  if (DOCUMENTED_CLASSES[code]) return { ...DOCUMENTED_CLASSES[code], documentedCode: false };
-  if (/^[1-5]\d\d$/.test(code) && DOCUMENTED_CLASSES[statusClass(Number(code))]) {
-    return { ...DOCUMENTED_CLASSES[statusClass(Number(code))]!, code, documentedCode: false };
-  }
+  const exact = own(DOCUMENTED_CODES, code) ?? own(DOCUMENTED_CLASSES, code);
+  if (exact) return { ...exact, documentedCode: true };
+  const byClass = /^\d{3}$/.test(code) ? own(DOCUMENTED_CLASSES, statusClass(Number(code))) : undefined;
+  if (byClass) return { ...byClass, code, documentedCode: false };
   throw new UsageError(`unknown status code: ${input} (try 400, 401, 404, 429, 500, 503, 2xx, 4xx or 5xx)`);
 }
 
+function whoseFix(info: CodeInfo): string {
+  if (info.code.startsWith('2')) return 'nothing to fix: the request succeeded';
+  return info.party === 'client' ? 'a client-side fix: fix this before contacting support' : 'a case for support: contact support and attach the report';
+}
+
 export async function run(args: { code: string; json?: boolean }): Promise<number> {
-  const info = lookupCode(String(args.code));
-  const fix = info.party === 'client' ? 'a client-side fix: fix this before contacting support' : 'a case for support: contact support and attach the report';
+  const info = lookupCode(String(args.code ?? ''));
   if (args.json) {
-    print(JSON.stringify({ code: info.code, title: info.title, documented: info.documented, party: info.party, checkFirst: info.checkFirst }, null, 2));
+    const { code, title, documented, party, checkFirst, documentedCode } = info;
+    print(JSON.stringify({ code, title, documented, documentedCode, party, checkFirst }, null, 2));
     return 0;
   }
-  const note = info.documentedCode ? '' : `\n  (${info.code} is not in the errors page's catalog; this is what its class means)`;
+  const note = info.documentedCode ? '' : `\n  (${info.code} is not on the errors page; this is what its class, ${statusClass(Number(info.code))}, means)`;
   print([
     `${info.code} ${info.title}`,
     `  Documented: "${info.documented}"${note}`,
-    `  Whose fix: ${fix}`,
+    `  Whose fix: ${whoseFix(info)}`,
     '  Check first:',
     ...info.checkFirst.map((c) => `    - ${c}`),
   ].join('\n'));

@@ -7,6 +7,7 @@ export interface ValidateArgs extends SpecInput {
   json?: boolean;
 }
 
+/** Exit 0 when valid (warnings allowed), 1 when not; bad input throws a UsageError (exit 2). */
 export async function run(args: ValidateArgs): Promise<number> {
   const { resolved, params } = await resolveRequest(args);
   const result = await validateParams(resolved.operation, params);
@@ -25,14 +26,29 @@ export async function renderResult(result: ValidationResult): Promise<string> {
   return `${head}\n${await problemTable(problems)}`;
 }
 
-export async function problemTable(problems: Problem[]): Promise<string> {
+/** Parameter | Severity | Problem | Fix, as wide as the terminal allows (120 columns when not a terminal). */
+export async function problemTable(problems: Problem[], width = process.stdout.columns || 120): Promise<string> {
   const { default: Table } = await import('cli-table3');
-  const table = new Table({ head: ['Parameter', 'Severity', 'Problem', 'Fix'], style: { head: [], border: [] }, wordWrap: true, colWidths: [16, 12, 50, 34] });
+  const free = Math.max(60, width - 16 - 12 - 5);
+  const colWidths = [16, 12, Math.floor(free * 0.55), free - Math.floor(free * 0.55)];
+  const table = new Table({ head: ['Parameter', 'Severity', 'Problem', 'Fix'], style: { head: [], border: [] }, wordWrap: true, colWidths });
   for (const p of problems) {
     const severity = p.severity === 'error' ? paint('red', '✖ error') : paint('yellow', '⚠ warning');
-    table.push([`${p.param}${p.in === 'query' || p.in === 'request' ? '' : ` (${p.in})`}`, severity, p.message, p.fix]);
+    table.push([paramLabel(p), severity, cell(p.message, colWidths[2]!), cell(p.fix, colWidths[3]!)]);
   }
   return table.toString();
+}
+
+/** "state", "state (path)"; body problems already say "body". */
+function paramLabel(p: Problem): string {
+  const quiet = p.in === 'query' || p.in === 'request' || p.param === p.in || p.param.startsWith(`${p.in}.`);
+  return quiet ? p.param : `${p.param} (${p.in})`;
+}
+
+/** A word longer than the column (a path, a URL) would be cut with '…': break such a cell anywhere instead. */
+function cell(text: string, width: number): string | { content: string; wrapOnWordBoundary: boolean } {
+  const longest = Math.max(...text.split(/\s+/).map((w) => w.length));
+  return longest > width - 2 ? { content: text, wrapOnWordBoundary: false } : text;
 }
 
 function plural(n: number, word: string): string {

@@ -11,12 +11,16 @@ export interface OutgoingRequest {
   url: string;
   headers: Record<string, string>;
   body: string | null;
+  /** Bounds the whole exchange: connect, headers and body. */
   timeoutMs: number;
   maxBodyBytes?: number;
 }
 
+/** performance.now() at each step of the exchange. */
 interface Marks {
   start: number;
+  /** The agent created the socket: axios's own set-up is over, the network part begins. */
+  socket?: number;
   lookup?: number;
   connect?: number;
   secure?: number;
@@ -26,23 +30,29 @@ interface Marks {
 
 // Socket events give the phases (DNS, connect, TLS, first byte) the way httpstat shows them.
 function watch(socket: Socket, marks: Marks): void {
+  marks.socket ??= performance.now();
   socket.once('lookup', () => (marks.lookup ??= performance.now()));
   socket.once('connect', () => (marks.connect ??= performance.now()));
   socket.once('secureConnect', () => (marks.secure ??= performance.now()));
   socket.once('data', () => (marks.firstByte ??= performance.now()));
 }
 
+type CreateConnection = (...args: unknown[]) => Socket;
+
+/** Agents that report each new socket to `marks`. No keep-alive: one exchange, one connection, closed after. */
 function timingAgents(marks: Marks): { httpAgent: http.Agent; httpsAgent: https.Agent } {
+  const createHttp = http.Agent.prototype.createConnection as unknown as CreateConnection;
+  const createHttps = https.Agent.prototype.createConnection as unknown as CreateConnection;
   class HttpTiming extends http.Agent {
     override createConnection(...args: Parameters<http.Agent['createConnection']>) {
-      const socket = (http.Agent.prototype as unknown as { createConnection: (...a: unknown[]) => Socket }).createConnection.apply(this, args);
+      const socket = createHttp.apply(this, args);
       watch(socket, marks);
       return socket;
     }
   }
   class HttpsTiming extends https.Agent {
     override createConnection(...args: Parameters<http.Agent['createConnection']>) {
-      const socket = (https.Agent.prototype as unknown as { createConnection: (...a: unknown[]) => Socket }).createConnection.apply(this, args);
+      const socket = createHttps.apply(this, args);
       watch(socket, marks);
       return socket;
     }
@@ -50,56 +60,100 @@ function timingAgents(marks: Marks): { httpAgent: http.Agent; httpsAgent: https.
   return { httpAgent: new HttpTiming({ keepAlive: false }), httpsAgent: new HttpsTiming({ keepAlive: false }) };
 }
 
-function round(ms: number | undefined | null): number | null {
-  return ms === undefined || ms === null || Number.isNaN(ms) ? null : Math.max(0, Math.round(ms * 10) / 10);
+function round(ms: number | undefined): number | null {
+  return ms === undefined || Number.isNaN(ms) ? null : Math.max(0, Math.round(ms * 10) / 10);
 }
 
-function phases(marks: Marks, isTls: boolean, literalIp: boolean): Timings {
+function between(from: number | undefined, to: number | undefined): number | null {
+  return from === undefined || to === undefined ? null : round(to - from);
+}
+
+/**
+ * The phases of one exchange. DNS and connect are measured from the moment the socket exists, so the HTTP
+ * client's own set-up is not counted as network time; the total runs from the start of performExchange.
+ */
+export function phases(marks: Marks, isTls: boolean, literalIp: boolean): Timings {
   const end = marks.end ?? performance.now();
-  const dnsEnd = marks.lookup ?? (literalIp ? marks.start : undefined);
-  const connectStart = dnsEnd ?? marks.start;
-  const firstByteFrom = marks.secure ?? marks.connect;
+  // A literal IP needs no lookup (Node emits no 'lookup' event): DNS is 0 and connect starts with the socket.
+  const dnsDone = marks.lookup ?? (literalIp ? marks.socket : undefined);
+  const requestSent = isTls ? marks.secure : marks.connect;
   return {
-    dns: marks.lookup ? round(marks.lookup - marks.start) : literalIp ? 0 : null,
-    connect: marks.connect ? round(marks.connect - connectStart) : null,
-    tls: isTls && marks.secure && marks.connect ? round(marks.secure - marks.connect) : isTls ? null : 0,
-    firstByte: marks.firstByte && firstByteFrom ? round(marks.firstByte - firstByteFrom) : null,
-    download: marks.firstByte ? round(end - marks.firstByte) : null,
+    dns: literalIp && marks.socket !== undefined ? 0 : between(marks.socket, marks.lookup),
+    connect: between(dnsDone, marks.connect),
+    tls: isTls ? between(marks.connect, marks.secure) : 0,
+    firstByte: between(requestSent, marks.firstByte),
+    download: between(marks.firstByte, end),
     total: round(end - marks.start) ?? 0,
   };
 }
 
-/** Node's error codes → the kinds a user can act on. */
-export function classifyNetworkError(err: unknown, timedOut: boolean): { kind: NetworkErrorKind; code: string; message: string } {
+const KIND_BY_CODE: Record<string, NetworkErrorKind> = {
+  ENOTFOUND: 'dns', EAI_AGAIN: 'dns', EAI_FAIL: 'dns', EAI_NONAME: 'dns', EAI_NODATA: 'dns',
+  ECONNREFUSED: 'refused', EHOSTUNREACH: 'refused', ENETUNREACH: 'refused', EADDRNOTAVAIL: 'refused',
+  ECONNRESET: 'reset', EPIPE: 'reset', ERR_STREAM_PREMATURE_CLOSE: 'reset', UND_ERR_SOCKET: 'reset',
+};
+
+const KIND_MESSAGE: Record<NetworkErrorKind, string> = {
+  dns: 'the host name could not be resolved',
+  refused: 'the connection was refused',
+  reset: 'the connection was reset',
+  timeout: 'no complete answer within the timeout',
+  tls: 'the TLS handshake failed',
+  redirect: 'redirect not followed',
+  budget: 'request budget exhausted',
+  other: 'the request failed',
+};
+
+/** The system error code behind an axios error (axios wraps it, and names its own cancel/abort codes). */
+function systemCode(err: unknown): string {
   const e = err as NodeJS.ErrnoException & { cause?: NodeJS.ErrnoException };
-  const code = e?.code && e.code !== 'ERR_CANCELED' && e.code !== 'ECONNABORTED' ? e.code : e?.cause?.code ?? e?.code ?? 'UNKNOWN';
-  if (timedOut || code === 'ETIMEDOUT' || code === 'ECONNABORTED') {
-    return { kind: 'timeout', code: 'ETIMEDOUT', message: 'no complete answer within the timeout' };
-  }
-  const kinds: Record<string, NetworkErrorKind> = {
-    ENOTFOUND: 'dns', EAI_AGAIN: 'dns', EAI_FAIL: 'dns', ECONNREFUSED: 'refused', ECONNRESET: 'reset', EPIPE: 'reset',
-    ERR_STREAM_PREMATURE_CLOSE: 'reset', UND_ERR_SOCKET: 'reset', EHOSTUNREACH: 'refused', ENETUNREACH: 'refused',
-  };
-  const kind = kinds[code] ?? (/^(ERR_TLS|CERT_|UNABLE_TO|DEPTH_ZERO|SELF_SIGNED|ERR_SSL|EPROTO)/.test(code) ? 'tls' : 'other');
-  const messages: Record<NetworkErrorKind, string> = {
-    dns: 'the host name could not be resolved', refused: 'the connection was refused', reset: 'the connection was reset',
-    timeout: 'no complete answer within the timeout', tls: 'the TLS handshake failed', redirect: 'redirect not followed',
-    budget: 'request budget exhausted', other: e?.message ?? 'the request failed',
-  };
-  return { kind, code, message: messages[kind] };
+  const own = e?.code;
+  if (own && own !== 'ERR_CANCELED' && own !== 'ECONNABORTED' && own !== 'ERR_BAD_RESPONSE') return own;
+  return e?.cause?.code ?? own ?? 'UNKNOWN';
 }
 
-function flatHeaders(headers: AxiosResponse['headers']): Record<string, string> {
+/** Node's error codes → the kinds a user can act on. A timeout we imposed wins over whatever the abort caused. */
+export function classifyNetworkError(err: unknown, timedOut: boolean): { kind: NetworkErrorKind; code: string; message: string } {
+  const code = systemCode(err);
+  if (timedOut || code === 'ETIMEDOUT' || code === 'ECONNABORTED') {
+    return { kind: 'timeout', code: 'ETIMEDOUT', message: KIND_MESSAGE.timeout };
+  }
+  const tls = /^(ERR_TLS|ERR_SSL|CERT_|UNABLE_TO|DEPTH_ZERO|SELF_SIGNED|EPROTO|HOSTNAME_MISMATCH|ERR_OSSL)/.test(code);
+  const kind = KIND_BY_CODE[code] ?? (tls ? 'tls' : 'other');
+  const message = kind === 'other' ? (err as Error)?.message || KIND_MESSAGE.other : KIND_MESSAGE[kind];
+  return { kind, code, message };
+}
+
+/**
+ * Response headers, lower-cased, repeated ones joined. Read from the raw header list when there is one:
+ * axios deletes content-encoding once it has decoded the body, and the report should still say gzip.
+ */
+function responseHeaders(res: AxiosResponse): Record<string, string> {
+  const raw = (res.request as { res?: { rawHeaders?: string[] } } | undefined)?.res?.rawHeaders;
   const out: Record<string, string> = {};
-  for (const [name, value] of Object.entries(headers ?? {})) {
-    if (value === undefined || value === null) continue;
-    out[name.toLowerCase()] = Array.isArray(value) ? value.join(', ') : String(value);
+  const add = (name: string, value: string) => {
+    const lower = name.toLowerCase();
+    out[lower] = out[lower] === undefined ? value : `${out[lower]}, ${value}`;
+  };
+  if (Array.isArray(raw) && raw.length) {
+    for (let i = 0; i + 1 < raw.length; i += 2) add(raw[i]!, raw[i + 1]!);
+    return out;
+  }
+  for (const [name, value] of Object.entries(res.headers ?? {})) {
+    if (value !== undefined && value !== null) add(name, Array.isArray(value) ? value.join(', ') : String(value));
   }
   return out;
 }
 
-/** Reads a body stream keeping at most `cap` bytes, counting the rest; never holds more than the cap in memory. */
-function readCapped(stream: NodeJS.ReadableStream & { destroy?: () => void }, cap: number): Promise<{ kept: Buffer; bytes: number; error: unknown }> {
+interface CappedBody {
+  kept: Buffer;
+  /** Every byte read, kept or not. */
+  bytes: number;
+  error: unknown;
+}
+
+/** Reads a body stream keeping at most `cap` bytes and counting the rest; never holds more than the cap in memory. */
+function readCapped(stream: NodeJS.ReadableStream, cap: number): Promise<CappedBody> {
   return new Promise((resolve) => {
     const chunks: Buffer[] = [];
     let kept = 0;
@@ -112,28 +166,54 @@ function readCapped(stream: NodeJS.ReadableStream & { destroy?: () => void }, ca
     };
     stream.on('data', (chunk: Buffer) => {
       bytes += chunk.length;
-      if (kept < cap) {
-        const part = chunk.length > cap - kept ? chunk.subarray(0, cap - kept) : chunk;
-        chunks.push(part);
-        kept += part.length;
-      }
+      if (kept >= cap) return;
+      const part = chunk.length > cap - kept ? chunk.subarray(0, cap - kept) : chunk;
+      chunks.push(part);
+      kept += part.length;
     });
     stream.on('end', () => finish(null));
     stream.on('error', (err) => finish(err));
     stream.on('aborted', () => finish(Object.assign(new Error('aborted'), { code: 'ECONNRESET' })));
-    stream.on('close', () => finish(done ? null : Object.assign(new Error('premature close'), { code: 'ECONNRESET' })));
+    // 'close' without 'end' is a body that broke off.
+    stream.on('close', () => finish(Object.assign(new Error('premature close'), { code: 'ECONNRESET' })));
   });
+}
+
+/** A 3xx with a Location is recorded, never followed; crossHost when it points at another host or port. */
+function redirectOf(status: number, location: string | undefined, requestUrl: string): Exchange['redirect'] {
+  if (status < 300 || status >= 400 || !location) return null;
+  let target: URL;
+  try {
+    target = new URL(location, requestUrl);
+  } catch {
+    return { status, location, crossHost: true };
+  }
+  return { status, location: target.href, crossHost: target.host !== new URL(requestUrl).host };
+}
+
+function emptyExchange(req: OutgoingRequest): Exchange {
+  return {
+    startedAt: new Date().toISOString(),
+    request: { method: req.method, url: req.url, headers: { ...req.headers }, body: req.body },
+    response: null,
+    timings: { dns: null, connect: null, tls: null, firstByte: null, download: null, total: 0 },
+    error: null,
+    redirect: null,
+  };
 }
 
 /**
  * Sends exactly one request and records everything about it. Never follows a redirect: one request is the budget,
- * and the key must never travel to another host.
+ * and the key must never travel to another host. Never throws: a failure is recorded in `error`.
  */
 export async function performExchange(req: OutgoingRequest): Promise<Exchange> {
   const marks: Marks = { start: performance.now() };
   const target = new URL(req.url);
   const isTls = target.protocol === 'https:';
   const literalIp = isIP(target.hostname.replace(/^\[|\]$/g, '')) !== 0;
+  const exchange = emptyExchange(req);
+  // One timer bounds everything, the body included: axios's own timeout only watches for an idle socket,
+  // which a server dripping an endless body never is.
   const controller = new AbortController();
   let timedOut = false;
   const timer = setTimeout(() => {
@@ -141,15 +221,6 @@ export async function performExchange(req: OutgoingRequest): Promise<Exchange> {
     controller.abort();
   }, req.timeoutMs);
   const agents = timingAgents(marks);
-  const startedAt = new Date().toISOString();
-  const exchange: Exchange = {
-    startedAt,
-    request: { method: req.method, url: req.url, headers: { ...req.headers }, body: req.body },
-    response: null,
-    timings: { dns: null, connect: null, tls: null, firstByte: null, download: null, total: 0 },
-    error: null,
-    redirect: null,
-  };
   try {
     const res = await axios.request({
       method: req.method,
@@ -161,30 +232,25 @@ export async function performExchange(req: OutgoingRequest): Promise<Exchange> {
       maxRedirects: 0,
       validateStatus: () => true,
       signal: controller.signal,
-      timeout: req.timeoutMs,
       // A local target (the simulator, a test server) must never go through a proxy from the environment.
       proxy: literalIp || target.hostname === 'localhost' ? false : undefined,
-      transitional: { clarifyTimeoutError: true },
       ...agents,
     });
     marks.firstByte ??= performance.now();
     const body = await readCapped(res.data, req.maxBodyBytes ?? MAX_BODY_BYTES);
     marks.end = performance.now();
-    const headers = flatHeaders(res.headers);
+    const headers = responseHeaders(res);
     exchange.response = {
       status: res.status,
       statusText: res.statusText ?? '',
-      httpVersion: (res.request as { res?: { httpVersion?: string } })?.res?.httpVersion ?? '1.1',
+      httpVersion: (res.request as { res?: { httpVersion?: string } } | undefined)?.res?.httpVersion ?? '1.1',
       headers,
       body: body.kept.toString('utf8'),
       bodyBytes: body.bytes,
       truncated: body.bytes > body.kept.length,
     };
     if (body.error) exchange.error = classifyNetworkError(body.error, timedOut);
-    if (res.status >= 300 && res.status < 400 && headers.location) {
-      const location = new URL(headers.location, req.url);
-      exchange.redirect = { status: res.status, location: location.href, crossHost: location.host !== target.host };
-    }
+    exchange.redirect = redirectOf(res.status, headers.location, req.url);
   } catch (err) {
     marks.end = performance.now();
     exchange.error = classifyNetworkError(err, timedOut);

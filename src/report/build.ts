@@ -41,19 +41,34 @@ export function secretsOf(spec: RequestSpec, headers: Record<string, string>): s
   return [...found].sort((a, b) => b.length - a.length);
 }
 
-function summaryOf(verdict: Verdict, checks: CheckResult[], spec: RequestSpec): string {
+function summaryOf(verdict: Verdict, checks: CheckResult[], spec: RequestSpec, requestsSent: number): string {
   const op = spec.operation;
+  const what = `${op.method} ${op.path} (${op.operationId})`;
+  const response = checks.find((c) => c.id === 'response');
+  if (verdict === 'pass' && requestsSent === 0) return `${what}: the checks before the call pass — ${response?.message ?? 'no request was sent'}.`;
+  if (verdict === 'pass') return `${what}: the request works — ${response?.message ?? 'success'}.`;
   const failed = checks.filter((c) => c.status === 'fail');
   const first = failed.find((c) => c.id === 'response') ?? failed[0];
-  const what = `${op.method} ${op.path} (${op.operationId})`;
-  if (verdict === 'pass') return `${what}: the request works — ${checks.find((c) => c.id === 'response')?.message ?? 'success'}.`;
   return `${what}: ${first?.message ?? 'problem found'} — ${VERDICT_TEXT[verdict].split(' — ')[1]}.`;
 }
 
-function responseOf(exchange: Exchange | null, redact: Redactor): Report['response'] {
+/**
+ * A body cut at the size cap may end with the first characters of a secret, which no redactor can recognise
+ * as the secret: drop such a tail.
+ */
+export function dropSecretPrefixTail(text: string, secrets: string[]): string {
+  for (const secret of secrets) {
+    for (let n = Math.min(secret.length - 1, text.length); n >= 4; n--) {
+      if (text.endsWith(secret.slice(0, n))) return text.slice(0, text.length - n);
+    }
+  }
+  return text;
+}
+
+function responseOf(exchange: Exchange | null, redact: Redactor, secrets: string[]): Report['response'] {
   const res = exchange?.response;
   if (!exchange || !res) return null;
-  const text = redact(res.body);
+  const text = redact(res.truncated ? dropSecretPrefixTail(res.body, secrets) : res.body);
   const parsed = res.truncated ? { ok: false as const } : parseJson(text);
   const doc = documentedFor(res.status);
   return {
@@ -74,7 +89,8 @@ function responseOf(exchange: Exchange | null, redact: Redactor): Report['respon
 /** The one report every format is written from. Everything in it passes through redaction. */
 export function buildReport(input: ReportInput): Report {
   const { spec, exchange, verdict } = input;
-  const redact = makeRedactor(secretsOf(spec, input.headers));
+  const secrets = secretsOf(spec, input.headers);
+  const redact = makeRedactor(secrets);
   const url = redactUrl(input.url, redact);
   const headers = redactHeaders(input.headers, redact);
   const key = spec.key ? keyFingerprint(spec.key.trim()) : null;
@@ -84,7 +100,7 @@ export function buildReport(input: ReportInput): Report {
     createdAt: (input.now ?? new Date()).toISOString(),
     verdict,
     exitCode: EXIT_CODES[verdict],
-    summary: summaryOf(verdict, input.checks, spec),
+    summary: summaryOf(verdict, input.checks, spec, input.requestsSent),
     request: {
       method: spec.operation.method,
       endpoint: spec.operation.path,
@@ -98,8 +114,9 @@ export function buildReport(input: ReportInput): Report {
       headers,
       origin: spec.origin ?? 'flags',
     },
-    response: responseOf(exchange, redact),
+    response: responseOf(exchange, redact, secrets),
     error: exchange?.error ?? null,
+    ...(exchange ? { timings: exchange.timings } : {}),
     checks: input.checks,
     rateLimit: input.rateLimit,
     key: { present: Boolean(spec.key), fingerprint: key?.fingerprint ?? null, last4: key?.last4 ?? null, source: spec.key ? spec.keySource ?? null : null },

@@ -136,7 +136,7 @@ export function renderHar(report: Report): HarLog {
       redirectURL: '',
       headersSize: -1,
       bodySize: -1,
-      _error: e ? `${e.kind} (${e.code}): ${e.message}` : 'no response',
+      _error: e ? `${e.kind} (${e.code}): ${e.message}` : report.requestsSent === 0 ? 'not sent' : 'no response',
     };
   }
 

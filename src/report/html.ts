@@ -101,7 +101,8 @@ pre.curl{background:#111827;color:#e5e7eb;border-color:#111827}
 .phase.unknown .ms{color:#9aa3b2}
 .gauge{height:10px;background:#eef1f5;border-radius:5px;overflow:hidden;margin:4px 0 12px}
 .gauge span{display:block;height:100%;background:var(--pass)}
-.gauge.low span{background:#e0a800}.gauge.empty span{background:var(--fail)}
+.gauge.low span{background:#e0a800}.gauge.empty{background:var(--fail-bg);box-shadow:inset 0 0 0 1px #f3b1b1}
+.gauge-label{font-size:12.5px;font-weight:600}
 ul.problems{margin:0;padding-left:18px}
 ul.problems li{margin:4px 0}
 footer{color:var(--muted);font-size:12px;text-align:center;margin-top:8px}
@@ -174,7 +175,10 @@ function pct(part: number, whole: number): string {
 /** A single bar cut into the phases of the exchange, like httpstat's diagram, plus one box per phase. */
 function waterfall(report: Report): string {
   const t = exchangeTimings(report);
-  if (!t) return `<section class="card" id="timing"><h2>Timing</h2><p class="note">No timings were recorded.</p></section>`;
+  if (!t) {
+    const why = report.requestsSent === 0 ? 'No request was sent, so there is nothing to time.' : 'No timings were recorded.';
+    return `<section class="card" id="timing"><h2>Timing</h2><p class="note">${why}</p></section>`;
+  }
   const phases = timingPhases(t);
   const known = phases.filter((p) => p.ms !== null && p.ms >= 0);
   const measured = known.reduce((sum, p) => sum + (p.ms as number), 0);
@@ -227,6 +231,12 @@ ${pre(headersText(q.headers))}
 
 function responsePanel(report: Report): string {
   const r = report.response;
+  if (!r && report.requestsSent === 0 && !report.error) {
+    return `<section class="card" id="response"><h2>Response</h2>
+<div class="status c0">Not sent</div>
+<p class="note">The checks before the call stopped the request (see the checklist), so nothing was sent or billed.</p>
+</section>`;
+  }
   if (!r) {
     const e = report.error;
     return `<section class="card" id="response"><h2>Response</h2>
@@ -256,13 +266,20 @@ ${pre(headersText(r.headers))}
 function rateLimitPanel(report: Report): string {
   const rl = report.rateLimit;
   if (!rl) {
-    return `<section class="card" id="rate-limit"><h2>Rate limit</h2><p class="note">The response carried no rate-limit information.</p></section>`;
+    const why = report.response
+      ? 'The response carried no rate-limit headers and was not a 429. The direct API documents none; RapidAPI adds them.'
+      : report.requestsSent === 0
+        ? 'No request was sent, so there is no rate-limit information.'
+        : 'No response arrived, so there is no rate-limit information.';
+    return `<section class="card" id="rate-limit"><h2>Rate limit</h2><p class="note">${htmlEscape(why)}</p></section>`;
   }
   let gauge = '';
   if (rl.percentLeft !== null) {
     const p = Math.max(0, Math.min(100, rl.percentLeft));
     const cls = p <= 0 ? ' empty' : p < 20 ? ' low' : '';
-    gauge = `<div class="gauge${cls}" data-percent-left="${p}"><span style="width:${p}%"></span></div>`;
+    gauge =
+      `<div class="gauge-label">${htmlEscape(`${Math.round(p * 10) / 10} % left`)}</div>` +
+      `<div class="gauge${cls}" data-percent-left="${p}"><span style="width:${p}%"></span></div>`;
   }
   return `<section class="card" id="rate-limit"><h2>Rate limit</h2>${gauge}${kv(rateLimitRows(report))}</section>`;
 }

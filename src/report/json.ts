@@ -45,6 +45,7 @@ export function formatMs(ms: number | null | undefined): string {
 
 export function statusLine(report: Report): string {
   const r = report.response;
+  if (!r && report.requestsSent === 0 && !report.error) return 'not sent';
   if (!r) return report.error ? `no response (${report.error.kind})` : 'no response';
   return `${r.status} ${r.statusText}`.trim();
 }
@@ -95,16 +96,26 @@ export function requestPayload(report: Report): Record<string, unknown> {
   return payload;
 }
 
+/** Seconds as given, with a rough human reading once they stop being easy to picture: "1209600 s (≈ 14 d)". */
+export function formatSeconds(seconds: number | null): string {
+  if (seconds === null || !Number.isFinite(seconds)) return '–';
+  const units: Array<[number, string]> = [[86_400, 'd'], [3_600, 'h'], [60, 'min']];
+  for (const [size, unit] of units) {
+    if (seconds >= size * 2) return `${seconds} s (≈ ${Math.round((seconds / size) * 10) / 10} ${unit})`;
+  }
+  return `${seconds} s`;
+}
+
 export function rateLimitRows(report: Report): Array<[string, string]> {
   const rl = report.rateLimit;
   if (!rl) return [];
-  const show = (v: number | null, unit = '') => (v === null ? '–' : `${v}${unit}`);
+  const show = (v: number | null) => (v === null ? '–' : String(v));
   return [
     ['Limit', show(rl.limit)],
     ['Remaining', show(rl.remaining)],
     ['Left', rl.percentLeft === null ? '–' : `${Math.round(rl.percentLeft * 10) / 10} %`],
-    ['Resets in', show(rl.resetSeconds, ' s')],
-    ['Retry-After', show(rl.retryAfterSeconds, ' s')],
+    ['Resets in', formatSeconds(rl.resetSeconds)],
+    ['Retry-After', formatSeconds(rl.retryAfterSeconds)],
     ['Scope', rl.scope],
     ['Source', rl.source ?? '–'],
   ];

@@ -71,6 +71,9 @@ function validationSection(report: Report): string[] {
 function responseSection(report: Report): string[] {
   const r = report.response;
   const title = report.verdict === 'pass' ? '## Response received' : '## Error response received';
+  if (!r && report.requestsSent === 0 && !report.error) {
+    return ['## Response', '', 'No request was sent: the checks before the call stopped it (see the checklist). Nothing was billed.'];
+  }
   if (!r) {
     const e = report.error;
     const lines = [title, '', 'No HTTP response was received.'];

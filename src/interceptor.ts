@@ -1,0 +1,152 @@
+import type { AxiosError, AxiosInstance, InternalAxiosRequestConfig } from 'axios';
+import { classifyNetworkError } from './http/exchange.js';
+import { evaluate, type PreflightOptions } from './preflight.js';
+import { RAPIDAPI_HOST, resolveEndpoint } from './resolve.js';
+import { validateParams } from './validate.js';
+import type { Exchange, HttpMethod, Report, ReportFormat, RequestSpec } from './types.js';
+
+export interface AttachOptions {
+  /** Write the report files here (JSON and Markdown by default). */
+  reportsDir?: string;
+  formats?: ReportFormat[];
+  /** Receive the report instead of (or as well as) files. */
+  onReport?: (report: Report) => void | Promise<void>;
+  /** Options passed to the checks, e.g. { rate: '5/s' }. */
+  checks?: Pick<PreflightOptions, 'rate'>;
+}
+
+export interface PreflightAttachment {
+  report: Report;
+  paths: Partial<Record<ReportFormat, string>>;
+}
+
+const STARTED = Symbol('mashvisor-preflight.started');
+type TimedConfig = InternalAxiosRequestConfig & { [STARTED]?: number };
+
+function fullUrl(config: InternalAxiosRequestConfig): URL | null {
+  try {
+    const url = new URL(config.url ?? '', config.baseURL || undefined);
+    for (const [name, value] of Object.entries((config.params ?? {}) as Record<string, unknown>)) {
+      if (value !== undefined && value !== null) for (const v of [value].flat()) url.searchParams.append(name, String(v));
+    }
+    return url;
+  } catch {
+    return null;
+  }
+}
+
+function plainHeaders(headers: unknown): Record<string, string> {
+  const out: Record<string, string> = {};
+  const source = headers && typeof (headers as { toJSON?: () => unknown }).toJSON === 'function'
+    ? (headers as { toJSON: () => Record<string, unknown> }).toJSON()
+    : (headers as Record<string, unknown> | undefined) ?? {};
+  for (const [name, value] of Object.entries(source)) {
+    if (value !== undefined && value !== null && typeof value !== 'object') out[name] = String(value);
+  }
+  return out;
+}
+
+function findHeader(headers: Record<string, string>, name: string): string | undefined {
+  return Object.entries(headers).find(([h]) => h.toLowerCase() === name)?.[1];
+}
+
+function bodyText(data: unknown): string {
+  if (data === undefined || data === null) return '';
+  if (typeof data === 'string') return data;
+  if (Buffer.isBuffer(data)) return data.toString('utf8');
+  return JSON.stringify(data);
+}
+
+/** The exchange exactly as the app saw it: no request is repeated to build the report. */
+function exchangeFrom(error: AxiosError, url: URL, headers: Record<string, string>): Exchange {
+  const config = error.config as TimedConfig;
+  const started = config[STARTED];
+  const total = started ? Math.round((performance.now() - started) * 10) / 10 : 0;
+  const res = error.response;
+  const text = res ? bodyText(res.data) : '';
+  return {
+    startedAt: new Date(Date.now() - total).toISOString(),
+    request: { method: (config.method ?? 'get').toUpperCase() as HttpMethod, url: url.href, headers, body: config.data ? bodyText(config.data) : null },
+    response: res
+      ? { status: res.status, statusText: res.statusText ?? '', httpVersion: '1.1', headers: plainHeaders(res.headers), body: text.slice(0, 1024 * 1024),
+          bodyBytes: Buffer.byteLength(text), truncated: text.length > 1024 * 1024 }
+      : null,
+    timings: { dns: null, connect: null, tls: null, firstByte: null, download: null, total },
+    error: res ? null : classifyNetworkError(error, error.code === 'ECONNABORTED' || error.code === 'ETIMEDOUT'),
+    redirect: null,
+  };
+}
+
+function specFrom(config: InternalAxiosRequestConfig, url: URL, headers: Record<string, string>): RequestSpec | null {
+  let resolved;
+  try {
+    resolved = resolveEndpoint(url.href);
+  } catch {
+    return null; // not a Mashvisor operation: leave the error alone
+  }
+  const rapidapi = url.host === RAPIDAPI_HOST || findHeader(headers, 'x-rapidapi-key') !== undefined;
+  const key = findHeader(headers, rapidapi ? 'x-rapidapi-key' : 'x-api-key');
+  let body: unknown = config.data;
+  if (typeof body === 'string') {
+    try {
+      body = JSON.parse(body);
+    } catch { /* keep the text */ }
+  }
+  const spec: RequestSpec = {
+    operation: resolved.operation,
+    params: { path: resolved.path, query: resolved.query, ...(body !== undefined ? { body } : {}) },
+    mode: rapidapi ? 'rapidapi' : 'direct',
+    baseUrl: resolved.baseUrl ?? url.origin,
+    inputHeaders: headers,
+    origin: 'interceptor',
+  };
+  if (key) Object.assign(spec, { key, keySource: 'input' as const });
+  return spec;
+}
+
+async function reportFor(error: AxiosError, options: AttachOptions): Promise<PreflightAttachment | null> {
+  const config = error.config;
+  if (!config) return null;
+  const url = fullUrl(config);
+  if (!url) return null;
+  const headers = plainHeaders(config.headers);
+  const spec = specFrom(config, url, headers);
+  if (!spec) return null;
+  const exchange = exchangeFrom(error, url, headers);
+  const validation = await validateParams(spec.operation, spec.params);
+  const request = { method: exchange.request.method, url: url.href, headers, body: exchange.request.body, timeoutMs: config.timeout ?? 0 };
+  const report = evaluate({ spec, validation, exchange, requestsSent: 1, request }, options.checks ?? {});
+  let paths: PreflightAttachment['paths'] = {};
+  if (options.reportsDir) {
+    const { writeReportFiles } = await import('./report/files.js');
+    paths = await writeReportFiles(report, options.reportsDir, options.formats ?? ['json', 'md']);
+  }
+  await options.onReport?.(report);
+  return { report, paths };
+}
+
+/**
+ * Watches an axios instance: when a Mashvisor call through it fails (4xx, 5xx, network), builds the preflight report
+ * from that very exchange, writes it (or hands it to onReport) before the call's promise rejects, and sets
+ * error.preflightReport. Returns a function that detaches it.
+ */
+export function attachPreflight(instance: AxiosInstance, options: AttachOptions = {}): () => void {
+  const requestId = instance.interceptors.request.use((config: TimedConfig) => {
+    config[STARTED] = performance.now();
+    return config;
+  });
+  const responseId = instance.interceptors.response.use(undefined, async (error: AxiosError & { preflightReport?: PreflightAttachment }) => {
+    try {
+      const attachment = await reportFor(error, options);
+      if (attachment) error.preflightReport = attachment;
+    } catch (reportError) {
+      // A report that cannot be written must not hide the app's own error.
+      (error as { preflightError?: unknown }).preflightError = reportError;
+    }
+    return Promise.reject(error);
+  });
+  return () => {
+    instance.interceptors.request.eject(requestId);
+    instance.interceptors.response.eject(responseId);
+  };
+}
