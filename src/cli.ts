@@ -18,7 +18,7 @@ function lazy(load: Loader): (args: Record<string, unknown>) => Promise<void> {
 const requestOptions = (y: Argv) =>
   y
     .option('param', { alias: 'p', type: 'string', array: true, description: 'A parameter as key=value (repeatable)' })
-    .option('payload', { type: 'string', description: 'JSON file of parameters (flat, or {query, path, body}); - = stdin' })
+    .option('payload', { type: 'string', nargs: 1, description: 'JSON file of parameters (flat, or {query, path, body}); - = stdin' })
     .option('json', { type: 'boolean', description: 'Print machine-readable JSON instead of a table' });
 
 const checkOptions = (y: Argv) =>
@@ -39,7 +39,7 @@ const checkOptions = (y: Argv) =>
     .option('html', { type: 'boolean', description: 'Also write a self-contained HTML report' })
     .option('junit', { type: 'string', description: 'Also write JUnit XML to this file' })
     .option('bundle', { type: 'boolean', description: 'Write every format (JSON, Markdown, HAR, HTML; JUnit with --junit or next to them)' })
-    .option('from-curl', { type: 'string', description: 'Take the request from a curl command (- = stdin)' })
+    .option('from-curl', { type: 'string', nargs: 1, description: 'Take the request from a curl command (- = stdin)' })
     .option('from-har', { type: 'string', description: 'Take the Mashvisor requests from a HAR file' })
     .option('entry', { type: 'number', description: 'With --from-har: the entry to re-run live (1-based)' })
     .option('collection', { type: 'string', description: 'Take the requests from a Postman collection (v2.0/v2.1)' })
@@ -54,7 +54,7 @@ export function buildCli(argv: string[]): Argv {
     .command('validate [endpoint]', 'Check a request\'s parameters offline (no key, no network)', (y) =>
       requestOptions(y)
         .positional('endpoint', { type: 'string', description: 'operationId, path, or URL' })
-        .option('batch', { type: 'string', description: 'Validate a JSONL file of requests, one a line (- = stdin)' })
+        .option('batch', { type: 'string', nargs: 1, description: 'Validate a JSONL file of requests, one a line (- = stdin)' })
         .example('$0 validate getRentalRates --param state=CA --param source=airbnb', '')
         .example('$0 validate /client/city/properties/TX/Austin', ''),
       lazy((args) => (args.batch !== undefined ? import('./commands/batch.js') : import('./commands/validate.js'))))
@@ -110,7 +110,8 @@ export function buildCli(argv: string[]): Argv {
 }
 
 function fail(err: unknown): void {
-  if (err instanceof UsageError) {
+  // yargs reports bad flags as YError: those are usage errors too.
+  if (err instanceof UsageError || (err instanceof Error && err.name === 'YError')) {
     printError(`mashvisor-preflight: ${err.message}`);
   } else {
     const message = err instanceof Error ? err.message : String(err);

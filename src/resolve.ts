@@ -140,14 +140,20 @@ function splitPathAndQuery(input: string): [string, string] {
   return q < 0 ? [noFragment, ''] : [noFragment.slice(0, q), noFragment.slice(q + 1)];
 }
 
-/** Without a host, only /v1.1 may come before the operation's path: anything else is more likely a typo than a gateway. */
+/**
+ * An operationId or a path, either with an optional ?query (getRentalRates?state=CA).
+ * Without a host, only /v1.1 may come before the operation's path: anything else is more likely a typo than a gateway.
+ */
 function resolvePath(input: string): ResolvedEndpoint | null {
   const [pathname, search] = splitPathAndQuery(input);
+  const query = queryFromSearch(new URLSearchParams(search));
+  const byId = findByOperationId(pathname);
+  if (byId) return { operation: byId, path: {}, query };
   const m = matchPath(pathname);
   if (!m) return null;
   const allowed = m.mode === 'direct' && m.prefix.length === 1 && m.prefix[0] === 'v1.1';
   if (m.prefix.length && !allowed) return null;
-  return { operation: m.operation, path: m.path, query: queryFromSearch(new URLSearchParams(search)), mode: m.mode };
+  return { operation: m.operation, path: m.path, query, mode: m.mode };
 }
 
 /**
@@ -159,8 +165,6 @@ function resolvePath(input: string): ResolvedEndpoint | null {
 export function resolveEndpoint(input: string | undefined): ResolvedEndpoint {
   const trimmed = (input ?? '').trim();
   if (!trimmed) throw new UsageError('name an endpoint: an operationId such as getRentalRates, a path or a URL (list them with: mashvisor-preflight endpoints)');
-  const byId = findByOperationId(trimmed);
-  if (byId) return { operation: byId, path: {}, query: {} };
   const resolved = looksLikeUrl(trimmed) ? resolveUrl(trimmed)
     : looksLikeHostAndPath(trimmed) ? resolveUrl(`https://${trimmed}`)
       : resolvePath(trimmed);

@@ -50,6 +50,8 @@ function exampleFor(doc: ParamDoc | undefined): string {
   if (doc.enum?.length) return doc.enum[0]!;
   if (doc.name.includes('zip')) return '78701';
   if (doc.name === 'id' || doc.name === 'pid') return '123456';
+  if (doc.name.endsWith('lat')) return '30.27';
+  if (doc.name.endsWith('lng')) return '-97.74';
   if (doc.type === 'integer' || doc.type === 'number') return doc.name === 'page' || doc.name === 'items' ? '1' : '2';
   if (doc.name === 'city') return 'Austin';
   return '<value>';

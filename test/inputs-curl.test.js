@@ -129,6 +129,10 @@ test('-G puts -d and --data-urlencode data into the query; curl-style percent-en
   assert.is(r.url, "https://a.test/v1.1/client/property?x=1&address=12%20O%27Neil%20St%20%26%20Co%2B&plain&city=Saint%20Paul&state=MN");
   assert.is(r.method, 'GET');
   assert.is(r.body, null);
+  // --url-query adds to the query with or without -G; a leading + means already encoded
+  const q = parseCurl("curl https://a.test/x --url-query 'city=Los Angeles' --url-query '+page=1&items=5' --oauth2-bearer tok");
+  assert.is(q.url, 'https://a.test/x?city=Los%20Angeles&page=1&items=5');
+  assert.is(q.headers.Authorization, 'Bearer tok');
 });
 
 test('data without -G is the body, pieces joined with &, and the method becomes POST', () => {
@@ -169,6 +173,7 @@ test('"$MASHVISOR_API_KEY" stays as text, never expanded from this process', () 
     const r = parseCurl('curl -H "x-api-key: $MASHVISOR_API_KEY" -H "x-other: ${OTHER}" https://api.mashvisor.com/v1.1/client/city/list?state=TX');
     assert.is(r.headers['x-api-key'], '$MASHVISOR_API_KEY');
     assert.is(r.headers['x-other'], '$OTHER');
+    assert.is(parseCurl('curl https://a.test -H "k: ${KEY:-fallback}"').headers.k, '${KEY:-fallback}');
     assert.not.match(JSON.stringify(r), /must-not-appear/);
     assert.ok(r.notes.some((n) => n.includes('$MASHVISOR_API_KEY')));
   } finally {

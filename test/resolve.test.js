@@ -26,6 +26,9 @@ test('operationId, exactly or in any case', () => {
   assert.equal(r.query, {});
   assert.is(r.baseUrl, undefined);
   assert.is(r.mode, undefined);
+  const withQuery = resolveEndpoint('getRentalRates?state=CA&source=airbnb');
+  assert.is(withQuery.operation.operationId, 'getRentalRates');
+  assert.equal(withQuery.query, { state: 'CA', source: 'airbnb' });
 });
 
 test('path template, with or without /v1.1, leading or trailing slash', () => {

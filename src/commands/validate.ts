@@ -26,17 +26,35 @@ export async function renderResult(result: ValidationResult): Promise<string> {
   return `${head}\n${await problemTable(problems)}`;
 }
 
-/** Parameter | Severity | Problem | Fix, as wide as the terminal allows (120 columns when not a terminal). */
-export async function problemTable(problems: Problem[], width = process.stdout.columns || 120): Promise<string> {
+/** Parameter | Severity | Problem | Fix, as wide as the terminal (or $COLUMNS) allows; 120 columns when unknown. */
+export async function problemTable(problems: Problem[], width = terminalWidth()): Promise<string> {
   const { default: Table } = await import('cli-table3');
-  const free = Math.max(60, width - 16 - 12 - 5);
-  const colWidths = [16, 12, Math.floor(free * 0.55), free - Math.floor(free * 0.55)];
-  const table = new Table({ head: ['Parameter', 'Severity', 'Problem', 'Fix'], style: { head: [], border: [] }, wordWrap: true, colWidths });
+  const [problemWidth, fixWidth] = textColumns(problems, Math.max(60, width - 16 - 12 - 5));
+  const table = new Table({
+    head: ['Parameter', 'Severity', 'Problem', 'Fix'], style: { head: [], border: [] }, wordWrap: true,
+    colWidths: [16, 12, problemWidth, fixWidth],
+  });
   for (const p of problems) {
     const severity = p.severity === 'error' ? paint('red', '✖ error') : paint('yellow', '⚠ warning');
-    table.push([paramLabel(p), severity, cell(p.message, colWidths[2]!), cell(p.fix, colWidths[3]!)]);
+    table.push([paramLabel(p), severity, cell(p.message, problemWidth), cell(p.fix, fixWidth)]);
   }
   return table.toString();
+}
+
+/** Widths of the Problem and Fix columns: as wide as their text when it fits in `free`, else about 55/45. */
+function textColumns(problems: Problem[], free: number): [number, number] {
+  const want = (texts: string[], header: string) => Math.max(header.length, ...texts.map((t) => t.length)) + 2;
+  const problemWant = want(problems.map((p) => p.message), 'Problem');
+  const fixWant = want(problems.map((p) => p.fix), 'Fix');
+  if (problemWant + fixWant <= free) return [problemWant, fixWant];
+  const fixShare = Math.min(fixWant, free - Math.floor(free * 0.55));
+  const problemWidth = Math.min(problemWant, free - fixShare);
+  return [problemWidth, free - problemWidth];
+}
+
+function terminalWidth(): number {
+  const fromEnv = Number(process.env.COLUMNS);
+  return process.stdout.columns || (Number.isInteger(fromEnv) && fromEnv > 0 ? fromEnv : 120);
 }
 
 /** "state", "state (path)"; body problems already say "body". */

@@ -110,16 +110,16 @@ export function parseBatchLine(text: string): BatchRequest | BatchLineError {
   if (typeof value !== 'object' || value === null || Array.isArray(value)) {
     return { error: `each line must be a JSON object, not ${value === null ? 'null' : Array.isArray(value) ? 'an array' : typeof value}` };
   }
-  const obj = value as Record<string, unknown>;
+  const { endpoint, url, method, params } = value as Record<string, unknown>;
+  if (endpoint !== undefined && typeof endpoint !== 'string') return { error: '"endpoint" must be a string' };
+  if (url !== undefined && typeof url !== 'string') return { error: '"url" must be a string' };
+  if (method !== undefined && typeof method !== 'string') return { error: '"method" must be a string' };
+  if (endpoint === undefined && url === undefined) return { error: 'a line needs "endpoint" or "url"' };
   const out: BatchRequest = {};
-  for (const field of ['endpoint', 'url', 'method'] as const) {
-    const v = obj[field];
-    if (v === undefined) continue;
-    if (typeof v !== 'string') return { error: `"${field}" must be a string` };
-    out[field] = v;
-  }
-  if (out.endpoint === undefined && out.url === undefined) return { error: 'a line needs "endpoint" or "url"' };
-  if (obj.params !== undefined) out.params = obj.params;
+  if (endpoint !== undefined) out.endpoint = endpoint;
+  if (url !== undefined) out.url = url;
+  if (method !== undefined) out.method = method;
+  if (params !== undefined) out.params = params;
   return out;
 }
 

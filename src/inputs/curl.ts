@@ -112,12 +112,13 @@ function tokenizeBash(text: string, notes: string[]): string[] {
   const prepared = prepareBash(text, notes);
   const variables = new Set<string>();
   // Keep $NAME as text: the key usually sits in "$MASHVISOR_API_KEY", and we must not expand our own environment.
+  const asWritten = (name: string): string => (/^\w*$/.test(name) ? '$' + name : '${' + name + '}');
   const entries = shellParse(prepared, (name: string) => {
     if (name !== '') variables.add(name);
-    return '$' + name;
+    return asWritten(name);
   });
   if (variables.size > 0) {
-    const list = [...variables].map((v) => '$' + v).join(', ');
+    const list = [...variables].map(asWritten).join(', ');
     notes.push(`shell variables are kept as written, not expanded: ${list}`);
   }
   const tokens: string[] = [];
