@@ -3,9 +3,7 @@ import { findByOperationId, loadCatalog } from './catalog.js';
 import { UsageError } from './errors.js';
 import type { Mode, Operation, QueryValue } from './types.js';
 
-export const DIRECT_BASE_URL = 'https://api.mashvisor.com/v1.1';
-export const RAPIDAPI_BASE_URL = 'https://mashvisor-api.p.rapidapi.com';
-export const RAPIDAPI_HOST = 'mashvisor-api.p.rapidapi.com';
+export { DIRECT_BASE_URL, RAPIDAPI_BASE_URL, RAPIDAPI_HOST } from './hosts.js';
 
 /** What the user's endpoint argument named, and anything it carried (path values, query, base URL). */
 export interface ResolvedEndpoint {

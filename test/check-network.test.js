@@ -4,6 +4,7 @@
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import http from 'node:http';
+import https from 'node:https';
 import net from 'node:net';
 import { spawn } from 'node:child_process';
 import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
@@ -11,7 +12,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { gzipSync, deflateSync, deflateRawSync } from 'node:zlib';
-import { performExchange, phases, MAX_BODY_BYTES } from '../dist/http/exchange.js';
+import { performExchange, phases, classifyNetworkError, MAX_BODY_BYTES } from '../dist/http/exchange.js';
 import { startSandbox, SANDBOX_KEY } from '../dist/sandbox/server.js';
 
 const BIN = fileURLToPath(new URL('../bin/mashvisor-preflight.js', import.meta.url));
@@ -19,6 +20,25 @@ const KEY = 'live-key-0123456789abcdef';
 const CANARY = 'CANARY-KEY-1234567890abcdef';
 const OK_BODY = { status: 'success', content: { rental_rates: { studio_value: 1480, one_room_value: 1710 } } };
 const ENDPOINT = ['getRentalRates', '-p', 'state=CA', '-p', 'source=airbnb'];
+
+// A self-signed certificate for 127.0.0.1 (valid 2000-2199), made for these tests only: it protects nothing.
+const TEST_TLS_KEY = `-----BEGIN PRIVATE KEY-----
+MIGHAgEAMBMGByqGSM49AgEGCCqGSM49AwEHBG0wawIBAQQgP+RfF8B8lgj+ILws
+5RbUyWeXjUh05zB1G9mSucunOGihRANCAATIIAoVPl0lysrpEzXAb38C6PNVpv8c
+TEYvq++Z4GurjJZPeVzDPbChUE80tF+MCgIUdOfqCzCdPhn6nzNV5W7X
+-----END PRIVATE KEY-----
+`;
+const TEST_TLS_CERT = `-----BEGIN CERTIFICATE-----
+MIIBTzCB9qADAgECAhQi1DU+X1zQyAYbBjyXcrCizK5XsjAKBggqhkjOPQQDAjAU
+MRIwEAYDVQQDDAkxMjcuMC4wLjEwIBcNMDAwMTAxMDAwMDAwWhgPMjE5OTEyMzEw
+MDAwMDBaMBQxEjAQBgNVBAMMCTEyNy4wLjAuMTBZMBMGByqGSM49AgEGCCqGSM49
+AwEHA0IABMggChU+XSXKyukTNcBvfwLo81Wm/xxMRi+r75nga6uMlk95XMM9sKFQ
+TzS0X4wKAhR05+oLMJ0+GfqfM1XlbtejJDAiMA8GA1UdEQQIMAaHBH8AAAEwDwYD
+VR0TAQH/BAUwAwEB/zAKBggqhkjOPQQDAgNIADBFAiBCDtFO3xBaWHR6iMfw0djv
+4rYOLAnFz/40BJ5+c7q5SAIhAOPxoCsBnU70WK7ZgvTTW58PymR0ZAVwK4ZY7pyK
+0qqv
+-----END CERTIFICATE-----
+`;
 
 function cleanEnv(extra = {}) {
   const env = { ...process.env, ...extra };
@@ -186,6 +206,52 @@ failures('a connection reset mid-body: exit 4, reset, the status that did arrive
   } finally {
     await server.close();
   }
+});
+
+failures('TLS: an untrusted certificate is a network-error (tls) with the system code; trusted, every phase is timed', async () => {
+  const server = https.createServer({ key: TEST_TLS_KEY, cert: TEST_TLS_CERT }, (req, res) => sendJson(res, 200, OK_BODY));
+  server.on('tlsClientError', () => {});
+  await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const base = `https://127.0.0.1:${server.address().port}/v1.1`;
+  const certDir = await reportsDir();
+  const certFile = join(certDir, 'ca.pem');
+  await writeFile(certFile, TEST_TLS_CERT);
+  try {
+    const untrusted = await reportsDir();
+    const r = await runCli(['check', ...ENDPOINT, '--key', KEY, '--base-url', base, '--reports-dir', untrusted]);
+    assert.is(r.code, 4, r.stdout + r.stderr);
+    const report = await readReport(untrusted);
+    assert.is(report.error.kind, 'tls');
+    assert.match(report.error.code, /SELF_SIGNED|CERT/);
+    assert.match(report.checks.find((c) => c.id === 'response').advice, 'certificate');
+
+    const trusted = await reportsDir();
+    const ok = await runCli(['check', ...ENDPOINT, '--key', KEY, '--base-url', base, '--reports-dir', trusted], { env: { NODE_EXTRA_CA_CERTS: certFile } });
+    assert.is(ok.code, 0, ok.stdout + ok.stderr);
+    const timings = (await readReport(trusted)).response.timings;
+    for (const phase of ['dns', 'connect', 'tls', 'firstByte', 'download', 'total']) assert.type(timings[phase], 'number', phase);
+  } finally {
+    server.closeAllConnections();
+    await new Promise((resolve) => server.close(resolve));
+  }
+});
+
+failures('system error codes map to kinds a user can act on', () => {
+  const kind = (code, timedOut = false) => classifyNetworkError(Object.assign(new Error(code), { code }), timedOut);
+  assert.equal(kind('ENOTFOUND'), { kind: 'dns', code: 'ENOTFOUND', message: 'the host name could not be resolved' });
+  assert.is(kind('EAI_AGAIN').kind, 'dns');
+  assert.is(kind('ECONNREFUSED').kind, 'refused');
+  assert.is(kind('ECONNRESET').kind, 'reset');
+  assert.is(kind('CERT_HAS_EXPIRED').kind, 'tls');
+  assert.is(kind('ERR_TLS_CERT_ALTNAME_INVALID').kind, 'tls');
+  assert.is(kind('ETIMEDOUT').kind, 'timeout');
+  assert.is(kind('ERR_CANCELED', true).kind, 'timeout', 'our own abort on the deadline is a timeout');
+  // axios wraps the system error: the code underneath counts.
+  const wrapped = Object.assign(new Error('canceled'), { code: 'ERR_CANCELED', cause: { code: 'ECONNRESET' } });
+  assert.is(classifyNetworkError(wrapped, false).code, 'ECONNRESET');
+  const odd = kind('EWEIRD');
+  assert.is(odd.kind, 'other');
+  assert.is(odd.code, 'EWEIRD');
 });
 
 failures.run();
@@ -471,6 +537,26 @@ secrets('… nor with --json, --format md, a 401 quoting it, the key from a file
       assert.match(auth.message, 'Invalid api access Key [REDACTED');
     }
     assert.is(server.requests.length, 3);
+  } finally {
+    await server.close();
+  }
+});
+
+secrets('a body cut at 1 MiB in the middle of the key keeps no piece of it', async () => {
+  const filler = Buffer.alloc(MAX_BODY_BYTES - 12, ' ');
+  const server = await startServer((req, res) => {
+    res.writeHead(200, { 'content-type': 'application/json' });
+    res.end(Buffer.concat([Buffer.from('{"a":"'), filler.subarray(6), Buffer.from(`${req.headers['x-api-key']} and more"}`)]));
+  });
+  const dir = await reportsDir();
+  try {
+    const r = await runCli(['check', ...ENDPOINT, '--key', CANARY, '--base-url', server.base, '--reports-dir', dir, '--json']);
+    assert.is(r.code, 0, r.stderr);
+    const report = JSON.parse(r.stdout);
+    assert.ok(report.response.truncated);
+    const prefix = CANARY.slice(0, 12);
+    assert.not.ok(report.response.bodyText.endsWith(prefix.slice(0, 4)), 'the cut-off key is dropped');
+    for (const { path, text } of await allFiles(dir)) assert.not.match(text, prefix, path);
   } finally {
     await server.close();
   }

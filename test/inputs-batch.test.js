@@ -4,7 +4,8 @@ import { createReadStream, readFileSync, mkdtempSync, writeFileSync, rmSync } fr
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Readable } from 'node:stream';
-import { readBatchLines, readBatchBlocks, parseBatchLine, jsonErrorPosition } from '../dist/inputs/batch.js';
+import { readBatchLines, readBatchBlocks, parseBatchLine } from '../dist/inputs/batch.js';
+import { locateJsonError } from '../dist/json-error.js';
 
 const fixturePath = new URL('./fixtures/inputs/batch.jsonl', import.meta.url);
 
@@ -109,13 +110,13 @@ test('parseBatchLine: V8 messages that quote the line are cut, so a key in the l
   assert.is(noCol.error, 'malformed JSON at column 1: unexpected end of JSON input');
 });
 
-test('jsonErrorPosition agrees with JSON.parse on what is valid', () => {
+test('the JSON error locator agrees with JSON.parse on what is valid', () => {
   const valid = ['{}', '[]', ' {"a":[1,-2.5e3,true,false,null,"x\\u00e9\\n"]} ', '0', '"s"'];
-  for (const v of valid) assert.is(jsonErrorPosition(v), -1, v);
-  const invalid = { '{"a":}': 5, '[1,]': 3, '{"a" 1}': 5, 'tru': 3, '01': 1, '"\\x"': 2, '{"a":1}x': 7, '"abc': 4, '-': 0 };
+  for (const v of valid) assert.is(locateJsonError(v), null, v);
+  const invalid = { '{"a":}': 5, '[1,]': 3, '{"a" 1}': 5, 'tru': 0, '01': 1, '"\\x"': 1, '{"a":1}x': 7, '"abc': 4, '-': 0 };
   for (const [text, at] of Object.entries(invalid)) {
     assert.throws(() => JSON.parse(text));
-    assert.is(jsonErrorPosition(text), at, text);
+    assert.is(locateJsonError(text)?.offset, at, text);
   }
 });
 

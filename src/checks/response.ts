@@ -52,7 +52,7 @@ function result(status: CheckResult['status'], side: Side, message: string, advi
 const NOT_SENT_TEXT: Record<NotSent, string> = {
   params: 'no request was sent: the parameters are invalid (see above)',
   key: 'no request was sent: the API key is unusable (see above)',
-  budget: 'no request was sent: the request budget (--max-requests) allows none',
+  budget: 'no request was sent: --offline, or a request budget (--max-requests) of 0',
 };
 
 const NETWORK_ADVICE: Partial<Record<NetworkErrorKind, string>> = {

@@ -2,6 +2,7 @@ import { readFile } from 'node:fs/promises';
 import { UsageError } from '../errors.js';
 import { paint, print, printError, registerSecret, useColor } from '../output.js';
 import { describeFsError } from '../params.js';
+import { isSensitiveHeader } from '../report/redact.js';
 import { runPreflight, type PreflightOptions } from '../preflight.js';
 import { DIRECT_BASE_URL, RAPIDAPI_BASE_URL } from '../resolve.js';
 import { resolveRequest } from '../spec.js';
@@ -152,9 +153,12 @@ export async function run(args: CheckArgs): Promise<number> {
 
 export async function runOne(spec: RequestSpec, args: CheckArgs, extraHeaders: Record<string, string> = {}): Promise<number> {
   const started = performance.now();
+  const headers = { ...extraHeaders, ...parseHeaderFlags(args.header) };
+  // A key given as -H "x-api-key: ..." is as secret as one given with --key.
+  for (const [name, value] of Object.entries(headers)) if (isSensitiveHeader(name)) registerSecret(value);
   const options: PreflightOptions = {
-    timeoutMs: args.timeout, maxRequests: args.maxRequests, sendAnyway: args.sendAnyway, rate: args.rate, probe: args.probe,
-    headers: { ...extraHeaders, ...parseHeaderFlags(args.header) },
+    timeoutMs: args.timeout, maxRequests: args.offline ? 0 : args.maxRequests, sendAnyway: args.sendAnyway, rate: args.rate, probe: args.probe,
+    headers,
     onNotice: (message) => printError(`mashvisor-preflight: ${message}`),
   };
   const report = await runPreflight(spec, options);

@@ -3,7 +3,8 @@ import { InputError, findHeader, type RawRequest } from '../inputs/raw.js';
 import { print, printError, registerSecret } from '../output.js';
 import { parseJsonText, readInputText } from '../params.js';
 import { runPreflight } from '../preflight.js';
-import { resolveEndpoint, RAPIDAPI_HOST } from '../resolve.js';
+import { DIRECT_BASE_URL, RAPIDAPI_BASE_URL, RAPIDAPI_HOST } from '../hosts.js';
+import { resolveEndpoint } from '../resolve.js';
 import { validateParams } from '../validate.js';
 import { readKey, runOne, saveReport, type CheckArgs } from './check.js';
 import type { Mode, Params, RequestSpec, ValidationResult } from '../types.js';
@@ -49,7 +50,7 @@ export async function specFromRaw(raw: RawRequest, args: CheckArgs, origin: stri
   const body = bodyOf(raw);
   const params: Params = { path: resolved.path, query: resolved.query, ...(body !== undefined ? { body } : {}) };
   const mode = modeOf(raw.url, raw.headers, args, resolved.mode);
-  const baseUrl = args.baseUrl ?? resolved.baseUrl ?? (mode === 'rapidapi' ? 'https://mashvisor-api.p.rapidapi.com' : 'https://api.mashvisor.com/v1.1');
+  const baseUrl = args.baseUrl ?? resolved.baseUrl ?? (mode === 'rapidapi' ? RAPIDAPI_BASE_URL : DIRECT_BASE_URL);
   const fromInput = keyFromHeaders(raw.headers);
   const key = fromInput !== undefined ? { key: fromInput, keySource: 'input' as const } : await readKey(args);
   // A collection's unresolved variables are summed up once for the whole collection.

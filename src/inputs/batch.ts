@@ -1,6 +1,7 @@
 // JSON Lines for `validate --batch`: one request per line, read in constant memory and faster than node:readline
 // (this path is benchmarked over a million lines).
 import { StringDecoder } from 'node:string_decoder';
+import { locateJsonError } from '../json-error.js';
 
 export interface BatchLine {
   /** 1-based line number in the input; blank lines are counted but not yielded. */
@@ -131,131 +132,6 @@ function jsonError(text: string, err: Error): string {
   reason = reason.replace(/ in JSON at position \d+.*$/s, '').replace(/^\w/, (c) => c.toLowerCase());
   // Whatever other shape a future engine's message takes, never pass on anything quoted from the line.
   if (reason.includes('"') || reason.length > 80) reason = 'not valid JSON';
-  const at = jsonErrorPosition(text);
-  return at >= 0 ? `malformed JSON at column ${at + 1}: ${reason}` : `malformed JSON: ${reason}`;
-}
-
-/**
- * Where JSON.parse gave up, found with a small scanner (only run for bad lines; V8 does not always report it).
- * Returns -1 when the scanner finds nothing wrong.
- */
-export function jsonErrorPosition(text: string): number {
-  let i = 0;
-  const ws = (): void => {
-    while (i < text.length && (text[i] === ' ' || text[i] === '\t' || text[i] === '\n' || text[i] === '\r')) i++;
-  };
-  const fail = (): never => {
-    throw i;
-  };
-  const literal = (word: string): void => {
-    if (text.startsWith(word, i)) i += word.length;
-    else {
-      let k = 0;
-      while (k < word.length && text[i + k] === word[k]) k++;
-      i += k;
-      fail();
-    }
-  };
-  const string = (): void => {
-    i++;
-    while (i < text.length) {
-      const c = text.charCodeAt(i);
-      if (c === 34) {
-        i++;
-        return;
-      }
-      if (c < 32) fail();
-      if (c === 92) {
-        const e = text[i + 1];
-        if (e === 'u') {
-          if (!/^[0-9a-fA-F]{4}$/.test(text.slice(i + 2, i + 6))) {
-            i += 2;
-            fail();
-          }
-          i += 6;
-          continue;
-        }
-        if (e === undefined || !'"\\/bfnrt'.includes(e)) {
-          i++;
-          fail();
-        }
-        i += 2;
-        continue;
-      }
-      i++;
-    }
-    fail();
-  };
-  const number = (): void => {
-    const m = /^-?(0|[1-9]\d*)(\.\d+)?([eE][+-]?\d+)?/.exec(text.slice(i));
-    if (!m || m[0] === '-' || m[0] === '') fail();
-    i += m![0].length;
-  };
-  const value = (): void => {
-    ws();
-    const c = text[i];
-    if (c === '{') {
-      i++;
-      ws();
-      if (text[i] === '}') {
-        i++;
-        return;
-      }
-      for (;;) {
-        ws();
-        if (text[i] !== '"') fail();
-        string();
-        ws();
-        if (text[i] !== ':') fail();
-        i++;
-        value();
-        ws();
-        if (text[i] === ',') {
-          i++;
-          continue;
-        }
-        if (text[i] === '}') {
-          i++;
-          return;
-        }
-        fail();
-      }
-    }
-    if (c === '[') {
-      i++;
-      ws();
-      if (text[i] === ']') {
-        i++;
-        return;
-      }
-      for (;;) {
-        value();
-        ws();
-        if (text[i] === ',') {
-          i++;
-          continue;
-        }
-        if (text[i] === ']') {
-          i++;
-          return;
-        }
-        fail();
-      }
-    }
-    if (c === '"') return string();
-    if (c === 't') return literal('true');
-    if (c === 'f') return literal('false');
-    if (c === 'n') return literal('null');
-    if (c === '-' || (c !== undefined && c >= '0' && c <= '9')) return number();
-    fail();
-  };
-  try {
-    value();
-    ws();
-    if (i < text.length) fail();
-    return -1;
-  } catch (at) {
-    if (typeof at === 'number') return Math.min(at, text.length);
-    throw at;
-  }
+  const at = locateJsonError(text);
+  return at ? `malformed JSON at column ${at.column}: ${reason}` : `malformed JSON: ${reason}`;
 }

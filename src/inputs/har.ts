@@ -1,13 +1,14 @@
 // HAR files as browsers and proxies save them: read the Mashvisor requests out of one, and make a copy that is
 // safe to attach to a support ticket.
 import { InputError, setHeader, type RawRequest } from './raw.js';
+import { DIRECT_HOST, RAPIDAPI_HOST } from '../hosts.js';
 
 interface HarHeader {
   name: string;
   value: string;
 }
 
-const MASHVISOR_HOSTS = new Set(['api.mashvisor.com', 'mashvisor-api.p.rapidapi.com']);
+const MASHVISOR_HOSTS = new Set([DIRECT_HOST, RAPIDAPI_HOST]);
 
 /** Reads every entry's request. Validates only what is needed: log.entries, and a method and URL per request. */
 export function readHarEntries(har: unknown): RawRequest[] {

@@ -1,9 +1,9 @@
 // A curl line a support engineer (or the user) can paste to replay the request, with the key left to the shell.
 import type { HttpMethod, Mode } from '../types.js';
+import { RAPIDAPI_HOST } from '../hosts.js';
 import { isSensitiveHeader } from './redact.js';
 
 export const KEY_VARIABLE = 'MASHVISOR_API_KEY';
-export const RAPIDAPI_HOST = 'mashvisor-api.p.rapidapi.com';
 
 /** Headers curl sets itself, that only describe one connection, or that are ours to write (key, RapidAPI host). */
 const SKIPPED_HEADERS: ReadonlySet<string> = new Set([
