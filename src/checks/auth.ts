@@ -54,7 +54,8 @@ export function headerMistakes(headers: Record<string, string> | undefined, quer
   return mistakes;
 }
 
-function mismatch(spec: RequestSpec): string | null {
+/** A key of the other kind (RapidAPI vs dashboard), when its shape tells. */
+function crossedKey(spec: RequestSpec): string | null {
   if (!spec.key) return null;
   if (spec.mode === 'direct' && looksLikeRapidApiKey(spec.key)) {
     return 'this looks like a RapidAPI key sent to the direct API: use --rapidapi, or a key from your Mashvisor dashboard';
@@ -103,7 +104,7 @@ export function authCheck(spec: RequestSpec, pre: AuthPreflight, exchange: Excha
     return { ...base, status: pre.notes.length ? 'warn' : 'skip', message: exchange ? 'not checked: no answer from the API' : 'not checked: no request was sent',
       advice: pre.notes.join('; '), details };
   }
-  const crossed = mismatch(spec);
+  const crossed = crossedKey(spec);
   if (status === 401 || status === 403) {
     const said = serverMessage(exchange!);
     if (crossed) details.crossedKey = true;

@@ -66,6 +66,15 @@ export function parseHeaderFlags(flags: string[] = []): Record<string, string> {
   return headers;
 }
 
+function isHttpUrl(text: string): boolean {
+  try {
+    const url = new URL(text);
+    return (url.protocol === 'http:' || url.protocol === 'https:') && url.hostname !== '';
+  } catch {
+    return false;
+  }
+}
+
 export function checkUsage(args: CheckArgs): void {
   for (const [name, value] of [['timeout', args.timeout], ['max-requests', args.maxRequests], ['probe', args.probe]] as const) {
     if (value !== undefined && (!Number.isInteger(value) || value < 0)) throw new UsageError(`--${name} must be a whole number ≥ 0`);
@@ -74,7 +83,7 @@ export function checkUsage(args: CheckArgs): void {
   if (args.rate !== undefined && parseIntendedRate(args.rate) === null) {
     throw new UsageError(`--rate ${JSON.stringify(args.rate)} must look like 5/s or 100/min`);
   }
-  if (args.baseUrl !== undefined && !/^https?:\/\/[^/]/i.test(args.baseUrl)) throw new UsageError(`--base-url must be an http(s) URL, got ${JSON.stringify(args.baseUrl)}`);
+  if (args.baseUrl !== undefined && !isHttpUrl(args.baseUrl)) throw new UsageError(`--base-url must be an http(s) URL, got ${JSON.stringify(args.baseUrl)}`);
 }
 
 export function formatsFor(args: Pick<CheckArgs, 'har' | 'html' | 'junit' | 'bundle'>): ReportFormat[] {

@@ -208,7 +208,12 @@ function emptyExchange(req: OutgoingRequest): Exchange {
  */
 export async function performExchange(req: OutgoingRequest): Promise<Exchange> {
   const marks: Marks = { start: performance.now() };
-  const target = new URL(req.url);
+  let target: URL;
+  try {
+    target = new URL(req.url);
+  } catch {
+    return { ...emptyExchange(req), error: { kind: 'other', code: 'ERR_INVALID_URL', message: `not a valid URL: ${req.url}` } };
+  }
   const isTls = target.protocol === 'https:';
   const literalIp = isIP(target.hostname.replace(/^\[|\]$/g, '')) !== 0;
   const exchange = emptyExchange(req);
