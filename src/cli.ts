@@ -77,7 +77,7 @@ export function buildCli(argv: string[]): Argv {
         .option('scenario', { type: 'string', description: 'Default scenario for every request' })
         .option('rate-limit', { type: 'number', description: 'Requests per 60 s per key' }),
       lazy(() => import('./commands/sandbox.js')))
-    .command('demo', 'Run five checks against the built-in simulator (no key, no network)', (y) =>
+    .command('demo', 'Run eight checks against the built-in simulator (no key, no network)', (y) =>
       y.option('reports-dir', { type: 'string', default: './reports', description: 'Reports go to <dir>/demo' }).option('json', { type: 'boolean' }),
       lazy(() => import('./commands/demo.js')))
     .command('history', 'Recent checks and counts per status code and endpoint', (y) =>

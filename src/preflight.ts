@@ -59,7 +59,7 @@ export function requestHeaders(spec: RequestSpec, extra: Record<string, string> 
   const keyHeader = spec.mode === 'rapidapi' ? 'x-rapidapi-key' : 'x-api-key';
   // Input that carried its own (maybe wrong) key header is replayed as it was: that is what is being diagnosed.
   const carriesKey = ['x-api-key', 'x-rapidapi-key', 'authorization'].some((h) => hasHeader(headers, h));
-  if (spec.key && !carriesKey) headers[keyHeader] = spec.key;
+  if (spec.key && spec.keySource !== 'input' && !carriesKey) headers[keyHeader] = spec.key;
   if (spec.mode === 'rapidapi' && !hasHeader(headers, 'x-rapidapi-host')) headers['x-rapidapi-host'] = RAPIDAPI_HOST;
   if (spec.operation.hasBody && !hasHeader(headers, 'content-type')) headers['content-type'] = 'application/json';
   return { ...headers, ...extra };

@@ -71,11 +71,22 @@ export interface AuthPreflight {
   notes: string[];
 }
 
-/** Before the call: problems that make sending pointless, and notes on how the key is carried. */
+function carriesExpectedHeader(spec: RequestSpec): boolean {
+  const expected = spec.mode === 'direct' ? 'x-api-key' : 'x-rapidapi-key';
+  return Object.keys(spec.inputHeaders ?? {}).some((h) => h.toLowerCase() === expected);
+}
+
+/**
+ * Before the call: problems that make sending pointless, and notes on how the key is carried. When the user's own
+ * request carries the key the wrong way (Bearer, a misspelled header, the query string) and not the documented way,
+ * the API cannot accept it: that too stops the (billed) call.
+ */
 export function authPreflight(spec: RequestSpec): AuthPreflight {
+  const notes = headerMistakes(spec.inputHeaders, spec.params.query, spec.mode);
+  const misplaced = spec.keySource === 'input' && notes.length > 0 && !carriesExpectedHeader(spec);
   return {
-    blocking: keyProblems(spec.key),
-    notes: headerMistakes(spec.inputHeaders, spec.params.query, spec.mode),
+    blocking: misplaced ? notes : keyProblems(spec.key),
+    notes: misplaced ? [] : notes,
   };
 }
 
@@ -92,12 +103,19 @@ function keyHeaderText(spec: RequestSpec): string {
   return spec.mode === 'direct' ? 'the x-api-key header' : 'x-rapidapi-key (with x-rapidapi-host)';
 }
 
+function blockingAdvice(spec: RequestSpec): string {
+  if (spec.keySource === 'input' && spec.key && !carriesExpectedHeader(spec)) {
+    return `Send the key in ${keyHeaderText(spec)} (your request sends it another way); --send-anyway sends it as it is.`;
+  }
+  return 'Fix the key, then run the check again.';
+}
+
 export function authCheck(spec: RequestSpec, pre: AuthPreflight, exchange: Exchange | null): CheckResult {
   const base = { id: 'auth' as const, title: 'API key' };
   const details: Record<string, unknown> = { mode: spec.mode, header: spec.mode === 'direct' ? 'x-api-key' : 'x-rapidapi-key', notes: pre.notes };
   if (pre.blocking.length) {
     const sent = exchange ? ' (sent anyway)' : ' No request was sent.';
-    return { ...base, status: 'fail', message: `${pre.blocking.join('; ')}.${sent}`, advice: 'Fix the key, then run the check again.', details };
+    return { ...base, status: 'fail', message: `${pre.blocking.join('; ')}.${sent}`, advice: blockingAdvice(spec), details };
   }
   const status = exchange?.response?.status;
   if (status === undefined) {

@@ -106,7 +106,17 @@ async function specFromFlags(args: CheckArgs): Promise<RequestSpec> {
   const urlMode = resolved.baseUrl ? resolved.mode : undefined;
   const mode = modeOf(args, urlMode);
   const baseUrl = args.baseUrl ?? resolved.baseUrl ?? (mode === 'rapidapi' ? RAPIDAPI_BASE_URL : DIRECT_BASE_URL);
-  return { operation: resolved.operation, params, mode, baseUrl, origin: 'flags', ...(await readKey(args)) };
+  return { operation: resolved.operation, params, mode, baseUrl, origin: 'flags', ...(await readKey(args)), ...keyFromHeaderFlags(args) };
+}
+
+/** No --key, --key-file or MASHVISOR_API_KEY, but -H "x-api-key: ..." (or x-rapidapi-key): that is the key. */
+function keyFromHeaderFlags(args: CheckArgs): { key?: string; keySource?: KeySource } {
+  if (args.key !== undefined || args.keyFile || process.env.MASHVISOR_API_KEY) return {};
+  const headers = parseHeaderFlags(args.header);
+  const found = Object.entries(headers).find(([name]) => /^(x-api-key|x-rapidapi-key)$/i.test(name));
+  if (!found) return {};
+  registerSecret(found[1]);
+  return { key: found[1], keySource: 'flag' };
 }
 
 const SYMBOL = { pass: '✔', warn: '⚠', fail: '✖', skip: '–' } as const;
@@ -146,7 +156,7 @@ export async function saveReport(report: Report, args: Pick<CheckArgs, 'reportsD
     return { paths, fallback: null };
   } catch (err) {
     const { renderMarkdown } = await import('../report/markdown.js');
-    printError(`mashvisor-preflight: cannot write reports to ${args.reportsDir}: ${(err as Error).message.split('\n')[0]} — the Markdown report follows on stdout`);
+    printError(`mashvisor-preflight: ${(err as Error).message.split('\n')[0]} — the Markdown report follows on stdout`);
     return { paths: {}, fallback: renderMarkdown(report) };
   }
 }
