@@ -1,132 +1,24 @@
-import yargs, { type Argv } from 'yargs';
-import { hideBin } from 'yargs/helpers';
-import { UsageError } from './errors.js';
-import { printError } from './output.js';
+import { fail } from './fail.js';
+import { parseFast } from './fastpath.js';
 
-// Each command's code is imported only when that command runs: `validate` never loads axios, `--json` never loads tables.
-type Handler = (args: Record<string, unknown>) => Promise<number>;
-
-type Loader = (args: Record<string, unknown>) => Promise<{ run: (args: never) => Promise<number> }>;
-
-function lazy(load: Loader): (args: Record<string, unknown>) => Promise<void> {
-  return async (args) => {
-    const { run } = await load(args);
-    process.exitCode = await (run as Handler)(args);
-  };
+// The entry point. Everyday validate/check calls skip loading yargs (see fastpath.ts); everything else goes through it.
+async function runFast(argv: string[]): Promise<boolean> {
+  const fast = parseFast(argv);
+  if (!fast) return false;
+  const { args } = fast;
+  const command = fast.command === 'check'
+    ? await import('./commands/check.js')
+    : args.batch !== undefined ? await import('./commands/batch.js') : await import('./commands/validate.js');
+  process.exitCode = await (command.run as (a: Record<string, unknown>) => Promise<number>)(args);
+  return true;
 }
 
-const requestOptions = (y: Argv) =>
-  y
-    .option('param', { alias: 'p', type: 'string', array: true, description: 'A parameter as key=value (repeatable)' })
-    .option('payload', { type: 'string', nargs: 1, description: 'JSON file of parameters (flat, or {query, path, body}); - = stdin' })
-    .option('json', { type: 'boolean', description: 'Print machine-readable JSON instead of a table' });
-
-const checkOptions = (y: Argv) =>
-  requestOptions(y)
-    .option('key', { type: 'string', description: 'API key (prefer --key-file or MASHVISOR_API_KEY: flags end up in shell history)' })
-    .option('key-file', { type: 'string', description: 'File holding the API key' })
-    .option('base-url', { type: 'string', description: 'Base URL (default https://api.mashvisor.com/v1.1, or RapidAPI with --rapidapi)' })
-    .option('rapidapi', { type: 'boolean', description: 'Call through RapidAPI (x-rapidapi-key and x-rapidapi-host headers)' })
-    .option('header', { alias: 'H', type: 'string', array: true, description: 'Extra request header "Name: value" (repeatable)' })
-    .option('reports-dir', { type: 'string', default: './reports', description: 'Where reports are written' })
-    .option('send-anyway', { type: 'boolean', description: 'Send the request even when the parameters are invalid' })
-    .option('max-requests', { type: 'number', description: 'Hard budget of requests (default 1, plus --probe)' })
-    .option('timeout', { type: 'number', default: 30000, description: 'Milliseconds for the whole exchange, connect included' })
-    .option('rate', { type: 'string', description: 'The request rate your app intends, e.g. 5/s or 100/min' })
-    .option('probe', { type: 'number', description: 'Opt-in: up to N extra (billed) requests to measure the rate-limit window' })
-    .option('format', { type: 'string', choices: ['table', 'md'], description: 'Terminal output: the table (default) or the Markdown report' })
-    .option('har', { type: 'boolean', description: 'Also write a HAR 1.2 file' })
-    .option('html', { type: 'boolean', description: 'Also write a self-contained HTML report' })
-    .option('junit', { type: 'string', description: 'Also write JUnit XML to this file' })
-    .option('bundle', { type: 'boolean', description: 'Write every format (JSON, Markdown, HAR, HTML; JUnit with --junit or next to them)' })
-    .option('from-curl', { type: 'string', nargs: 1, description: 'Take the request from a curl command (- = stdin)' })
-    .option('from-har', { type: 'string', description: 'Take the Mashvisor requests from a HAR file' })
-    .option('entry', { type: 'number', description: 'With --from-har: the entry to re-run live (1-based)' })
-    .option('collection', { type: 'string', description: 'Take the requests from a Postman collection (v2.0/v2.1)' })
-    .option('env-file', { type: 'string', description: 'With --collection: a Postman environment file' })
-    .option('var', { type: 'string', array: true, description: 'With --collection: a variable as key=value (repeatable)' })
-    .option('offline', { type: 'boolean', description: 'Validate only; send nothing' });
-
-export function buildCli(argv: string[]): Argv {
-  return yargs(argv)
-    .scriptName('mashvisor-preflight')
-    .usage('$0 <command> [options]\n\nRun the Mashvisor API pre-support checklist and write a support-ready report.')
-    .command('validate [endpoint]', 'Check a request\'s parameters offline (no key, no network)', (y) =>
-      requestOptions(y)
-        .positional('endpoint', { type: 'string', description: 'operationId, path, or URL' })
-        .option('batch', { type: 'string', nargs: 1, description: 'Validate a JSONL file of requests, one a line (- = stdin)' })
-        .example('$0 validate getRentalRates --param state=CA --param source=airbnb', '')
-        .example('$0 validate /client/city/properties/TX/Austin', ''),
-      lazy((args) => (args.batch !== undefined ? import('./commands/batch.js') : import('./commands/validate.js'))))
-    .command('check [endpoint]', 'Run the whole checklist with one (billed) request and write a report', (y) =>
-      checkOptions(y)
-        .positional('endpoint', { type: 'string', description: 'operationId, path, or URL' })
-        .example('$0 check getRentalRates -p state=CA -p source=airbnb', 'key from MASHVISOR_API_KEY')
-        .example('$0 check --from-curl "curl -H \'x-api-key: ...\' https://api.mashvisor.com/v1.1/client/rental-rates?state=CA"', ''),
-      lazy(() => import('./commands/check.js')))
-    .command('endpoints [name]', 'List the known operations, or show one', (y) =>
-      y.positional('name', { type: 'string' }).option('json', { type: 'boolean' }),
-      lazy(() => import('./commands/endpoints.js')))
-    .command('explain <code>', 'What a status code means and what to check first', (y) =>
-      y.positional('code', { type: 'string', description: '400, 401, 404, 429, 500, 503, or 2xx, 4xx, 5xx' }).option('json', { type: 'boolean' }),
-      lazy(() => import('./commands/explain.js')))
-    .command('sandbox', 'Start a local Mashvisor-compatible simulator on 127.0.0.1', (y) =>
-      y.option('port', { type: 'number', default: 4010 })
-        .option('host', { type: 'string', default: '127.0.0.1' })
-        .option('latency', { type: 'number', description: 'Milliseconds added to every response' })
-        .option('scenario', { type: 'string', description: 'Default scenario for every request' })
-        .option('rate-limit', { type: 'number', description: 'Requests per 60 s per key' }),
-      lazy(() => import('./commands/sandbox.js')))
-    .command('demo', 'Run eight checks against the built-in simulator (no key, no network)', (y) =>
-      y.option('reports-dir', { type: 'string', default: './reports', description: 'Reports go to <dir>/demo' }).option('json', { type: 'boolean' }),
-      lazy(() => import('./commands/demo.js')))
-    .command('history', 'Recent checks and counts per status code and endpoint', (y) =>
-      y.option('reports-dir', { type: 'string', default: './reports' })
-        .option('limit', { type: 'number', default: 20 })
-        .option('json', { type: 'boolean' }),
-      lazy(() => import('./commands/history.js')))
-    .command('report <file>', 'Rebuild any format from a saved JSON report', (y) =>
-      y.positional('file', { type: 'string' })
-        .option('format', { type: 'string', choices: ['md', 'json'], description: 'Print this format to stdout' })
-        .option('html', { type: 'boolean' })
-        .option('har', { type: 'boolean' })
-        .option('junit', { type: 'string' })
-        .option('out-dir', { type: 'string', description: 'Where to write (default: next to the JSON report)' }),
-      lazy(() => import('./commands/report.js')))
-    .command('sanitize <file>', 'Write a copy of a HAR file without keys, cookies or auth headers', (y) =>
-      y.positional('file', { type: 'string' }).option('out', { alias: 'o', type: 'string', description: 'Output file (default <file>.sanitized.har)' }),
-      lazy(() => import('./commands/sanitize.js')))
-    .demandCommand(1, 'name a command: validate, check, endpoints, explain, sandbox, demo, history, report, sanitize')
-    .strictCommands()
-    .strictOptions()
-    .recommendCommands()
-    .help()
-    .alias('h', 'help')
-    .version()
-    .wrap(Math.min(110, process.stdout.columns || 100))
-    .fail((message, err) => {
-      throw err ?? new UsageError(message);
-    });
-}
-
-function fail(err: unknown): void {
-  // yargs reports bad flags as YError: those are usage errors too.
-  if (err instanceof UsageError || (err instanceof Error && err.name === 'YError')) {
-    printError(`mashvisor-preflight: ${err.message}`);
-  } else {
-    const message = err instanceof Error ? err.message : String(err);
-    printError(`mashvisor-preflight: unexpected error: ${message.split('\n')[0]}`);
-    if (process.env.MASHVISOR_PREFLIGHT_DEBUG && err instanceof Error && err.stack) printError(err.stack);
+const argv = process.argv.slice(2);
+try {
+  if (!(await runFast(argv))) {
+    const { main } = await import('./cli-yargs.js');
+    await main(argv);
   }
-  process.exitCode = 2;
+} catch (err) {
+  fail(err);
 }
-
-export async function main(argv = hideBin(process.argv)): Promise<void> {
-  try {
-    await buildCli(argv).parseAsync();
-  } catch (err) {
-    fail(err);
-  }
-}
-
-await main();

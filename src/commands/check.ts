@@ -170,6 +170,14 @@ export async function run(args: CheckArgs): Promise<number> {
   return runOne(spec, args);
 }
 
+function once(fn: () => void): () => void {
+  let done = false;
+  return () => {
+    if (!done) fn();
+    done = true;
+  };
+}
+
 export async function runOne(spec: RequestSpec, args: CheckArgs, extraHeaders: Record<string, string> = {}): Promise<number> {
   const started = performance.now();
   const headers = { ...extraHeaders, ...parseHeaderFlags(args.header) };
@@ -179,6 +187,8 @@ export async function runOne(spec: RequestSpec, args: CheckArgs, extraHeaders: R
     timeoutMs: args.timeout, maxRequests: args.offline ? 0 : args.maxRequests, sendAnyway: args.sendAnyway, rate: args.rate, probe: args.probe,
     headers,
     onNotice: (message) => printError(`mashvisor-preflight: ${message}`),
+    // While the server works on the request, load what turns its answer into files and a table.
+    onSent: once(() => void Promise.all([import('../report/files.js'), import('../report/history.js'), args.json ? null : import('cli-table3')])),
   };
   const report = await runPreflight(spec, options);
   const saved = await saveReport(report, args, Math.round(performance.now() - started));

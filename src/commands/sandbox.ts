@@ -10,6 +10,7 @@ export interface SandboxArgs {
   latency?: number;
   scenario?: string;
   rateLimit?: number;
+  hugeMib?: number;
 }
 
 function usageError(message: string): number {
@@ -79,6 +80,7 @@ export async function run(args: SandboxArgs): Promise<number> {
   if (args.latency !== undefined) options.latencyMs = args.latency;
   if (args.scenario !== undefined) options.scenario = args.scenario;
   if (args.rateLimit !== undefined) options.rateLimit = { limit: args.rateLimit, windowSeconds: 60 };
+  if (args.hugeMib !== undefined) options.hugeBodyBytes = Math.round(args.hugeMib * 1024 * 1024);
 
   let sandbox: Sandbox;
   try {

@@ -14,6 +14,8 @@ export interface OutgoingRequest {
   /** Bounds the whole exchange: connect, headers and body. */
   timeoutMs: number;
   maxBodyBytes?: number;
+  /** Called once the request is on the wire: the caller may do its own work while the server thinks. */
+  onSent?: () => void;
 }
 
 /** performance.now() at each step of the exchange. */
@@ -29,8 +31,10 @@ interface Marks {
 }
 
 // Socket events give the phases (DNS, connect, TLS, first byte) the way httpstat shows them.
-function watch(socket: Socket, marks: Marks): void {
+function watch(socket: Socket, marks: Marks, onSent?: () => void): void {
   marks.socket ??= performance.now();
+  // The request is written as soon as the connection is up; one turn later it is on its way.
+  if (onSent) socket.once('encrypted' in socket ? 'secureConnect' : 'connect', () => setImmediate(onSent));
   socket.once('lookup', () => (marks.lookup ??= performance.now()));
   socket.once('connect', () => (marks.connect ??= performance.now()));
   socket.once('secureConnect', () => (marks.secure ??= performance.now()));
@@ -40,20 +44,20 @@ function watch(socket: Socket, marks: Marks): void {
 type CreateConnection = (...args: unknown[]) => Socket;
 
 /** Agents that report each new socket to `marks`. No keep-alive: one exchange, one connection, closed after. */
-function timingAgents(marks: Marks): { httpAgent: http.Agent; httpsAgent: https.Agent } {
+function timingAgents(marks: Marks, onSent?: () => void): { httpAgent: http.Agent; httpsAgent: https.Agent } {
   const createHttp = http.Agent.prototype.createConnection as unknown as CreateConnection;
   const createHttps = https.Agent.prototype.createConnection as unknown as CreateConnection;
   class HttpTiming extends http.Agent {
     override createConnection(...args: Parameters<http.Agent['createConnection']>) {
       const socket = createHttp.apply(this, args);
-      watch(socket, marks);
+      watch(socket, marks, onSent);
       return socket;
     }
   }
   class HttpsTiming extends https.Agent {
     override createConnection(...args: Parameters<http.Agent['createConnection']>) {
       const socket = createHttps.apply(this, args);
-      watch(socket, marks);
+      watch(socket, marks, onSent);
       return socket;
     }
   }
@@ -225,7 +229,7 @@ export async function performExchange(req: OutgoingRequest): Promise<Exchange> {
     timedOut = true;
     controller.abort();
   }, req.timeoutMs);
-  const agents = timingAgents(marks);
+  const agents = timingAgents(marks, req.onSent);
   try {
     const res = await axios.request({
       method: req.method,

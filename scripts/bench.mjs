@@ -1,0 +1,220 @@
+#!/usr/bin/env node
+// npm run bench: whole processes timed from outside, side by side with their baselines in the same run,
+// medians after a warm-up, peak RSS from the OS (GNU time's %M, else /proc polling). Prints a table and writes
+// bench/results.json. `--quick` runs tiny sizes (used by the tests: it proves the harness works, never a speed).
+import { spawn, spawnSync } from 'node:child_process';
+import { createWriteStream, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { cpus, tmpdir, totalmem } from 'node:os';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const root = join(dirname(fileURLToPath(import.meta.url)), '..');
+const bin = join(root, 'bin', 'mashvisor-preflight.js');
+const quick = process.argv.includes('--quick');
+const outArg = process.argv.find((a) => a.startsWith('--out='));
+const resultsFile = outArg ? outArg.slice(6) : join(root, 'bench', 'results.json');
+const RUNS = quick ? 2 : 11;
+const WARMUP = quick ? 0 : 2;
+const BATCH_LINES = quick ? 2000 : 1_000_000;
+const HUGE_BYTES = quick ? 4 * 1024 * 1024 : 300 * 1024 * 1024;
+const LATENCY_MS = 200;
+const work = mkdtempSync(join(tmpdir(), 'mp-bench-'));
+const GNU_TIME = ['/usr/bin/time', '/bin/time'].find((p) => existsSync(p) && spawnSync(p, ['-f', '%M', 'true']).status === 0);
+
+/** Runs a command once; wall time from spawn to exit, peak RSS (KiB) from GNU time or /proc. */
+function runOnce(cmd, args, env = {}) {
+  return new Promise((resolve, reject) => {
+    const rssFile = join(work, `rss-${process.hrtime.bigint()}`);
+    const [file, argv] = GNU_TIME ? [GNU_TIME, ['-f', '%M', '-o', rssFile, cmd, ...args]] : [cmd, args];
+    const started = process.hrtime.bigint();
+    const child = spawn(file, argv, { stdio: ['ignore', 'ignore', 'pipe'], env: { ...process.env, NO_COLOR: '1', ...env } });
+    let peakKiB = 0;
+    const poll = GNU_TIME ? null : setInterval(() => {
+      try {
+        const m = /VmHWM:\s+(\d+)/.exec(readFileSync(`/proc/${child.pid}/status`, 'utf8'));
+        if (m) peakKiB = Math.max(peakKiB, Number(m[1]));
+      } catch { /* exited */ }
+    }, 5);
+    let stderr = '';
+    child.stderr.on('data', (d) => (stderr += d));
+    child.on('error', reject);
+    child.on('exit', (code) => {
+      const ms = Number(process.hrtime.bigint() - started) / 1e6;
+      if (poll) clearInterval(poll);
+      if (GNU_TIME) {
+        try {
+          peakKiB = Number(readFileSync(rssFile, 'utf8').trim().split('\n').pop());
+          rmSync(rssFile, { force: true });
+        } catch { /* no figure */ }
+      }
+      resolve({ ms, peakMiB: peakKiB ? peakKiB / 1024 : null, code, stderr });
+    });
+  });
+}
+
+const median = (xs) => {
+  const s = [...xs].sort((a, b) => a - b);
+  return s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
+};
+
+/** Alternates the two commands run by run, so drift on the machine hits both alike. */
+async function compare(subject, baseline) {
+  for (let i = 0; i < WARMUP; i++) {
+    await runOnce(...subject);
+    await runOnce(...baseline);
+  }
+  const a = [];
+  const b = [];
+  for (let i = 0; i < RUNS; i++) {
+    a.push(await runOnce(...subject));
+    b.push(await runOnce(...baseline));
+  }
+  return {
+    subjectMs: median(a.map((r) => r.ms)),
+    baselineMs: median(b.map((r) => r.ms)),
+    subjectPeakMiB: Math.max(...a.map((r) => r.peakMiB ?? 0)) || null,
+    baselinePeakMiB: Math.max(...b.map((r) => r.peakMiB ?? 0)) || null,
+    exitCodes: [...new Set(a.map((r) => r.code))],
+    stderr: a.find((r) => r.code !== 0 && r.code !== 1)?.stderr ?? '',
+  };
+}
+
+async function startSandbox(extra = []) {
+  const child = spawn(process.execPath, [bin, 'sandbox', '--port', '0', ...extra], { stdio: ['ignore', 'pipe', 'inherit'] });
+  const url = await new Promise((resolve, reject) => {
+    let out = '';
+    child.stdout.on('data', (d) => {
+      out += d;
+      const m = /listening on (http:\/\/[\d.]+:\d+)/.exec(out);
+      if (m) resolve(m[1]);
+    });
+    child.on('exit', () => reject(new Error(`sandbox exited: ${out}`)));
+  });
+  child.stdout.resume();
+  const { SANDBOX_KEY } = await import(join(root, 'dist', 'sandbox', 'server.js'));
+  return { url, key: SANDBOX_KEY, stop: () => child.kill('SIGTERM') };
+}
+
+async function sandboxRequests(url) {
+  const res = await fetch(`${url}/__sandbox/stats`);
+  return (await res.json()).requests;
+}
+
+function writeBatchFile(lines) {
+  const file = join(work, 'batch.jsonl');
+  const out = createWriteStream(file);
+  const shapes = [
+    (i) => ({ endpoint: 'getRentalRates', params: { state: ['CA', 'TX', 'NY', 'FL'][i % 4], source: 'airbnb', zip_code: '78701' } }),
+    () => ({ endpoint: '/client/city/properties/TX/Austin' }),
+    (i) => ({ url: `https://api.mashvisor.com/v1.1/client/trends/cities?state=CA&page=${(i % 9) + 1}&items=10` }),
+    (i) => ({ endpoint: 'listNeighborhoodAirbnbDetails', params: { path: { id: String(1000 + (i % 50)) }, query: { state: 'TX', page: 1, items: 20, bedrooms: i % 5 } } }),
+  ];
+  return new Promise((resolve) => {
+    let chunk = '';
+    for (let i = 0; i < lines; i++) {
+      chunk += `${JSON.stringify(shapes[i % shapes.length](i))}\n`;
+      if (chunk.length > 1 << 20) {
+        out.write(chunk);
+        chunk = '';
+      }
+    }
+    out.end(chunk, () => resolve(file));
+  });
+}
+
+const BASELINE_READER = `
+import { createReadStream } from 'node:fs';
+import { createInterface } from 'node:readline';
+let n = 0;
+for await (const line of createInterface({ input: createReadStream(process.argv[2]), crlfDelay: Infinity })) if (line) { JSON.parse(line); n++; }
+`;
+
+const fmt = (ms) => `${Math.round(ms)} ms`;
+const mib = (x) => (x === null ? 'n/a' : `${x.toFixed(0)} MiB`);
+const ratio = (r) => r.subjectMs / r.baselineMs;
+
+async function main() {
+  const rows = [];
+  const reportsDir = join(work, 'reports');
+  const node = process.execPath;
+
+  // 1. Cold validate vs bare Node.
+  const cold = await compare([node, [bin, 'validate', 'getRentalRates', '--param', 'state=CA', '--param', 'source=airbnb']], [node, ['-e', '0']]);
+  rows.push({ name: 'cold validate', vs: 'node -e 0', ...cold, ratio: ratio(cold), target: 'ratio ≤ 1.5', ok: ratio(cold) <= 1.5 });
+
+  // 2. Live check at 200 ms of added latency vs curl sending the same request with the same key.
+  const slow = await startSandbox(['--latency', String(LATENCY_MS), '--rate-limit', '1000000']);
+  try {
+    const url = `${slow.url}/v1.1/client/rental-rates?state=CA&source=airbnb`;
+    const live = await compare(
+      [node, [bin, 'check', 'getRentalRates', '-p', 'state=CA', '-p', 'source=airbnb', '--base-url', `${slow.url}/v1.1`, '--reports-dir', reportsDir], { MASHVISOR_API_KEY: slow.key }],
+      ['curl', ['-s', '-o', '/dev/null', '-H', `x-api-key: ${slow.key}`, url]],
+    );
+    const ok = ratio(live) <= 1.6 && (live.subjectPeakMiB ?? 0) <= 80;
+    rows.push({ name: `live check (${LATENCY_MS} ms latency)`, vs: 'curl, same request', ...live, ratio: ratio(live), target: 'ratio ≤ 1.6, RSS ≤ 80 MiB', ok });
+  } finally {
+    slow.stop();
+  }
+
+  // 3. Batch validation vs a script that only reads the lines and JSON.parses them.
+  const batchFile = await writeBatchFile(BATCH_LINES);
+  const readerFile = join(work, 'reader.mjs');
+  writeFileSync(readerFile, BASELINE_READER);
+  const batch = await compare([node, [bin, 'validate', '--batch', batchFile]], [node, [readerFile, batchFile]]);
+  rows.push({ name: `batch (${BATCH_LINES.toLocaleString('en-US')} lines)`, vs: 'readline + JSON.parse', ...batch, ratio: ratio(batch), target: 'ratio ≤ 1.25, RSS ≤ 100 MiB', ok: ratio(batch) <= 1.25 && (batch.subjectPeakMiB ?? 0) <= 100 });
+  rmSync(batchFile, { force: true });
+
+  // 4. A huge body: the cap keeps memory flat while every byte is counted.
+  const fast = await startSandbox(['--rate-limit', '1000000', '--huge-mib', String(HUGE_BYTES / 1024 / 1024)]);
+  try {
+    const hugeArgs = [bin, 'check', 'listCities', '-p', 'state=TX', '--base-url', `${fast.url}/v1.1`, '--reports-dir', reportsDir, '-H', 'x-sandbox-scenario: huge', '--timeout', '60000'];
+    const huge = await compare([node, hugeArgs, { MASHVISOR_API_KEY: fast.key }], [node, ['-e', '0']]);
+    const sizeNote = `${(HUGE_BYTES / 1024 / 1024).toFixed(0)} MiB`;
+    rows.push({ name: `huge body (${sizeNote})`, vs: '—', ...huge, ratio: null, target: 'done ≤ 2 s, RSS ≤ 100 MiB', ok: huge.subjectMs <= 2000 && (huge.subjectPeakMiB ?? 0) <= 100 });
+
+    // 5. Billed calls: what the server saw.
+    const before = await sandboxRequests(fast.url);
+    await runOnce(node, [bin, 'check', 'getRentalRates', '-p', 'state=CA', '-p', 'source=airbnb', '--base-url', `${fast.url}/v1.1`, '--reports-dir', reportsDir], { MASHVISOR_API_KEY: fast.key });
+    const afterPass = await sandboxRequests(fast.url);
+    await runOnce(node, [bin, 'check', 'getRentalRates', '-p', 'source=airbnb', '--base-url', `${fast.url}/v1.1`, '--reports-dir', reportsDir], { MASHVISOR_API_KEY: fast.key });
+    const afterInvalid = await sandboxRequests(fast.url);
+    const perPass = afterPass - before;
+    const perInvalid = afterInvalid - afterPass;
+    rows.push({ name: 'billed calls', vs: '—', subjectMs: null, baselineMs: null, ratio: null, perPass, perInvalid, target: '1 per passing check, 0 per invalid payload', ok: perPass === 1 && perInvalid === 0 });
+  } finally {
+    fast.stop();
+  }
+  return rows;
+}
+
+function machine() {
+  return { cpus: cpus().length, cpuModel: cpus()[0]?.model ?? 'unknown', memoryGiB: Math.round(totalmem() / 2 ** 30), node: process.version, platform: `${process.platform} ${process.arch}`, rssSource: GNU_TIME ? 'GNU time %M' : '/proc VmHWM polling' };
+}
+
+function table(rows) {
+  const head = ['Row', 'Ours', 'Baseline', 'Ratio', 'Peak RSS', 'Target', 'Met'];
+  const body = rows.map((r) => [
+    r.name,
+    r.subjectMs === null ? `${r.perPass} / ${r.perInvalid} requests` : fmt(r.subjectMs),
+    r.baselineMs === null || r.vs === '—' ? '—' : `${fmt(r.baselineMs)} (${r.vs})`,
+    r.ratio === null ? '—' : r.ratio.toFixed(2),
+    r.subjectPeakMiB === undefined ? '—' : mib(r.subjectPeakMiB),
+    r.target,
+    r.ok ? 'yes' : 'NO',
+  ]);
+  const widths = head.map((h, i) => Math.max(h.length, ...body.map((b) => String(b[i]).length)));
+  const line = (cells) => `| ${cells.map((c, i) => String(c).padEnd(widths[i])).join(' | ')} |`;
+  return [line(head), `|${widths.map((w) => '-'.repeat(w + 2)).join('|')}|`, ...body.map(line)].join('\n');
+}
+
+try {
+  const rows = await main();
+  const m = machine();
+  console.log(table(rows));
+  console.log(`\n${m.cpus} × ${m.cpuModel}, ${m.memoryGiB} GiB, Node ${m.node}, ${m.platform}; ${RUNS} runs each after ${WARMUP} warm-up, medians; RSS: ${m.rssSource}${quick ? '; QUICK sizes' : ''}`);
+  mkdirSync(dirname(resultsFile), { recursive: true });
+  writeFileSync(resultsFile, `${JSON.stringify({ date: new Date().toISOString(), quick, runs: RUNS, warmup: WARMUP, machine: m, rows }, null, 2)}\n`);
+  console.log(`Figures written to ${resultsFile}`);
+} finally {
+  rmSync(work, { recursive: true, force: true });
+}
