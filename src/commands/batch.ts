@@ -60,44 +60,63 @@ class Resolver {
 // The fast path: ajv alone decides validity (warnings do not make a line invalid). Only a failing line goes through
 // validateWith for the messages. This keeps a million lines close to the cost of JSON.parse itself.
 interface Prepared {
-  resolved: ResolvedEndpoint;
   validators: OperationValidators;
   /** Where each flat parameter travels. */
   location: Map<string, 'path' | 'query'>;
+  /** Flat parameters can be validated as the query itself: no path slots and no body to split off. */
+  flatIsQuery: boolean;
+  /** This operation's line counts, kept here so a valid line costs no map look-up. */
+  counts: Counts;
 }
 
 class Preparer {
-  private readonly byOperation = new Map<string, Omit<Prepared, 'resolved'>>();
+  private readonly byOperation = new Map<string, Prepared>();
 
   /** Sync when the operation was seen before, so the per-line loop does not await. */
   cached(resolved: ResolvedEndpoint): Prepared | undefined {
-    const hit = this.byOperation.get(resolved.operation.operationId);
-    return hit && { resolved, validators: hit.validators, location: hit.location };
+    return this.byOperation.get(resolved.operation.operationId);
   }
 
-  async load(resolved: ResolvedEndpoint): Promise<Prepared> {
+  async load(resolved: ResolvedEndpoint, tally: Tally): Promise<Prepared> {
     const op = resolved.operation;
     const location = new Map(op.params.map((p) => [p.name, p.in === 'path' ? 'path' as const : 'query' as const]));
-    const prepared = { validators: await loadValidators(op), location };
+    const flatIsQuery = !op.hasBody && !op.params.some((p) => p.in === 'path');
+    const prepared = { validators: await loadValidators(op), location, flatIsQuery, counts: tally.countsFor(op.operationId) };
     this.byOperation.set(op.operationId, prepared);
-    return { resolved, ...prepared };
+    return prepared;
   }
 }
 
-function quickParams(p: Prepared, given: unknown): Params | null {
-  const { resolved, location } = p;
+const isEmpty = (o: object) => {
+  for (const _ in o) return false;
+  return true;
+};
+
+/**
+ * The line's parameters shaped as {path, query, body} with as few new objects as possible: a parsed line is ours to
+ * reuse (ajv may coerce its values in place). Null when only the careful path can place them.
+ */
+function quickParams(p: Prepared, resolved: ResolvedEndpoint, given: unknown): Params | null {
+  if (given === undefined) return { path: resolved.path, query: resolved.query };
+  if (!isPlainObject(given)) return null;
+  const fromUrl = !isEmpty(resolved.query);
+  if ('query' in given || 'path' in given || 'body' in given) {
+    for (const key in given) if (key !== 'query' && key !== 'path' && key !== 'body') return null;
+    const q = given.query ?? {};
+    const pp = given.path ?? {};
+    if (!isPlainObject(q) || !isPlainObject(pp)) return null;
+    return {
+      path: isEmpty(resolved.path) ? pp as Record<string, string> : { ...resolved.path, ...pp as Record<string, string> },
+      query: fromUrl ? { ...resolved.query, ...q as Record<string, string> } : q as Record<string, string>,
+      body: given.body,
+    };
+  }
+  if (p.flatIsQuery && !fromUrl) return { path: resolved.path, query: given as Record<string, string> };
   const path: Record<string, string> = { ...resolved.path };
   const query: Record<string, unknown> = { ...resolved.query };
-  if (given === undefined) return { path, query } as Params;
-  if (!isPlainObject(given)) return null;
-  if ('query' in given || 'path' in given || 'body' in given) {
-    const { query: q, path: pp, body: b, ...rest } = given;
-    if (Object.keys(rest).length || (q !== undefined && !isPlainObject(q)) || (pp !== undefined && !isPlainObject(pp))) return null;
-    return { path: { ...path, ...(pp as Record<string, string>) }, query: { ...query, ...(q as Record<string, unknown>) }, body: b } as Params;
-  }
   let body: Record<string, unknown> | undefined;
   for (const name in given) {
-    const where = location.get(name);
+    const where = p.location.get(name);
     if (where === 'path') path[name] = String(given[name]);
     else if (where === undefined && resolved.operation.hasBody) (body ??= {})[name] = given[name];
     else query[name] = given[name];
@@ -106,23 +125,58 @@ function quickParams(p: Prepared, given: unknown): Params | null {
 }
 
 /** True when the compiled schema alone says the line is valid; false or null send it to the careful path. */
-function quickValid(p: Prepared, given: unknown): boolean | null {
-  const params = quickParams(p, given);
+function quickValid(p: Prepared, resolved: ResolvedEndpoint, given: unknown): boolean | null {
+  const params = quickParams(p, resolved, given);
   if (!params) return null;
   if (!p.validators.params(params)) return false;
   if (p.validators.body) return params.body !== undefined && p.validators.body(params.body);
   return true;
 }
 
-function carefulProblem(p: Prepared, given: unknown): string | null {
+function carefulProblem(p: Prepared, resolved: ResolvedEndpoint, given: unknown): string | null {
   let params: Params;
   try {
-    params = paramsOf(p.resolved, given);
+    params = paramsOf(resolved, given);
   } catch (err) {
     return (err as Error).message;
   }
-  const result = validateWith(p.validators, p.resolved.operation, params);
+  const result = validateWith(p.validators, resolved.operation, params);
   return result.valid ? null : result.errors.map((e) => e.message).join('; ');
+}
+
+/** Counts per endpoint (or per unreadable kind of line). */
+class Tally {
+  readonly byName = new Map<string, Counts>();
+
+  countsFor(name: string): Counts {
+    let counts = this.byName.get(name);
+    if (!counts) this.byName.set(name, (counts = { lines: 0, valid: 0, invalid: 0 }));
+    return counts;
+  }
+}
+
+interface Judgement {
+  counts: Counts;
+  operationId: string;
+  problem: string | null;
+}
+
+/**
+ * One line: valid (problem null) or its problems, in the API's terms. Synchronous, so a million lines cost no
+ * million awaits; a line naming an operation not seen yet returns its endpoint to be loaded first.
+ */
+function judge(text: string, resolver: Resolver, preparer: Preparer, tally: Tally): Judgement | ResolvedEndpoint {
+  const req = parseLine(text);
+  if ('error' in req) return { counts: tally.countsFor('(unreadable)'), operationId: '(unreadable)', problem: req.error };
+  const resolved = resolver.resolve(req);
+  if (typeof resolved === 'string') {
+    const name = req.endpoint ?? req.url ?? '?';
+    return { counts: tally.countsFor(name), operationId: name, problem: resolved };
+  }
+  const prepared = preparer.cached(resolved);
+  if (!prepared) return resolved;
+  const problem = quickValid(prepared, resolved, req.params) === true ? null : carefulProblem(prepared, resolved, req.params);
+  return { counts: prepared.counts, operationId: resolved.operation.operationId, problem };
 }
 
 function parseLine(text: string): BatchRequest | { error: string } {
@@ -153,7 +207,7 @@ async function openInput(file: string): Promise<NodeJS.ReadableStream> {
     if (err instanceof UsageError) throw err;
     throw new UsageError(`cannot read batch file ${file}: ${describeFsError(err)}`);
   }
-  return createReadStream(file, { highWaterMark: 1024 * 1024 });
+  return createReadStream(file, { highWaterMark: 64 * 1024 });
 }
 
 export async function run(args: { batch: string; json?: boolean }): Promise<number> {
@@ -161,32 +215,21 @@ export async function run(args: { batch: string; json?: boolean }): Promise<numb
   const resolver = new Resolver();
   const preparer = new Preparer();
   const total: Counts = { lines: 0, valid: 0, invalid: 0 };
-  const perEndpoint = new Map<string, Counts>();
+  const tally = new Tally();
+  const perEndpoint = tally.byName;
   const kept: Invalid[] = [];
   let out = '';
   try {
     for await (const block of readBatchBlocks(input)) {
-      for (const { line, text } of block) {
-        const req = parseLine(text);
-        let operationId: string;
-        let problem: string | null = null;
-        if ('error' in req) {
-          operationId = '(unreadable)';
-          problem = req.error;
-        } else {
-          const resolved = resolver.resolve(req);
-          if (typeof resolved === 'string') {
-            operationId = req.endpoint ?? req.url ?? '?';
-            problem = resolved;
-          } else {
-            const prepared = preparer.cached(resolved) ?? (await preparer.load(resolved));
-            operationId = resolved.operation.operationId;
-            if (quickValid(prepared, req.params) !== true) problem = carefulProblem(prepared, req.params);
-          }
+      for (let i = 0; i < block.length; i++) {
+        const { line, text } = block[i]!;
+        let judged = judge(text, resolver, preparer, tally);
+        if (!('counts' in judged)) {
+          await preparer.load(judged, tally);
+          judged = judge(text, resolver, preparer, tally) as Judgement;
         }
+        const { counts, operationId, problem } = judged;
         total.lines++;
-        let counts = perEndpoint.get(operationId);
-        if (!counts) perEndpoint.set(operationId, (counts = { lines: 0, valid: 0, invalid: 0 }));
         counts.lines++;
         if (problem === null) {
           total.valid++;

@@ -170,6 +170,14 @@ export async function run(args: CheckArgs): Promise<number> {
   return runOne(spec, args);
 }
 
+/** Renders a throw-away table so that cli-table3's code is compiled before the real one is needed. */
+async function warmTable(): Promise<void> {
+  const { default: Table } = await import('cli-table3');
+  const table = new Table({ head: ['a', 'b', 'c'], style: { head: [], border: [] }, wordWrap: true, colWidths: [10, 8, 30] });
+  table.push(['Response code', '✔ pass', 'HTTP 200: success\n→ a line long enough to wrap across the cell width']);
+  table.toString();
+}
+
 function once(fn: () => void): () => void {
   let done = false;
   return () => {
@@ -187,8 +195,8 @@ export async function runOne(spec: RequestSpec, args: CheckArgs, extraHeaders: R
     timeoutMs: args.timeout, maxRequests: args.offline ? 0 : args.maxRequests, sendAnyway: args.sendAnyway, rate: args.rate, probe: args.probe,
     headers,
     onNotice: (message) => printError(`mashvisor-preflight: ${message}`),
-    // While the server works on the request, load what turns its answer into files and a table.
-    onSent: once(() => void Promise.all([import('../report/files.js'), import('../report/history.js'), args.json ? null : import('cli-table3')])),
+    // While the server works on the request, load (and warm up) what turns its answer into files and a table.
+    onSent: once(() => void Promise.all([import('../report/files.js'), import('../report/history.js'), args.json ? null : warmTable()])),
   };
   const report = await runPreflight(spec, options);
   const saved = await saveReport(report, args, Math.round(performance.now() - started));

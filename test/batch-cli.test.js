@@ -1,0 +1,88 @@
+import { test } from 'uvu';
+import * as assert from 'uvu/assert';
+import { spawn } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync, createWriteStream } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const root = fileURLToPath(new URL('..', import.meta.url));
+const bin = join(root, 'bin', 'mashvisor-preflight.js');
+const fixture = join(root, 'test', 'fixtures', 'batch', 'mixed.jsonl');
+
+function cli(args, input) {
+  return new Promise((resolve) => {
+    const child = spawn(process.execPath, [bin, ...args], { env: { ...process.env, NO_COLOR: '1' } });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (d) => (stdout += d));
+    child.stderr.on('data', (d) => (stderr += d));
+    if (input !== undefined) child.stdin.end(input);
+    else child.stdin.end();
+    child.on('close', (code) => resolve({ code, stdout, stderr }));
+  });
+}
+
+test('one row per invalid line with its line number, then a summary; exit 1', async () => {
+  const r = await cli(['validate', '--batch', fixture]);
+  assert.is(r.code, 1, r.stderr);
+  const rows = r.stdout.split('\n').filter((l) => l.startsWith('line '));
+  const numbers = rows.map((l) => Number(/^line (\d+)/.exec(l)[1]));
+  assert.equal(numbers, [2, 4, 7, 8, 9, 11]);
+  assert.match(rows[0], /getRentalRates\tstate is required/);
+  assert.match(rows[1], /listCityTrends\tpage must be a whole number/);
+  assert.match(rows[2], /malformed JSON at column \d+/);
+  assert.match(rows[3], /unknown endpoint: noSuchOperation/);
+  assert.match(rows[4], /JSON object/);
+  assert.match(r.stdout, /10 lines, 4 valid, 6 invalid/);
+});
+
+test('--json gives counts per endpoint and the invalid lines as one document', async () => {
+  const r = await cli(['validate', '--batch', fixture, '--json']);
+  assert.is(r.code, 1);
+  const doc = JSON.parse(r.stdout);
+  assert.is(doc.lines, 10);
+  assert.is(doc.valid, 4);
+  assert.is(doc.invalid, 6);
+  assert.equal(doc.endpoints.getRentalRates, { lines: 2, valid: 1, invalid: 1 });
+  assert.equal(doc.endpoints['(unreadable)'], { lines: 2, valid: 0, invalid: 2 });
+  assert.equal(doc.invalidLines.map((l) => l.line), [2, 4, 7, 8, 9, 11]);
+});
+
+test('stdin with -, all valid → exit 0', async () => {
+  const r = await cli(['validate', '--batch', '-'], '{"endpoint":"listCities","params":{"state":"TX"}}\n{"url":"/client/city/list?state=NY"}\n');
+  assert.is(r.code, 0, r.stderr);
+  assert.match(r.stdout, /2 lines, 2 valid, 0 invalid/);
+});
+
+test('unreadable input is a usage error: exit 2, one line', async () => {
+  const r = await cli(['validate', '--batch', join(tmpdir(), 'no-such-batch-file.jsonl')]);
+  assert.is(r.code, 2);
+  assert.is(r.stderr.trim().split('\n').length, 1);
+  assert.match(r.stderr, /cannot read batch file .*no such file/);
+});
+
+test('a large generated batch streams through with exact counts', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'mp-batch-'));
+  try {
+    const file = join(dir, 'big.jsonl');
+    const out = createWriteStream(file);
+    let chunk = '';
+    for (let i = 0; i < 60000; i++) {
+      const bad = i % 1000 === 999;
+      chunk += `${JSON.stringify({ endpoint: 'getRentalRates', params: { state: bad ? 'ZZ' : 'TX', source: 'traditional', zip_code: '78701' } })}\n`;
+    }
+    await new Promise((resolve) => out.end(chunk, resolve));
+    const r = await cli(['validate', '--batch', file, '--json']);
+    assert.is(r.code, 1);
+    const doc = JSON.parse(r.stdout);
+    assert.is(doc.lines, 60000);
+    assert.is(doc.invalid, 60);
+    assert.is(doc.invalidLines[0].line, 1000);
+    assert.match(doc.invalidLines[0].problem, /two-letter US state code/);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test.run();

@@ -1,0 +1,77 @@
+import { test } from 'uvu';
+import * as assert from 'uvu/assert';
+import { spawn } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { parseFast } from '../dist/fastpath.js';
+import { startSandbox, SANDBOX_KEY } from '../dist/sandbox/server.js';
+
+// The everyday validate/check calls skip yargs. These tests run each command line both ways (fast path, and yargs
+// with MASHVISOR_PREFLIGHT_NO_FASTPATH=1) and require the same exit code and output.
+const bin = join(fileURLToPath(new URL('..', import.meta.url)), 'bin', 'mashvisor-preflight.js');
+
+function cli(args, env = {}) {
+  return new Promise((resolve) => {
+    const child = spawn(process.execPath, [bin, ...args], { env: { ...process.env, NO_COLOR: '1', ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (d) => (stdout += d));
+    child.stderr.on('data', (d) => (stderr += d));
+    child.on('close', (code) => resolve({ code, stdout, stderr }));
+  });
+}
+
+const normalise = (text) => text.replace(/\d{8}-\d{6}-\d{3}(-\d+)?/g, 'STAMP').replace(/\d+(\.\d+)? ms/g, 'N ms');
+
+test('parseFast reads the everyday forms and leaves the rest to yargs', () => {
+  assert.equal(parseFast(['validate', 'getRentalRates', '-p', 'state=CA', '--param=source=airbnb', '--json']), {
+    command: 'validate', args: { endpoint: 'getRentalRates', param: ['state=CA', 'source=airbnb'], json: true },
+  });
+  assert.equal(parseFast(['check', 'listCities', '-p', 'state=TX', '--timeout', '500', '-H', 'x: y', '--base-url', 'http://h/v1.1']).args, {
+    reportsDir: './reports', timeout: 500, endpoint: 'listCities', param: ['state=TX'], header: ['x: y'], baseUrl: 'http://h/v1.1',
+  });
+  for (const argv of [['validate', '--help'], ['endpoints'], ['validate', 'a', 'b'], ['check', 'x', '--probe', '2'], ['validate', 'x', '--nope'],
+    ['validate', 'x', '--json', '--json'], ['check', 'x', '--timeout'], ['check', 'x', '--key', 'a', '--key', 'b'], ['validate', '-xp', 'a=b']]) {
+    assert.is(parseFast(argv), null, argv.join(' '));
+  }
+});
+
+const VALIDATE_CASES = [
+  ['validate', 'getRentalRates', '--param', 'source=airbnb'],
+  ['validate', 'getRentalRates', '-p', 'state=CA', '-p', 'source=airbnb', '--json'],
+  ['validate', '/client/city/properties/TX/Austin'],
+  ['validate', 'nope'],
+  ['validate', 'getRentalRates', '--param', 'broken'],
+  ['validate'],
+];
+
+for (const args of VALIDATE_CASES) {
+  test(`same behaviour with and without yargs: ${args.join(' ')}`, async () => {
+    const [fast, slow] = await Promise.all([cli(args), cli(args, { MASHVISOR_PREFLIGHT_NO_FASTPATH: '1' })]);
+    assert.is(fast.code, slow.code);
+    assert.is(fast.stdout, slow.stdout);
+    assert.is(fast.stderr, slow.stderr);
+  });
+}
+
+test('check: same verdict, table and exit code both ways', async () => {
+  const sandbox = await startSandbox({ port: 0 });
+  const dir = mkdtempSync(join(tmpdir(), 'mp-fast-'));
+  try {
+    for (const extra of [[], ['-H', 'x-sandbox-scenario: maintenance'], ['--offline']]) {
+      const args = ['check', 'getRentalRates', '-p', 'state=CA', '-p', 'source=airbnb', '--base-url', sandbox.directBaseUrl, '--reports-dir', dir, ...extra];
+      const env = { MASHVISOR_API_KEY: SANDBOX_KEY };
+      const fast = await cli(args, env);
+      const slow = await cli(args, { ...env, MASHVISOR_PREFLIGHT_NO_FASTPATH: '1' });
+      assert.is(fast.code, slow.code, extra.join(' '));
+      assert.is(normalise(fast.stdout), normalise(slow.stdout), extra.join(' '));
+    }
+  } finally {
+    await sandbox.close();
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test.run();
