@@ -1,11 +1,12 @@
 import { readFileSync } from 'node:fs';
+import { distFile } from './dist-files.js';
 import type { Operation } from './types.js';
 
 let operations: Operation[] | undefined;
 
 /** The endpoint catalog compiled from schemas/endpoints at build time (dist/catalog.json). Read once, on first use. */
 export function loadCatalog(): Operation[] {
-  operations ??= JSON.parse(readFileSync(new URL('./catalog.json', import.meta.url), 'utf8')) as Operation[];
+  operations ??= JSON.parse(readFileSync(distFile('catalog.json'), 'utf8')) as Operation[];
   return operations;
 }
 

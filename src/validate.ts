@@ -1,3 +1,4 @@
+import { distFile } from './dist-files.js';
 import { fillPath, nearestName } from './resolve.js';
 import type { Operation, ParamDoc, Params, Problem, ValidationResult } from './types.js';
 
@@ -21,7 +22,7 @@ const cache = new Map<string, Promise<OperationValidators>>();
 export function loadValidators(operation: Operation): Promise<OperationValidators> {
   let loaded = cache.get(operation.operationId);
   if (!loaded) {
-    const base = new URL(`./validators/${operation.operationId}`, import.meta.url).href;
+    const base = distFile(`validators/${operation.operationId}`).href;
     loaded = Promise.all([
       import(`${base}.params.js`) as Promise<{ default: CompiledValidator }>,
       operation.hasBody ? (import(`${base}.body.js`) as Promise<{ default: CompiledValidator }>) : null,
