@@ -1,27 +1,16 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { spawn } from 'node:child_process';
+import { runCli } from './helpers.js';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { parseFast } from '../dist/fastpath.js';
 import { startSandbox, SANDBOX_KEY } from '../dist/sandbox/server.js';
 
 // The everyday validate/check calls skip yargs. These tests run each command line both ways (fast path, and yargs
 // with MASHVISOR_PREFLIGHT_NO_FASTPATH=1) and require the same exit code and output.
-const bin = join(fileURLToPath(new URL('..', import.meta.url)), 'bin', 'mashvisor-preflight.js');
 
-function cli(args, env = {}) {
-  return new Promise((resolve) => {
-    const child = spawn(process.execPath, [bin, ...args], { env: { ...process.env, NO_COLOR: '1', ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d) => (stdout += d));
-    child.stderr.on('data', (d) => (stderr += d));
-    child.on('close', (code) => resolve({ code, stdout, stderr }));
-  });
-}
+const cli = (args, env = {}) => runCli(args, { env });
 
 const normalise = (text) => text.replace(/\d{8}-\d{6}-\d{3}(-\d+)?/g, 'STAMP').replace(/\d+(\.\d+)? ms/g, 'N ms');
 

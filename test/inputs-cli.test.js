@@ -1,6 +1,6 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { spawn } from 'node:child_process';
+import { root, runCli } from './helpers.js';
 import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -9,8 +9,6 @@ import { har as validateHar } from 'har-validator';
 import { startSandbox, SANDBOX_KEY } from '../dist/sandbox/server.js';
 
 // check --from-curl / --from-har / --collection and sanitize, end to end against the simulator.
-const root = fileURLToPath(new URL('..', import.meta.url));
-const bin = join(root, 'bin', 'mashvisor-preflight.js');
 const fixtures = join(root, 'test', 'fixtures', 'inputs');
 const shared = fileURLToPath(new URL('../../shared/reference/postman/', import.meta.url));
 
@@ -26,16 +24,8 @@ test.before.each(() => {
 });
 test.after.each(() => rmSync(dir, { recursive: true, force: true }));
 
-function cli(args, env = {}) {
-  return new Promise((resolve) => {
-    const child = spawn(process.execPath, [bin, ...args], { env: { ...process.env, NO_COLOR: '1', MASHVISOR_API_KEY: '', ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d) => (stdout += d));
-    child.stderr.on('data', (d) => (stderr += d));
-    child.on('close', (code) => resolve({ code, stdout, stderr }));
-  });
-}
+// No key from the developer's shell: each test says where its key comes from.
+const cli = (args, env = {}) => runCli(args, { env: { MASHVISOR_API_KEY: '', ...env } });
 
 function everyOutput(r) {
   return [r.stdout, r.stderr, ...readdirSync(dir).map((f) => readFileSync(join(dir, f), 'utf8'))].join('\n');

@@ -1,18 +1,15 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { spawn } from 'node:child_process';
+import { root, runCli } from './helpers.js';
 import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import Ajv from 'ajv';
 import addFormats from 'ajv-formats';
 import { har as validateHar } from 'har-validator';
 import { runPreflight, renderFormat } from '../dist/index.js';
 import { startSandbox, SANDBOX_KEY, SANDBOX_RAPIDAPI_KEY, SCENARIOS } from '../dist/sandbox/server.js';
 
-const root = fileURLToPath(new URL('..', import.meta.url));
-const bin = join(root, 'bin', 'mashvisor-preflight.js');
 const CANARY = 'CANARY-KEY-1234567890abcdef';
 const FORMATS = ['json', 'md', 'har', 'html', 'junit'];
 const reportSchema = JSON.parse(readFileSync(join(root, 'schemas', 'report.schema.json'), 'utf8'));
@@ -31,16 +28,7 @@ test.before.each(() => {
 });
 test.after.each(() => rmSync(dir, { recursive: true, force: true }));
 
-function cli(args, env = {}) {
-  return new Promise((resolve) => {
-    const child = spawn(process.execPath, [bin, ...args], { env: { ...process.env, NO_COLOR: '1', ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d) => (stdout += d));
-    child.stderr.on('data', (d) => (stderr += d));
-    child.on('close', (code) => resolve({ code, stdout, stderr }));
-  });
-}
+const cli = (args, env = {}) => runCli(args, { env });
 
 test('no key leaves in any format, for every scenario of the simulator, both modes, accepted or refused keys', async () => {
   const cases = [];
