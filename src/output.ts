@@ -1,4 +1,4 @@
-import { makeRedactor } from './report/redact.js';
+import { isKeyParam, makeRedactor, scrubOutput } from './report/redact.js';
 
 // Every line the CLI prints goes through here, so a key the tool knows about can never reach the terminal.
 const secrets: string[] = [];
@@ -12,12 +12,22 @@ export function registerSecret(secret: string | undefined): void {
   redactor = makeRedactor(secrets);
 }
 
+/** A key the user put among the parameters (api_key=..., token=...) is as secret as one given with --key. */
+export function registerKeyParams(values: Record<string, unknown>): void {
+  for (const [name, value] of Object.entries(values)) {
+    if (isKeyParam(name)) for (const v of [value].flat()) if (typeof v === 'string') registerSecret(v);
+  }
+}
+
 export function knownSecrets(): string[] {
   return [...secrets];
 }
 
+const unchanged = (text: string) => text;
+
+/** The known secrets, and (as a last guard) anything shaped like a credential: `x-api-key: ...`, `?api_key=...`. */
 export function scrub(text: string): string {
-  return redactor ? redactor(text) : text;
+  return scrubOutput(text, redactor ?? unchanged);
 }
 
 export function print(text: string): void {

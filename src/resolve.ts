@@ -99,7 +99,7 @@ function matchPath(pathname: string): PathMatch | null {
   return null;
 }
 
-function queryFromSearch(search: URLSearchParams): Record<string, QueryValue> {
+export function queryFromSearch(search: URLSearchParams): Record<string, QueryValue> {
   const query: Record<string, QueryValue> = {};
   for (const [name, value] of search) {
     const seen = query[name];

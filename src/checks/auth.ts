@@ -1,4 +1,5 @@
 import { DOCUMENTED_CODES } from '../codes.js';
+import { isKeyParam } from '../report/redact.js';
 import type { CheckResult, Exchange, Mode, RequestSpec } from '../types.js';
 
 const PLACEHOLDER = /^(<[^>]*>|\{\{[^}]*\}\}|\$\{?[A-Z_][A-Z0-9_]*\}?|your[-_ ]?(api[-_ ]?)?key|api[-_ ]?key|x{3,}|\*{3,}|changeme|replace[-_ ]?me|<?api key>?|test|key)$/i;
@@ -28,7 +29,6 @@ export function keyProblems(key: string | undefined): string[] {
 }
 
 const MISSPELLED = /^(x[-_]?api[-_]?key|x[-_]?apikey|api[-_]?key|apikey|x[-_]api[-_]token|x[-_]?mashvisor[-_]?key|key)$/i;
-const KEY_QUERY = /^(api[-_]?key|apikey|key|x-api-key|token|access_token)$/i;
 
 /** How the user's own request carried the key (curl, HAR, collection, interceptor): name each mistake. */
 export function headerMistakes(headers: Record<string, string> | undefined, query: Record<string, unknown>, mode: Mode): string[] {
@@ -49,7 +49,7 @@ export function headerMistakes(headers: Record<string, string> | undefined, quer
   if (mode === 'rapidapi' && has('x-api-key') && !has('x-rapidapi-key')) mistakes.push('x-api-key sent through RapidAPI: RapidAPI expects x-rapidapi-key and x-rapidapi-host');
   if (mode === 'rapidapi' && has('x-rapidapi-key') && !has('x-rapidapi-host')) mistakes.push('x-rapidapi-host is missing: RapidAPI needs it next to x-rapidapi-key');
   for (const name of Object.keys(query)) {
-    if (KEY_QUERY.test(name)) mistakes.push(`the key travels in the query string (${name}=…): it belongs in the ${expected} header, and URLs end up in logs`);
+    if (isKeyParam(name)) mistakes.push(`the key travels in the query string (${name}=…): it belongs in the ${expected} header, and URLs end up in logs`);
   }
   return mistakes;
 }

@@ -3,7 +3,7 @@ import { stat } from 'node:fs/promises';
 import { UsageError } from '../errors.js';
 import { readBatchBlocks, parseBatchLine, type BatchRequest } from '../inputs/batch.js';
 import { describeFsError, isPlainObject, paramsFromPayload } from '../params.js';
-import { resolveEndpoint, type ResolvedEndpoint } from '../resolve.js';
+import { queryFromSearch, resolveEndpoint, type ResolvedEndpoint } from '../resolve.js';
 import { loadValidators, validateWith, type OperationValidators } from '../validate.js';
 import type { Params } from '../types.js';
 
@@ -27,6 +27,11 @@ const JSON_INVALID_CAP = 1000;
 
 const RESOLVER_CACHE_SIZE = 10_000;
 
+function remember<V>(cache: Map<string, V>, key: string, value: V): void {
+  if (cache.size >= RESOLVER_CACHE_SIZE) cache.clear();
+  cache.set(key, value);
+}
+
 class Resolver {
   private readonly byName = new Map<string, ResolvedEndpoint | string>();
   private readonly byPath = new Map<string, ResolvedEndpoint | string>();
@@ -48,11 +53,11 @@ class Resolver {
       } catch (err) {
         base = (err as Error).message;
       }
-      this.byPath.set(key, base);
+      remember(this.byPath, key, base);
     }
-    hit = typeof base === 'string' || q < 0 ? base : { ...base, query: Object.fromEntries(new URLSearchParams(name.slice(q + 1))) };
-    if (this.byName.size >= RESOLVER_CACHE_SIZE) this.byName.clear();
-    this.byName.set(name, hit);
+    // A repeated query name stays a list, so the validator reports it as it does for a single request.
+    hit = typeof base === 'string' || q < 0 ? base : { ...base, query: queryFromSearch(new URLSearchParams(name.slice(q + 1))) };
+    remember(this.byName, name, hit);
     return hit;
   }
 }

@@ -1,6 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import { UsageError } from '../errors.js';
-import { paint, print, printError, registerSecret, useColor } from '../output.js';
+import { paint, print, printError, registerKeyParams, registerSecret, useColor } from '../output.js';
 import { describeFsError } from '../params.js';
 import { isSensitiveHeader } from '../report/redact.js';
 import { runPreflight, type PreflightOptions } from '../preflight.js';
@@ -103,6 +103,7 @@ function modeOf(args: CheckArgs, hinted?: Mode): Mode {
 async function specFromFlags(args: CheckArgs): Promise<RequestSpec> {
   if (!args.endpoint) throw new UsageError('name an endpoint (e.g. getRentalRates), or use --from-curl, --from-har or --collection');
   const { resolved, params } = await resolveRequest({ endpoint: args.endpoint, param: args.param, payload: args.payload });
+  registerKeyParams(params.query);
   const urlMode = resolved.baseUrl ? resolved.mode : undefined;
   const mode = modeOf(args, urlMode);
   const baseUrl = args.baseUrl ?? resolved.baseUrl ?? (mode === 'rapidapi' ? RAPIDAPI_BASE_URL : DIRECT_BASE_URL);

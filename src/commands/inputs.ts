@@ -1,6 +1,7 @@
 import { UsageError } from '../errors.js';
 import { InputError, findHeader, type RawRequest } from '../inputs/raw.js';
 import { print, printError, registerSecret } from '../output.js';
+import { isKeyParam } from '../report/redact.js';
 import { parseJsonText, readInputText } from '../params.js';
 import { runPreflight } from '../preflight.js';
 import { DIRECT_BASE_URL, RAPIDAPI_BASE_URL, RAPIDAPI_HOST } from '../hosts.js';
@@ -21,7 +22,6 @@ function expandVariable(value: string): string {
 }
 
 const MISPLACED_KEY_HEADER = /^(x[-_]?api[-_]?key|x[-_]?apikey|api[-_]?key|apikey)$/i;
-const KEY_QUERY = /^(api[-_]?key|apikey|key|x-api-key|token|access_token)$/i;
 
 /**
  * The key the input carries, wherever it put it: the documented headers first, then the usual mistakes
@@ -34,7 +34,7 @@ function keyFromInput(headers: Record<string, string>, query: Params['query']): 
   if (bearer) return expandVariable(bearer.trim());
   const misnamed = Object.entries(headers).find(([name]) => MISPLACED_KEY_HEADER.test(name))?.[1];
   if (misnamed !== undefined) return expandVariable(misnamed);
-  const inQuery = Object.entries(query).find(([name]) => KEY_QUERY.test(name))?.[1];
+  const inQuery = Object.entries(query).find(([name]) => isKeyParam(name))?.[1];
   return typeof inQuery === 'string' ? expandVariable(inQuery) : undefined;
 }
 

@@ -1,4 +1,4 @@
-import { print, paint } from '../output.js';
+import { print, paint, registerKeyParams, registerSecret } from '../output.js';
 import { resolveRequest, type SpecInput } from '../spec.js';
 import { validateParams } from '../validate.js';
 import type { Problem, ValidationResult } from '../types.js';
@@ -10,6 +10,8 @@ export interface ValidateArgs extends SpecInput {
 /** Exit 0 when valid (warnings allowed), 1 when not; bad input throws a UsageError (exit 2). */
 export async function run(args: ValidateArgs): Promise<number> {
   const { resolved, params } = await resolveRequest(args);
+  registerSecret(process.env.MASHVISOR_API_KEY);
+  registerKeyParams(params.query);
   const result = await validateParams(resolved.operation, params);
   if (args.json) print(JSON.stringify({ ...result, params }, null, 2));
   else print(await renderResult(result));

@@ -4,7 +4,7 @@ import { parseJson } from '../checks/response.js';
 import { EXIT_CODES, VERDICT_TEXT } from '../checks/verdict.js';
 import { TOOL_NAME, toolVersion } from '../version.js';
 import { reproductionCurl } from './curl.js';
-import { isSensitiveHeader, keyFingerprint, makeRedactor, redactDeep, redactHeaders, redactUrl, type Redactor } from './redact.js';
+import { isKeyParam, isSensitiveHeader, keyFingerprint, makeRedactor, redactDeep, redactHeaders, redactUrl, type Redactor } from './redact.js';
 import type { CheckResult, Environment, Exchange, RateLimitState, Report, RequestSpec, ValidationResult, Verdict } from '../types.js';
 
 export interface ReportInput {
@@ -22,7 +22,6 @@ export interface ReportInput {
   now?: Date;
 }
 
-const KEY_QUERY = /^(api[-_]?key|apikey|key|x-api-key|token|access_token)$/i;
 
 /** Every value that could be a credential: the key, and whatever the user's own input carried as one. */
 export function secretsOf(spec: RequestSpec, headers: Record<string, string>): string[] {
@@ -36,7 +35,7 @@ export function secretsOf(spec: RequestSpec, headers: Record<string, string>): s
   for (const source of [spec.inputHeaders ?? {}, headers]) {
     for (const [name, value] of Object.entries(source)) if (isSensitiveHeader(name)) add(value);
   }
-  for (const [name, value] of Object.entries(spec.params.query)) if (KEY_QUERY.test(name)) [value].flat().forEach(add);
+  for (const [name, value] of Object.entries(spec.params.query)) if (isKeyParam(name)) [value].flat().forEach(add);
   return [...found].sort((a, b) => b.length - a.length);
 }
 

@@ -145,6 +145,11 @@ const KEY_PARAMS: ReadonlySet<string> = new Set([
   'client_secret',
 ]);
 
+/** A query (or payload) parameter whose value is a credential: api_key, key, token, ... */
+export function isKeyParam(name: string): boolean {
+  return KEY_PARAMS.has(name.trim().toLowerCase());
+}
+
 function safeDecode(text: string): string {
   try {
     return decodeURIComponent(text.replace(/\+/g, ' '));
