@@ -187,7 +187,6 @@ const axiosTrim = {
 
 async function bundleCli(outDir) {
   const { build } = await import('esbuild');
-  rmSync(join(outDir, 'chunks'), { recursive: true, force: true });
   await build({
     entryPoints: { cli: join(root, 'src', 'cli.ts') },
     bundle: true,
@@ -199,6 +198,8 @@ async function bundleCli(outDir) {
     chunkNames: 'cli-chunk-[hash]',
     minify: true,
     legalComments: 'none',
+    // Maps let coverage (c8) and stack traces point at src/ instead of the bundle.
+    sourcemap: true,
     // Loaded at run time from node_modules: the compiled validators import ajv's runtime helpers, and
     // postman-collection is required lazily.
     external: ['postman-collection', 'ajv', 'ajv-formats'],
@@ -214,6 +215,7 @@ if (isMain) {
   const tscStatus = onlySchemas ? 0 : compileTypeScript();
   const count = buildValidators(join(root, 'dist'));
   if (!onlySchemas) {
+    // Chunk names change with their content: clear the last build's so dist/ holds one build.
     for (const f of readdirSync(join(root, 'dist'))) if (f.startsWith('cli-chunk-')) rmSync(join(root, 'dist', f));
     await bundleCli(join(root, 'dist'));
   }
