@@ -4,7 +4,8 @@ import { mkdtempSync, readFileSync, readdirSync, rmSync, statSync } from 'node:f
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import axios from 'axios';
-import { attachPreflight, runPreflight, validateRequest } from '../dist/index.js';
+// Imported by the package's own name, as an app would: this exercises the "exports" entry.
+import { attachPreflight, runPreflight, validateRequest } from 'mashvisor-preflight';
 import { startSandbox, SANDBOX_KEY } from '../dist/sandbox/server.js';
 
 let sandbox;
