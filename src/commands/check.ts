@@ -8,6 +8,7 @@ import { DIRECT_BASE_URL, RAPIDAPI_BASE_URL } from '../resolve.js';
 import { resolveRequest } from '../spec.js';
 import { parseIntendedRate } from '../checks/ratelimit.js';
 import { VERDICT_TEXT } from '../checks/verdict.js';
+import { CHECK_SYMBOLS } from '../report/json.js';
 import type { KeySource, Mode, Report, ReportFormat, RequestSpec } from '../types.js';
 
 export interface CheckArgs {
@@ -120,7 +121,6 @@ function keyFromHeaderFlags(args: CheckArgs): { key?: string; keySource?: KeySou
   return { key: found[1], keySource: 'flag' };
 }
 
-const SYMBOL = { pass: '✔', warn: '⚠', fail: '✖', skip: '–' } as const;
 const TONE = { pass: 'green', warn: 'yellow', fail: 'red', skip: 'grey' } as const;
 
 /** The doctor-style table: Check | Result | Details / advice. */
@@ -131,7 +131,7 @@ export async function renderChecks(report: Report): Promise<string> {
   const table = new Table({ head: ['Check', 'Result', 'Details / advice'], style: { head: [], border: [] }, wordWrap: true, colWidths: [22, 9, width - 36] });
   for (const c of report.checks) {
     const details = c.advice ? `${c.message}\n→ ${c.advice}` : c.message;
-    table.push([c.title, paint(TONE[c.status], `${SYMBOL[c.status]} ${c.status}`, color), details]);
+    table.push([c.title, paint(TONE[c.status], `${CHECK_SYMBOLS[c.status]} ${c.status}`, color), details]);
   }
   return table.toString();
 }
