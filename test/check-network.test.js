@@ -3,19 +3,17 @@
 // compressed bodies, and a server that echoes the key back. The CLI runs as a child process; no timing assertions.
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
+import { runCli } from './helpers.js';
 import http from 'node:http';
 import https from 'node:https';
 import net from 'node:net';
-import { spawn } from 'node:child_process';
 import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { gzipSync, deflateSync, deflateRawSync } from 'node:zlib';
 import { performExchange, phases, classifyNetworkError, MAX_BODY_BYTES } from '../dist/http/exchange.js';
 import { startSandbox, SANDBOX_KEY } from '../dist/sandbox/server.js';
 
-const BIN = fileURLToPath(new URL('../bin/mashvisor-preflight.js', import.meta.url));
 const KEY = 'live-key-0123456789abcdef';
 const CANARY = 'CANARY-KEY-1234567890abcdef';
 const OK_BODY = { status: 'success', content: { rental_rates: { studio_value: 1480, one_room_value: 1710 } } };
@@ -40,34 +38,6 @@ VR0TAQH/BAUwAwEB/zAKBggqhkjOPQQDAgNIADBFAiBCDtFO3xBaWHR6iMfw0djv
 -----END CERTIFICATE-----
 `;
 
-function cleanEnv(extra = {}) {
-  const env = { ...process.env, ...extra };
-  for (const name of ['MASHVISOR_API_KEY', 'NO_COLOR', 'FORCE_COLOR', 'HTTP_PROXY', 'HTTPS_PROXY', 'http_proxy', 'https_proxy']) {
-    if (!(name in extra)) delete env[name];
-  }
-  return env;
-}
-
-/** Runs the CLI; a run that outlives `guardMs` is killed and reported as killed (the test then fails). */
-function runCli(args, { env = {}, cwd, guardMs = 30_000 } = {}) {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [BIN, ...args], { env: cleanEnv(env), cwd, stdio: ['ignore', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    let killed = false;
-    const guard = setTimeout(() => {
-      killed = true;
-      child.kill('SIGKILL');
-    }, guardMs);
-    child.stdout.on('data', (d) => (stdout += d));
-    child.stderr.on('data', (d) => (stderr += d));
-    child.on('error', reject);
-    child.on('close', (code) => {
-      clearTimeout(guard);
-      resolve({ code, stdout, stderr, killed });
-    });
-  });
-}
 
 /** A node:http server on loopback that records every request it gets. */
 async function startServer(handler, host = '127.0.0.1') {

@@ -3,6 +3,7 @@
 // the key checks before the call, RapidAPI mode, crossed keys, --max-requests, --probe, and the terminal output.
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
+import { cleanEnv, runCli } from './helpers.js';
 import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
@@ -20,33 +21,6 @@ const RAPIDAPI_LOOKING_KEY = '9f3e2d1c0bmsh4a5b6c7d8e9f0a1bp1c2d3ejsn4f5a6b7c8d9
 const RATES = ['getRentalRates', '-p', 'state=CA', '-p', 'source=airbnb'];
 const ESC = '\u001b';
 
-function cleanEnv(extra = {}) {
-  const env = { ...process.env, ...extra };
-  for (const name of ['MASHVISOR_API_KEY', 'NO_COLOR', 'FORCE_COLOR', 'HTTP_PROXY', 'HTTPS_PROXY', 'http_proxy', 'https_proxy']) {
-    if (!(name in extra)) delete env[name];
-  }
-  return env;
-}
-
-function runCli(args, { env = {}, guardMs = 30_000 } = {}) {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [BIN, ...args], { env: cleanEnv(env), stdio: ['ignore', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    let killed = false;
-    const guard = setTimeout(() => {
-      killed = true;
-      child.kill('SIGKILL');
-    }, guardMs);
-    child.stdout.on('data', (d) => (stdout += d));
-    child.stderr.on('data', (d) => (stderr += d));
-    child.on('error', reject);
-    child.on('close', (code) => {
-      clearTimeout(guard);
-      resolve({ code, stdout, stderr, killed });
-    });
-  });
-}
 
 const dirs = [];
 async function reportsDir() {

@@ -6,15 +6,40 @@ import { fileURLToPath } from 'node:url';
 export const root = fileURLToPath(new URL('..', import.meta.url));
 export const bin = join(root, 'bin', 'mashvisor-preflight.js');
 
-/** Runs `mashvisor-preflight ...args`; NO_COLOR unless env says otherwise; stdin is `input`, or closed. */
-export function runCli(args, { env = {}, input, cwd } = {}) {
-  return new Promise((resolve) => {
-    const child = spawn(process.execPath, [bin, ...args], { cwd, env: { ...process.env, NO_COLOR: '1', ...env } });
+/**
+ * The developer's environment minus what would change a run: their own key, colour settings and proxies.
+ * A test that wants one of them passes it in `extra`.
+ */
+export function cleanEnv(extra = {}) {
+  const env = { ...process.env, ...extra };
+  for (const name of ['MASHVISOR_API_KEY', 'NO_COLOR', 'FORCE_COLOR', 'HTTP_PROXY', 'HTTPS_PROXY', 'http_proxy', 'https_proxy']) {
+    if (!(name in extra)) delete env[name];
+  }
+  return env;
+}
+
+/**
+ * Runs `mashvisor-preflight ...args` with stdin from `input` (closed at once when none). A run that outlives
+ * `guardMs` is killed and reported as `killed` (the test then fails on it).
+ */
+export function runCli(args, { env = {}, input, cwd, guardMs = 60_000 } = {}) {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [bin, ...args], { cwd, env: cleanEnv(env) });
     let stdout = '';
     let stderr = '';
+    let killed = false;
+    const guard = setTimeout(() => {
+      killed = true;
+      child.kill('SIGKILL');
+    }, guardMs);
     child.stdout.on('data', (d) => (stdout += d));
     child.stderr.on('data', (d) => (stderr += d));
+    child.on('error', reject);
+    child.stdin.on('error', () => {}); // a CLI that exits before reading stdin is not a test failure
     child.stdin.end(input);
-    child.on('close', (code) => resolve({ code, stdout, stderr }));
+    child.on('close', (code) => {
+      clearTimeout(guard);
+      resolve({ code, stdout, stderr, killed });
+    });
   });
 }
