@@ -50,7 +50,8 @@ const checkOptions = (y: Argv) =>
 export function buildCli(argv: string[]): Argv {
   return yargs(argv)
     .scriptName('mashvisor-preflight')
-    .usage('$0 <command> [options]\n\nRun the Mashvisor API pre-support checklist and write a support-ready report.')
+    .usage('$0 <command> [options]')
+    .epilogue('Runs the Mashvisor API pre-support checklist and writes a support-ready report. Exit codes: 0 pass, 1 client-error, 2 usage error, 3 server-error, 4 network-error.')
     .command('validate [endpoint]', 'Check a request\'s parameters offline (no key, no network)', (y) =>
       requestOptions(y)
         .positional('endpoint', { type: 'string', description: 'operationId, path, or URL' })
@@ -61,8 +62,8 @@ export function buildCli(argv: string[]): Argv {
     .command('check [endpoint]', 'Run the whole checklist with one (billed) request and write a report', (y) =>
       checkOptions(y)
         .positional('endpoint', { type: 'string', description: 'operationId, path, or URL' })
-        .example('$0 check getRentalRates -p state=CA -p source=airbnb', 'key from MASHVISOR_API_KEY')
-        .example('$0 check --from-curl "curl -H \'x-api-key: ...\' https://api.mashvisor.com/v1.1/client/rental-rates?state=CA"', ''),
+        .example('$0 check getRentalRates -p state=CA -p source=airbnb', '')
+        .example('$0 check --from-curl "$(cat request.curl)"', ''),
       lazy(() => import('./commands/check.js')))
     .command('endpoints [name]', 'List the known operations, or show one', (y) =>
       y.positional('name', { type: 'string' }).option('json', { type: 'boolean' }),
