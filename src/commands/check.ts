@@ -200,14 +200,17 @@ export async function runOne(spec: RequestSpec, args: CheckArgs, extraHeaders: R
     onSent: once(() => void Promise.all([import('../report/files.js'), import('../report/history.js'), args.json ? null : warmTable()])),
   };
   const report = await runPreflight(spec, options);
-  const saved = await saveReport(report, args, Math.round(performance.now() - started));
+  const saving = saveReport(report, args, Math.round(performance.now() - started));
+  // The table is drawn while the files are flushed to disk.
+  const table = args.json || args.format === 'md' ? null : renderChecks(report);
+  const saved = await saving;
   if (args.json) {
     print(JSON.stringify(report, null, 2));
-  } else if (args.format === 'md' || saved.fallback) {
+  } else if (!table || saved.fallback) {
     const { renderMarkdown } = await import('../report/markdown.js');
     print(saved.fallback ?? renderMarkdown(report));
   } else {
-    print(`${report.request.method} ${report.request.url}\n${await renderChecks(report)}\n${verdictLine(report)}`);
+    print(`${report.request.method} ${report.request.url}\n${await table}\n${verdictLine(report)}`);
     const paths = Object.values(saved.paths);
     if (paths.length) print(`Reports: ${paths.join(', ')}`);
   }
