@@ -153,13 +153,29 @@ function unknownQueryWarning(operation: Operation, name: string): Problem {
 }
 
 /** Problems ajv cannot see: unknown names, repeated values, a body on a GET, lenient "required", state's case. */
+/** Generated docs and Postman exports fill values with type names: <string>, <long>, <integer>, <number>, ... */
+const PLACEHOLDER = /^<[A-Za-z][\w -]*>$/;
+
+/** True for a value that is still a documentation placeholder such as "<string>". */
+export function isPlaceholder(value: unknown): boolean {
+  return typeof value === 'string' && value.charCodeAt(0) === 60 && PLACEHOLDER.test(value);
+}
+
+function placeholderProblem(doc: ParamDoc | undefined, name: string, where: 'query' | 'path', value: string): Problem {
+  return problem(doc, name, where, `${name} is still the placeholder "${value}", not a value`, `give ${name} a real value, e.g. ${name}=${exampleFor(doc)}`, value);
+}
+
 function extraProblems(operation: Operation, data: Params): { errors: Problem[]; warnings: Problem[] } {
   const errors: Problem[] = [];
   const warnings: Problem[] = [];
   for (const [name, value] of Object.entries(data.query)) {
     const doc = operation.params.find((p) => p.name === name && p.in === 'query');
     if (Array.isArray(value)) errors.push(problem(doc, name, 'query', `${name} is given ${value.length} times`, `send ${name} once`, value));
+    else if (isPlaceholder(value)) errors.push(placeholderProblem(doc, name, 'query', value));
     if (!doc) warnings.push(unknownQueryWarning(operation, name));
+  }
+  for (const [name, value] of Object.entries(data.path)) {
+    if (isPlaceholder(value)) errors.push(placeholderProblem(operation.params.find((p) => p.name === name && p.in === 'path'), name, 'path', value));
   }
   for (const name of Object.keys(data.path)) {
     if (!operation.params.some((p) => p.name === name && p.in === 'path')) {

@@ -97,7 +97,7 @@ test('the shared Postman collections run offline and report their placeholders',
   for (const file of files) {
     const r = await cli(['check', '--collection', join(shared, file), '--offline']);
     assert.is(r.code, 1, file);
-    assert.match(r.stdout, /got "<(string|integer|long|number)>"/, file);
+    assert.match(r.stdout, /placeholder "<(string|integer|long|number)>"/, file);
     assert.match(r.stdout, /\d+ requests?: \d+ valid, \d+ invalid/, file);
   }
   assert.is(sandbox.requests, 0);

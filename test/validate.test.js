@@ -66,6 +66,16 @@ test('missing state: an error that says the API answers 404', async () => {
   assert.is(p.fix, 'add state=CA');
 });
 
+test('documentation placeholders such as <string> are invalid values, whatever the type', async () => {
+  const r = await validate('getRentalRates', { state: 'CA', city: '<string>', neighborhood: '<long>', source: 'airbnb' });
+  assert.is(r.valid, false);
+  assert.is(only(r.errors, 'city').message, 'city is still the placeholder "<string>", not a value');
+  assert.is(only(r.errors, 'neighborhood').message, 'neighborhood is still the placeholder "<long>", not a value');
+  assert.is(r.errors.length, 2, 'one problem per parameter, not a second one from the type check');
+  const fine = await validate('getRentalRates', { state: 'CA', city: 'Austin <TX>', source: 'airbnb' });
+  assert.is(fine.valid, true);
+});
+
 test('a required path parameter: the fix shows the filled path', async () => {
   const r = await validate('listCityProperties', {}, { state: 'TX' });
   const p = only(r.errors, 'city');

@@ -4,7 +4,7 @@ import { UsageError } from '../errors.js';
 import { readBatchBlocks, parseBatchLine, type BatchRequest } from '../inputs/batch.js';
 import { describeFsError, isPlainObject, paramsFromPayload } from '../params.js';
 import { queryFromSearch, resolveEndpoint, type ResolvedEndpoint } from '../resolve.js';
-import { loadValidators, validateWith, type OperationValidators } from '../validate.js';
+import { isPlaceholder, loadValidators, validateWith, type OperationValidators } from '../validate.js';
 import type { Params } from '../types.js';
 
 // validate --batch: one request a line, streamed in constant memory. Invalid lines are printed as they are found;
@@ -129,10 +129,16 @@ function quickParams(p: Prepared, resolved: ResolvedEndpoint, given: unknown): P
   return { path, query, body } as Params;
 }
 
+function hasPlaceholder(values: Record<string, unknown>): boolean {
+  for (const name in values) if (isPlaceholder(values[name])) return true;
+  return false;
+}
+
 /** True when the compiled schema alone says the line is valid; false or null send it to the careful path. */
 function quickValid(p: Prepared, resolved: ResolvedEndpoint, given: unknown): boolean | null {
   const params = quickParams(p, resolved, given);
   if (!params) return null;
+  if (hasPlaceholder(params.query) || hasPlaceholder(params.path)) return false;
   if (!p.validators.params(params)) return false;
   if (p.validators.body) return params.body !== undefined && p.validators.body(params.body);
   return true;
