@@ -200,6 +200,7 @@ async function bundleCli(outDir) {
     legalComments: 'none',
     // Maps let coverage (c8) and stack traces point at src/ instead of the bundle.
     sourcemap: true,
+    sourcesContent: false,
     // Loaded at run time from node_modules: the compiled validators import ajv's runtime helpers, and
     // postman-collection is required lazily.
     external: ['postman-collection', 'ajv', 'ajv-formats'],
