@@ -1,4 +1,5 @@
 import type { AxiosError, AxiosInstance, InternalAxiosRequestConfig } from 'axios';
+import { keyCarriedBy } from './checks/auth.js';
 import { classifyNetworkError } from './http/exchange.js';
 import { evaluate, type PreflightOptions } from './preflight.js';
 import { RAPIDAPI_HOST, resolveEndpoint } from './resolve.js';
@@ -85,7 +86,7 @@ function specFrom(config: InternalAxiosRequestConfig, url: URL, headers: Record<
     return null; // not a Mashvisor operation: leave the error alone
   }
   const rapidapi = url.host === RAPIDAPI_HOST || findHeader(headers, 'x-rapidapi-key') !== undefined;
-  const key = findHeader(headers, rapidapi ? 'x-rapidapi-key' : 'x-api-key');
+  const key = keyCarriedBy(headers, resolved.query);
   let body: unknown = config.data;
   if (typeof body === 'string') {
     try {

@@ -59,6 +59,21 @@ test('a 401 names the key problem; onReport receives the report', async () => {
   assert.is(sandbox.requests, 1);
 });
 
+test('a key the app sends as a Bearer token is named in the report, from the one exchange', async () => {
+  const client = axios.create({ baseURL: sandbox.directBaseUrl, headers: { Authorization: `Bearer ${SANDBOX_KEY}` } });
+  attachPreflight(client, { onReport: () => {} });
+  const err = await client.get('/client/city/list', { params: { state: 'TX' } }).catch((e) => e);
+  assert.is(err.response.status, 401);
+  assert.is(sandbox.requests, 1);
+  const { report } = err.preflightReport;
+  const auth = report.checks.find((c) => c.id === 'auth');
+  assert.is(auth.status, 'fail');
+  assert.match(auth.message, /Authorization: Bearer/);
+  assert.match(auth.message, /as your app sent it/);
+  assert.ok(report.key.fingerprint, 'the key is identified by its fingerprint');
+  assert.not.ok(JSON.stringify(report).includes(SANDBOX_KEY));
+});
+
 test('a 404 without state is diagnosed from the captured exchange', async () => {
   const client = app();
   attachPreflight(client, { onReport: () => {} });

@@ -30,6 +30,25 @@ export function keyProblems(key: string | undefined): string[] {
 
 const MISSPELLED = /^(x[-_]?api[-_]?key|x[-_]?apikey|api[-_]?key|apikey|x[-_]api[-_]token|x[-_]?mashvisor[-_]?key|key)$/i;
 
+function headerValue(headers: Record<string, string>, name: string): string | undefined {
+  return Object.entries(headers).find(([h]) => h.toLowerCase() === name)?.[1];
+}
+
+/**
+ * The key a request carries, wherever it put it: the documented headers first, then the usual mistakes
+ * (a Bearer token, a misspelled header, the query string), which headerMistakes then names.
+ */
+export function keyCarriedBy(headers: Record<string, string>, query: Record<string, unknown>): string | undefined {
+  const documented = headerValue(headers, 'x-api-key') ?? headerValue(headers, 'x-rapidapi-key');
+  if (documented !== undefined) return documented;
+  const bearer = /^bearer\s+(.+)$/i.exec(headerValue(headers, 'authorization') ?? '')?.[1]?.trim();
+  if (bearer) return bearer;
+  const misnamed = Object.entries(headers).find(([name]) => MISSPELLED.test(name))?.[1];
+  if (misnamed !== undefined) return misnamed;
+  const inQuery = Object.entries(query).find(([name]) => isKeyParam(name))?.[1];
+  return typeof inQuery === 'string' ? inQuery : undefined;
+}
+
 /** How the user's own request carried the key (curl, HAR, collection, interceptor): name each mistake. */
 export function headerMistakes(headers: Record<string, string> | undefined, query: Record<string, unknown>, mode: Mode): string[] {
   const mistakes: string[] = [];
@@ -114,7 +133,7 @@ export function authCheck(spec: RequestSpec, pre: AuthPreflight, exchange: Excha
   const base = { id: 'auth' as const, title: 'API key' };
   const details: Record<string, unknown> = { mode: spec.mode, header: spec.mode === 'direct' ? 'x-api-key' : 'x-rapidapi-key', notes: pre.notes };
   if (pre.blocking.length) {
-    const sent = exchange ? ' (sent anyway)' : ' No request was sent.';
+    const sent = !exchange ? ' No request was sent.' : spec.origin === 'interceptor' ? ' (as your app sent it)' : ' (sent anyway)';
     return { ...base, status: 'fail', message: `${pre.blocking.join('; ')}.${sent}`, advice: blockingAdvice(spec), details };
   }
   const status = exchange?.response?.status;

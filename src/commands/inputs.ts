@@ -1,8 +1,8 @@
 import { UsageError } from '../errors.js';
 import { InputError, findHeader, type RawRequest } from '../inputs/raw.js';
 import { print, printError, registerSecret } from '../output.js';
-import { isKeyParam } from '../report/redact.js';
 import { parseJsonText, readInputText } from '../params.js';
+import { keyCarriedBy } from '../checks/auth.js';
 import { runPreflight } from '../preflight.js';
 import { DIRECT_BASE_URL, RAPIDAPI_BASE_URL, RAPIDAPI_HOST } from '../hosts.js';
 import { resolveEndpoint } from '../resolve.js';
@@ -21,22 +21,6 @@ function expandVariable(value: string): string {
   return m && process.env[m[1]!] ? process.env[m[1]!]! : value;
 }
 
-const MISPLACED_KEY_HEADER = /^(x[-_]?api[-_]?key|x[-_]?apikey|api[-_]?key|apikey)$/i;
-
-/**
- * The key the input carries, wherever it put it: the documented headers first, then the usual mistakes
- * (Bearer token, a misspelled header, the query string), which the auth check then names.
- */
-function keyFromInput(headers: Record<string, string>, query: Params['query']): string | undefined {
-  const documented = findHeader(headers, 'x-api-key') ?? findHeader(headers, 'x-rapidapi-key');
-  if (documented !== undefined) return expandVariable(documented);
-  const bearer = /^bearer\s+(.+)$/i.exec(findHeader(headers, 'authorization') ?? '')?.[1];
-  if (bearer) return expandVariable(bearer.trim());
-  const misnamed = Object.entries(headers).find(([name]) => MISPLACED_KEY_HEADER.test(name))?.[1];
-  if (misnamed !== undefined) return expandVariable(misnamed);
-  const inQuery = Object.entries(query).find(([name]) => isKeyParam(name))?.[1];
-  return typeof inQuery === 'string' ? expandVariable(inQuery) : undefined;
-}
 
 function bodyOf(raw: RawRequest): unknown {
   if (raw.body === null || raw.body === '') return undefined;
@@ -64,7 +48,8 @@ export async function specFromRaw(raw: RawRequest, args: CheckArgs, origin: stri
   const params: Params = { path: resolved.path, query: resolved.query, ...(body !== undefined ? { body } : {}) };
   const mode = modeOf(raw.url, raw.headers, args, resolved.mode);
   const baseUrl = args.baseUrl ?? resolved.baseUrl ?? (mode === 'rapidapi' ? RAPIDAPI_BASE_URL : DIRECT_BASE_URL);
-  const fromInput = keyFromInput(raw.headers, resolved.query);
+  const carried = keyCarriedBy(raw.headers, resolved.query);
+  const fromInput = carried === undefined ? undefined : expandVariable(carried);
   if (fromInput !== undefined) registerSecret(fromInput);
   const key = fromInput !== undefined ? { key: fromInput, keySource: 'input' as const } : await readKey(args);
   // A collection's unresolved variables are summed up once for the whole collection.
