@@ -1,6 +1,7 @@
 import type { AxiosError, AxiosInstance, InternalAxiosRequestConfig } from 'axios';
 import { keyCarriedBy } from './checks/auth.js';
 import { classifyNetworkError } from './http/exchange.js';
+import { findHeader } from './inputs/raw.js';
 import { evaluate, type PreflightOptions } from './preflight.js';
 import { RAPIDAPI_HOST, resolveEndpoint } from './resolve.js';
 import { validateParams } from './validate.js';
@@ -45,10 +46,6 @@ function plainHeaders(headers: unknown): Record<string, string> {
     if (value !== undefined && value !== null && typeof value !== 'object') out[name] = String(value);
   }
   return out;
-}
-
-function findHeader(headers: Record<string, string>, name: string): string | undefined {
-  return Object.entries(headers).find(([h]) => h.toLowerCase() === name)?.[1];
 }
 
 function bodyText(data: unknown): string {
