@@ -231,5 +231,42 @@ if (!existsSync(executablePath)) {
     }
   });
 
+  // The issue's own check: a real run against the simulator's maintenance scenario, every file opened the way a
+  // reader would, in the browser.
+  test('a maintenance check with --bundle --junit: HTML and JUnit from a real run hold up in Chromium', async () => {
+    const { startSandbox, SANDBOX_KEY } = await import('../dist/sandbox/server.js');
+    const { runCli } = await import('./helpers.js');
+    const sandbox = await startSandbox({ port: 0 });
+    const dir = join(work, 'bundle');
+    try {
+      const junit = join(dir, 'checks.junit.xml');
+      const r = await runCli(['check', 'listCityProperties', '-p', 'state=TX', '-p', 'city=Austin', '--base-url', sandbox.directBaseUrl,
+        '--reports-dir', dir, '-H', 'x-sandbox-scenario: maintenance', '--bundle', '--junit', junit], { env: { MASHVISOR_API_KEY: SANDBOX_KEY } });
+      assert.is(r.code, 3, r.stderr);
+      const html = readdirSync(dir).find((f) => f.endsWith('.html'));
+      current = { requests: [], dialogs: [] };
+      await page.goto(pathToFileURL(join(dir, html)).href, { waitUntil: 'load' });
+      const dom = await page.evaluate(() => ({
+        verdict: document.querySelector('[data-verdict]')?.getAttribute('data-verdict'),
+        rows: [...document.querySelectorAll('tr[data-check]')].map((tr) => `${tr.getAttribute('data-check')}:${tr.getAttribute('data-status')}`),
+        text: document.body.textContent,
+      }));
+      assert.is(dom.verdict, 'server-error');
+      assert.equal(dom.rows, ['params:pass', 'auth:pass', 'rate-limit:skip', 'response:fail']);
+      assert.match(dom.text, /maintenance/);
+      assert.not.ok(dom.text.includes(SANDBOX_KEY));
+      assert.is(current.requests.length, 1, 'the page fetched nothing but itself');
+      await page.screenshot({ path: join(artifacts, 'live-maintenance-bundle.png'), fullPage: true });
+      const xml = readFileSync(junit, 'utf8');
+      const parsed = await page.evaluate((text) => {
+        const doc = new DOMParser().parseFromString(text, 'application/xml');
+        return { errors: doc.getElementsByTagName('parsererror').length, cases: doc.querySelectorAll('testcase').length, failures: doc.querySelectorAll('failure').length };
+      }, xml);
+      assert.equal(parsed, { errors: 0, cases: 4, failures: 1 });
+    } finally {
+      await sandbox.close();
+    }
+  });
+
   test.run();
 }

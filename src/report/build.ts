@@ -39,15 +39,18 @@ export function secretsOf(spec: RequestSpec, headers: Record<string, string>): s
   return [...found].sort((a, b) => b.length - a.length);
 }
 
+/** A message as a clause inside a longer sentence: no closing full stop. */
+const clause = (text: string) => text.trim().replace(/[.;]+$/, '');
+
 function summaryOf(verdict: Verdict, checks: CheckResult[], spec: RequestSpec, requestsSent: number): string {
   const op = spec.operation;
   const what = `${op.method} ${op.path} (${op.operationId})`;
   const response = checks.find((c) => c.id === 'response');
-  if (verdict === 'pass' && requestsSent === 0) return `${what}: the checks before the call pass — ${response?.message ?? 'no request was sent'}.`;
-  if (verdict === 'pass') return `${what}: the request works — ${response?.message ?? 'success'}.`;
+  if (verdict === 'pass' && requestsSent === 0) return `${what}: the checks before the call pass — ${clause(response?.message ?? 'no request was sent')}.`;
+  if (verdict === 'pass') return `${what}: the request works — ${clause(response?.message ?? 'success')}.`;
   const failed = checks.filter((c) => c.status === 'fail');
   const first = failed.find((c) => c.id === 'response') ?? failed[0];
-  return `${what}: ${first?.message ?? 'problem found'} — ${VERDICT_TEXT[verdict].split(' — ')[1]}.`;
+  return `${what}: ${clause(first?.message ?? 'problem found')} — ${VERDICT_TEXT[verdict].split(' — ')[1]}.`;
 }
 
 /**
