@@ -19,10 +19,6 @@ export function registerKeyParams(values: Record<string, unknown>): void {
   }
 }
 
-export function knownSecrets(): string[] {
-  return [...secrets];
-}
-
 const unchanged = (text: string) => text;
 
 /** The known secrets, and (as a last guard) anything shaped like a credential: `x-api-key: ...`, `?api_key=...`. */

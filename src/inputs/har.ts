@@ -2,6 +2,7 @@
 // safe to attach to a support ticket.
 import { InputError, setHeader, type RawRequest } from './raw.js';
 import { DIRECT_HOST, RAPIDAPI_HOST } from '../hosts.js';
+import { isKeyParam, isSensitiveHeader, squashName } from '../report/redact.js';
 
 interface HarHeader {
   name: string;
@@ -97,29 +98,8 @@ export interface SanitizeOptions {
 
 export const REDACTED = '[REDACTED]';
 
-// Compared after lower-casing and dropping everything but letters and digits, so x-api-key, X_API_KEY, apikey and
-// api-key all match.
-const SECRET_HEADERS = new Set([
-  'authorization', 'proxyauthorization', 'cookie', 'setcookie', 'xapikey', 'apikey', 'xrapidapikey',
-  'rapidapikey', 'xrapidapiproxysecret', 'xauthtoken', 'xaccesstoken', 'xapitoken', 'apitoken',
-]);
-const SECRET_PARAMS = new Set([
-  'apikey', 'key', 'token', 'accesstoken', 'xapikey', 'rapidapikey', 'xrapidapikey', 'authtoken', 'apitoken',
-]);
 /** Shorter values are too likely to be ordinary words or numbers to be replaced everywhere. */
 const MIN_ECHO_LENGTH = 6;
-
-function squash(name: string): string {
-  return name.toLowerCase().replace(/[^a-z0-9]/g, '');
-}
-
-export function isSecretHeader(name: string): boolean {
-  return SECRET_HEADERS.has(squash(name));
-}
-
-export function isSecretParam(name: string): boolean {
-  return SECRET_PARAMS.has(squash(name));
-}
 
 /**
  * A deep copy of a HAR with keys, cookies and credentials taken out of requests and responses, and any echo of
@@ -175,7 +155,7 @@ function scrubHeaders(
   if (!Array.isArray(part.headers)) return;
   const kept: unknown[] = [];
   for (const h of part.headers as Partial<HarHeader>[]) {
-    if (!isObject(h) || typeof h.name !== 'string' || !isSecretHeader(h.name)) {
+    if (!isObject(h) || typeof h.name !== 'string' || !isSensitiveHeader(h.name)) {
       kept.push(h);
       continue;
     }
@@ -189,7 +169,7 @@ function scrubHeaders(
 /** The whole value, and the parts a server might echo on their own: the token after "Bearer", cookie values. */
 function collectHeaderSecrets(name: string, value: string, secrets: Set<string>): void {
   addSecret(secrets, value);
-  const lower = squash(name);
+  const lower = squashName(name);
   if (lower === 'authorization' || lower === 'proxyauthorization') {
     const credential = value.replace(/^\s*[A-Za-z-]+\s+/, '');
     addSecret(secrets, credential);
@@ -227,7 +207,7 @@ function scrubQuery(
   if (Array.isArray(request.queryString)) {
     const kept: unknown[] = [];
     for (const q of request.queryString as Array<{ name?: unknown; value?: unknown }>) {
-      if (!isObject(q) || typeof q.name !== 'string' || !isSecretParam(q.name)) {
+      if (!isObject(q) || typeof q.name !== 'string' || !isKeyParam(q.name)) {
         kept.push(q);
         continue;
       }
@@ -256,7 +236,7 @@ function scrubUrlQuery(url: string, mode: 'redact' | 'remove', secrets: Set<stri
     const eq = pair.indexOf('=');
     const rawName = eq >= 0 ? pair.slice(0, eq) : pair;
     const name = safeDecode(rawName);
-    if (!isSecretParam(name)) {
+    if (!isKeyParam(name)) {
       pairs.push(pair);
       continue;
     }
@@ -281,7 +261,7 @@ function scrubFormParams(
   if (!isObject(postData) || !Array.isArray(postData.params)) return;
   const kept: unknown[] = [];
   for (const p of postData.params as Array<{ name?: unknown; value?: unknown }>) {
-    if (!isObject(p) || typeof p.name !== 'string' || !isSecretParam(p.name)) {
+    if (!isObject(p) || typeof p.name !== 'string' || !isKeyParam(p.name)) {
       kept.push(p);
       continue;
     }

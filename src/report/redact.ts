@@ -98,13 +98,25 @@ export const SENSITIVE_HEADERS: ReadonlySet<string> = new Set([
   'x-auth-token',
   'x-access-token',
   'x-amz-security-token',
+  'api-token',
+  'rapidapi-key',
 ]);
+
+/**
+ * Credential names are compared with case and separators dropped, so x-api-key, X_API_KEY and apikey are one name:
+ * a misspelt header still carries a secret.
+ */
+export function squashName(name: string): string {
+  return name.toLowerCase().replace(/[^a-z0-9]/g, '');
+}
+
+const SENSITIVE_SQUASHED: ReadonlySet<string> = new Set([...SENSITIVE_HEADERS].map(squashName));
 
 /** Headers whose first word is a public scheme name worth keeping ('Bearer [REDACTED]'). */
 const SCHEME_HEADERS: ReadonlySet<string> = new Set(['authorization', 'proxy-authorization']);
 
 export function isSensitiveHeader(name: string): boolean {
-  return SENSITIVE_HEADERS.has(name.trim().toLowerCase());
+  return SENSITIVE_SQUASHED.has(squashName(name));
 }
 
 function maskCredential(headerName: string, value: string): string {
@@ -143,11 +155,14 @@ const KEY_PARAMS: ReadonlySet<string> = new Set([
   'x-rapidapi-key',
   'password',
   'client_secret',
+  'api_token',
 ]);
+
+const KEY_PARAMS_SQUASHED: ReadonlySet<string> = new Set([...KEY_PARAMS].map(squashName));
 
 /** A query (or payload) parameter whose value is a credential: api_key, key, token, ... */
 export function isKeyParam(name: string): boolean {
-  return KEY_PARAMS.has(name.trim().toLowerCase());
+  return KEY_PARAMS_SQUASHED.has(squashName(name));
 }
 
 function safeDecode(text: string): string {
