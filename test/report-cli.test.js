@@ -1,7 +1,7 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { root, runCli } from './helpers.js';
-import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Ajv from 'ajv';
@@ -70,6 +70,20 @@ test('maintenance with --bundle --junit: every file is valid, private, and key-f
   assert.is((xml.match(/<testcase /g) ?? []).length, 4);
   assert.match(xml, /<failure /);
   assert.not.ok(readFileSync(join(dir, files.find((f) => f.endsWith('.html'))), 'utf8').match(/<script|<link |@import|url\(http/i));
+});
+
+test('a key put in the JSON body or the query is redacted like the key itself', async () => {
+  // The payload lives outside the reports dir, whose every file is read below.
+  const payload = join(dir, '..', `${dir.split(/[\\/]/).pop()}-payload.json`);
+  writeFileSync(payload, JSON.stringify({ body: { api_key: CANARY, property_id: 1 } }));
+  const body = await cli(['check', 'postMlMashmeter', '--payload', payload, '--base-url', sandbox.directBaseUrl, '--reports-dir', dir, '--bundle', '--json'],
+    { MASHVISOR_API_KEY: SANDBOX_KEY });
+  const query = await cli(['check', `${sandbox.directBaseUrl}/client/city/list?state=TX&api_key=${CANARY}`, '--reports-dir', dir, '--html'],
+    { MASHVISOR_API_KEY: SANDBOX_KEY });
+  const everything = [body.stdout, body.stderr, query.stdout, query.stderr, ...readdirSync(dir).map((f) => readFileSync(join(dir, f), 'utf8'))].join('\n');
+  rmSync(payload, { force: true });
+  assert.ok(everything.includes('[REDACTED'), 'something was redacted');
+  assert.not.ok(everything.includes(CANARY));
 });
 
 test('history records every check and counts per status and endpoint', async () => {

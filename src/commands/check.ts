@@ -1,7 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import { UsageError } from '../errors.js';
 import { paint, print, printError, registerKeyParams, registerSecret, useColor } from '../output.js';
-import { describeFsError } from '../params.js';
+import { describeFsError, isPlainObject } from '../params.js';
 import { isSensitiveHeader } from '../report/redact.js';
 import { runPreflight, type PreflightOptions } from '../preflight.js';
 import { DIRECT_BASE_URL, RAPIDAPI_BASE_URL } from '../resolve.js';
@@ -105,6 +105,7 @@ async function specFromFlags(args: CheckArgs): Promise<RequestSpec> {
   if (!args.endpoint) throw new UsageError('name an endpoint (e.g. getRentalRates), or use --from-curl, --from-har or --collection');
   const { resolved, params } = await resolveRequest({ endpoint: args.endpoint, param: args.param, payload: args.payload });
   registerKeyParams(params.query);
+  if (isPlainObject(params.body)) registerKeyParams(params.body);
   const urlMode = resolved.baseUrl ? resolved.mode : undefined;
   const mode = modeOf(args, urlMode);
   const baseUrl = args.baseUrl ?? resolved.baseUrl ?? (mode === 'rapidapi' ? RAPIDAPI_BASE_URL : DIRECT_BASE_URL);

@@ -35,7 +35,9 @@ export function secretsOf(spec: RequestSpec, headers: Record<string, string>): s
   for (const source of [spec.inputHeaders ?? {}, headers]) {
     for (const [name, value] of Object.entries(source)) if (isSensitiveHeader(name)) add(value);
   }
-  for (const [name, value] of Object.entries(spec.params.query)) if (isKeyParam(name)) [value].flat().forEach(add);
+  // A key put among the parameters, or at the top of a JSON body, is a key all the same.
+  const body = spec.params.body && typeof spec.params.body === 'object' && !Array.isArray(spec.params.body) ? spec.params.body as Record<string, unknown> : {};
+  for (const [name, value] of [...Object.entries(spec.params.query), ...Object.entries(body)]) if (isKeyParam(name)) [value].flat().forEach(add);
   return [...found].sort((a, b) => b.length - a.length);
 }
 
