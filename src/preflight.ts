@@ -163,12 +163,12 @@ function reasonNotToSend(validation: ValidationResult, spec: RequestSpec, option
  * (invalid parameters, an unusable key, no budget), else send once and judge that one exchange.
  */
 export async function runPreflight(spec: RequestSpec, options: PreflightOptions = {}): Promise<Report> {
-  // The HTTP client is read from disk while the parameters are validated; it is only used if the request is sent.
-  const client = import('./http/exchange.js');
-  client.catch(() => {});
+  const budget = options.maxRequests ?? 1 + (options.probe ?? 0);
+  // When a request may be sent, the HTTP client is read from disk while the parameters are validated.
+  const client = budget > 0 ? import('./http/exchange.js') : null;
+  client?.catch(() => {});
   const validation = await validateParams(spec.operation, spec.params);
   const request = outgoingRequest(spec, options);
-  const budget = options.maxRequests ?? 1 + (options.probe ?? 0);
   const notSent = reasonNotToSend(validation, spec, options, budget);
   if (notSent) return evaluate({ spec, validation, exchange: null, requestsSent: 0, request, notSent }, options);
 
@@ -176,7 +176,7 @@ export async function runPreflight(spec: RequestSpec, options: PreflightOptions 
   if (probeCount > 0) {
     options.onNotice?.(`--probe: after the check, up to ${probeCount} extra request${probeCount === 1 ? '' : 's'} to measure the rate limit; each may be billed`);
   }
-  const { performExchange } = await client;
+  const { performExchange } = await (client ?? import('./http/exchange.js'));
   axiosVersion ??= (await import('axios')).default.VERSION;
   const exchange = await performExchange(request);
   let requestsSent = 1;
