@@ -1,8 +1,8 @@
 #!/usr/bin/env node
 // Build: compile TypeScript, then turn schemas/ into what the CLI loads at run time:
 //   dist/catalog.json               operation metadata (for resolution, `endpoints`, messages)
-//   dist/validators/<op>.params.js  ajv standalone validator of {path, query}, values read as the server reads strings
-//   dist/validators/<op>.body.js    ajv standalone validator of the JSON body (POST operations only)
+//   dist/validators/<op>.params.cjs ajv standalone validator of {path, query}, values read as the server reads strings
+//   dist/validators/<op>.body.cjs   ajv standalone validator of the JSON body (POST operations only)
 // Compiling here instead of at start-up keeps `validate` close to bare Node start-up time.
 import { spawnSync } from 'node:child_process';
 import { mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -45,7 +45,7 @@ export function newAjv(coerceTypes) {
     strict: true,
     strictRequired: false,
     allowUnionTypes: true,
-    code: { source: true, esm: true },
+    code: { source: true },
   });
   addFormats(ajv);
   ajv.addVocabulary(EXTRA_KEYWORDS);
@@ -107,17 +107,22 @@ function bodySchema(schema) {
   return { ...schema.properties.body, $id: schema.$id.replace(/\.json$/, '.body.json') };
 }
 
-// ajv's ESM standalone output still calls require() for its runtime helpers (e.g. ucs2length); hoist them to imports.
-function toEsm(code) {
-  const modules = [];
-  const body = code.replace(/require\("([^"]+)"\)/g, (_, mod) => {
-    let i = modules.indexOf(mod);
-    if (i < 0) i = modules.push(mod) - 1;
-    return `__dep${i}`;
+// Validators are CommonJS on purpose: require() of a small file costs about a millisecond, while the first import()
+// of an ES module starts Node's ESM loader (~20 ms on a 2-core machine) — more than a whole validation.
+// ajv's standalone output require()s small runtime helpers (ucs2length, the format checks); they are inlined, so
+// that a validator is one file with nothing to resolve in node_modules at run time.
+const inlined = new Map();
+function inlineRuntime(code) {
+  return code.replace(/require\("([^"]+)"\)/g, (call, mod) => {
+    if (!inlined.has(mod)) {
+      const source = readFileSync(require.resolve(mod), 'utf8');
+      // Only self-contained helpers can be inlined; anything that requires more stays a require().
+      inlined.set(mod, /\brequire\(/.test(source.replace(/\.code = .*$/gm, '')) ? null : source);
+    }
+    const source = inlined.get(mod);
+    return source === null ? call : `((module) => { (function (exports, module) {\n${source}\n})(module.exports, module); return module.exports; })({ exports: {} })`;
   });
-  return modules.map((mod, i) => `import __dep${i} from ${JSON.stringify(/\.[cm]?js$/.test(mod) ? mod : `${mod}.js`)};`).join('') + body.replace(/^"use strict";/, '');
 }
-
 function buildValidators(outDir) {
   const { defs, endpoints } = loadSchemas();
   rmSync(join(outDir, 'validators'), { recursive: true, force: true });
@@ -130,12 +135,12 @@ function buildValidators(outDir) {
     const paramsAjv = newAjv(true);
     paramsAjv.addSchema(defs);
     const validateParams = paramsAjv.compile(paramsSchema(schema));
-    writeFileSync(join(outDir, 'validators', `${entry.operationId}.params.js`), toEsm(standaloneCode(paramsAjv, validateParams)));
+    writeFileSync(join(outDir, 'validators', `${entry.operationId}.params.cjs`), inlineRuntime(standaloneCode(paramsAjv, validateParams)));
     if (entry.hasBody) {
       const bodyAjv = newAjv(false);
       bodyAjv.addSchema(defs);
       const validateBody = bodyAjv.compile({ ...bodySchema(schema), $id: schema.$id });
-      writeFileSync(join(outDir, 'validators', `${entry.operationId}.body.js`), toEsm(standaloneCode(bodyAjv, validateBody)));
+      writeFileSync(join(outDir, 'validators', `${entry.operationId}.body.cjs`), inlineRuntime(standaloneCode(bodyAjv, validateBody)));
     }
   }
   writeFileSync(join(outDir, 'catalog.json'), JSON.stringify(catalog));
@@ -153,12 +158,14 @@ function buildReportValidator(outDir) {
     return;
   }
   const ajv = newAjv(false);
-  writeFileSync(join(outDir, 'validators', 'report.js'), toEsm(standaloneCode(ajv, ajv.compile(schema))));
+  writeFileSync(join(outDir, 'validators', 'report.cjs'), inlineRuntime(standaloneCode(ajv, ajv.compile(schema))));
 }
 
-// The CLI ships as one esbuild bundle split per command (dist/cli.js + chunks): one file to parse instead of hundreds
-// to resolve, which is most of a cold start. The chunks sit in dist/ itself so that the `new URL('./catalog.json',
-// import.meta.url)` look-ups of the modules inside them still point at dist/. The tsc output stays for the library.
+// The CLI ships as one CommonJS esbuild bundle (dist/cli.cjs): one file to parse instead of hundreds to resolve, which
+// is most of a cold start, and no ES module loader (~10 ms more before the first line runs). Modules reached through
+// import() stay lazy inside the bundle: they are compiled only when a command asks for them. The bundle sits in dist/
+// so that the `new URL('./catalog.json', import.meta.url)` look-ups inside it point at dist/. The tsc output stays
+// for the library.
 // axios is kept, but the CLI never sends multipart bodies, never follows redirects (the key must not travel to another
 // host) and always uses the http adapter. Those parts cost a third of a check's start-up: form-data pulls in the
 // 160 kB mime database, and touching the global FormData or fetch makes Node load its whole fetch implementation.
@@ -188,27 +195,35 @@ const axiosTrim = {
 async function bundleCli(outDir) {
   const { build } = await import('esbuild');
   await build({
-    entryPoints: { cli: join(root, 'src', 'cli.ts') },
+    entryPoints: [join(root, 'src', 'cli.ts')],
     bundle: true,
-    splitting: true,
-    format: 'esm',
+    format: 'cjs',
     platform: 'node',
     target: 'node20',
-    outdir: outDir,
-    chunkNames: 'cli-chunk-[hash]',
+    outfile: join(outDir, 'cli.cjs'),
     minify: true,
     legalComments: 'none',
     // Maps let coverage (c8) and stack traces point at src/ instead of the bundle.
     sourcemap: true,
     sourcesContent: false,
-    // Loaded at run time from node_modules: the compiled validators import ajv's runtime helpers, and
+    // Loaded at run time from node_modules: the compiled validators require ajv's runtime helpers, and
     // postman-collection is required lazily.
     external: ['postman-collection', 'ajv', 'ajv-formats'],
-    // CommonJS dependencies (axios' helpers, cli-table3) call require(); give the ESM bundle one.
-    banner: { js: "import { createRequire as __mpRequire } from 'node:module'; const require = __mpRequire(import.meta.url);" },
+    // The sources are ES modules that find dist/ files with import.meta.url; in the CommonJS bundle that is the
+    // bundle's own URL, which sits in dist/ as the tsc output of those modules does.
+    define: { 'import.meta.url': '__mpModuleUrl' },
+    banner: { js: 'const __mpModuleUrl = require("node:url").pathToFileURL(__filename).href;' },
     plugins: [axiosTrim],
     logLevel: 'warning',
   });
+}
+
+function trainCodeCache() {
+  const env = { ...process.env };
+  delete env.NODE_V8_COVERAGE;
+  for (const kind of ['validate', 'check']) {
+    spawnSync(process.execPath, [join(root, 'scripts', 'train-code-cache.cjs'), kind], { stdio: ['ignore', 'ignore', 'inherit'], env });
+  }
 }
 
 const isMain = process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1];
@@ -216,9 +231,10 @@ if (isMain) {
   const tscStatus = onlySchemas ? 0 : compileTypeScript();
   const count = buildValidators(join(root, 'dist'));
   if (!onlySchemas) {
-    // Chunk names change with their content: clear the last build's so dist/ holds one build.
+    // Earlier builds split the bundle into chunks; clear any left so dist/ holds one build.
     for (const f of readdirSync(join(root, 'dist'))) if (f.startsWith('cli-chunk-')) rmSync(join(root, 'dist', f));
     await bundleCli(join(root, 'dist'));
+    trainCodeCache();
   }
   console.error(`build: ${count} operations compiled into dist/validators`);
   process.exit(tscStatus);

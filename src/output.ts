@@ -1,3 +1,4 @@
+import { writeSync } from 'node:fs';
 import { isKeyParam, makeRedactor, scrubOutput } from './report/redact.js';
 
 // Every line the CLI prints goes through here, so a key the tool knows about can never reach the terminal.
@@ -26,16 +27,40 @@ export function scrub(text: string): string {
   return scrubOutput(text, redactor ?? unchanged);
 }
 
+// Lines go to the file descriptor itself rather than through process.stdout: creating that stream loads Node's
+// stream modules (and for a terminal tty and net), ~5 ms of a 45 ms start. A descriptor that is non-blocking (a pipe
+// shared with a parent that made it so) answers EAGAIN; from then on that stream takes over, so order is kept.
+const viaStream = { 1: false, 2: false };
+
+function writeFd(fd: 1 | 2, text: string): void {
+  const stream = () => (fd === 1 ? process.stdout : process.stderr);
+  if (viaStream[fd]) {
+    stream().write(text);
+    return;
+  }
+  let rest = Buffer.from(text);
+  try {
+    while (rest.length > 0) rest = rest.subarray(writeSync(fd, rest));
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code;
+    if (code === 'EPIPE') return; // the reader has gone (`| head`): nothing more can be shown
+    if (code !== 'EAGAIN') throw err;
+    viaStream[fd] = true;
+    stream().write(rest);
+  }
+}
+
 export function print(text: string): void {
-  process.stdout.write(scrub(text.endsWith('\n') ? text : `${text}\n`));
+  writeFd(1, scrub(text.endsWith('\n') ? text : `${text}\n`));
 }
 
 export function printError(text: string): void {
-  process.stderr.write(scrub(text.endsWith('\n') ? text : `${text}\n`));
+  writeFd(2, scrub(text.endsWith('\n') ? text : `${text}\n`));
 }
 
-export function useColor(stream: NodeJS.WriteStream = process.stdout): boolean {
-  return Boolean(stream.isTTY) && !('NO_COLOR' in process.env) && process.env.TERM !== 'dumb';
+export function useColor(fd: 1 | 2 = 1): boolean {
+  // The environment first: asking the stream whether it is a terminal creates it.
+  return !('NO_COLOR' in process.env) && process.env.TERM !== 'dumb' && Boolean((fd === 1 ? process.stdout : process.stderr).isTTY);
 }
 
 const codes = { red: 31, green: 32, yellow: 33, grey: 90, bold: 1 } as const;

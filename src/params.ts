@@ -1,4 +1,5 @@
-import { open, type FileHandle } from 'node:fs/promises';
+import { promises as fsp } from 'node:fs';
+import type { FileHandle } from 'node:fs/promises';
 import { UsageError } from './errors.js';
 import { locateJsonError } from './json-error.js';
 import type { Operation, Params, QueryValue } from './types.js';
@@ -24,7 +25,7 @@ function label(file: string): string {
 async function readFileCapped(file: string, maxBytes: number, what: string): Promise<Buffer> {
   let handle: FileHandle | undefined;
   try {
-    handle = await open(file, 'r');
+    handle = await fsp.open(file, 'r');
     const info = await handle.stat();
     if (info.isDirectory()) throw new UsageError(`${what} ${file} is a directory, not a file`);
     if (info.size > maxBytes) throw new UsageError(`${what} ${file} is over the ${formatBytes(maxBytes)} limit (${info.size} bytes)`);

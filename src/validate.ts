@@ -1,4 +1,4 @@
-import { distFile } from './dist-files.js';
+import { requireDist } from './dist-files.js';
 import { fillPath, nearestName } from './resolve.js';
 import type { Operation, ParamDoc, Params, Problem, ValidationResult } from './types.js';
 
@@ -16,24 +16,25 @@ export interface OperationValidators {
   body: CompiledValidator | null;
 }
 
-const cache = new Map<string, Promise<OperationValidators>>();
+const cache = new Map<string, OperationValidators>();
 
-/** Loads (once) the compiled validators of one operation. */
-export function loadValidators(operation: Operation): Promise<OperationValidators> {
+/** Loads (once) the compiled validators of one operation. Throws when dist/ was not built. */
+export function loadValidatorsSync(operation: Operation): OperationValidators {
   let loaded = cache.get(operation.operationId);
   if (!loaded) {
-    const base = distFile(`validators/${operation.operationId}`).href;
-    loaded = Promise.all([
-      import(`${base}.params.js`) as Promise<{ default: CompiledValidator }>,
-      operation.hasBody ? (import(`${base}.body.js`) as Promise<{ default: CompiledValidator }>) : null,
-    ]).then(([params, body]) => ({ params: params.default, body: body?.default ?? null }), (err: unknown) => {
-      // A failed import (dist not built) must not stay cached for the life of a library user's process.
-      cache.delete(operation.operationId);
-      throw err;
-    });
+    const base = `validators/${operation.operationId}`;
+    loaded = {
+      params: requireDist<CompiledValidator>(`${base}.params.cjs`),
+      body: operation.hasBody ? requireDist<CompiledValidator>(`${base}.body.cjs`) : null,
+    };
     cache.set(operation.operationId, loaded);
   }
   return loaded;
+}
+
+/** The same, as a promise (the library's API). */
+export async function loadValidators(operation: Operation): Promise<OperationValidators> {
+  return loadValidatorsSync(operation);
 }
 
 function describeType(type: string): string {

@@ -1,5 +1,5 @@
 // Secrets never leave the process: everything that is written or printed goes through these functions first.
-import { createHash } from 'node:crypto';
+import { nodeCrypto } from '../lazy-builtins.js';
 
 export type Redactor = (text: string) => string;
 
@@ -8,7 +8,7 @@ const MIN_SECRET_LENGTH = 4;
 
 /** A stable, non-reversible name for a key, so two reports can be compared without either holding the key. */
 export function keyFingerprint(key: string): { fingerprint: string; last4: string } {
-  const hex = createHash('sha256').update(key, 'utf8').digest('hex');
+  const hex = nodeCrypto().createHash('sha256').update(key, 'utf8').digest('hex');
   // For very short keys the last four characters would be most of the key: show none.
   const last4 = key.length >= 8 ? key.slice(-4) : '';
   return { fingerprint: `sha256:${hex.slice(0, 12)}`, last4 };

@@ -1,4 +1,4 @@
-import { distFile } from '../dist-files.js';
+import { requireDist } from '../dist-files.js';
 
 interface AjvError {
   instancePath: string;
@@ -8,7 +8,7 @@ type Validator = ((data: unknown) => boolean) & { errors?: AjvError[] | null };
 
 /** Checks a value against schemas/report.schema.json (compiled at build time); the first problem, or null. */
 export async function validateReport(value: unknown): Promise<string | null> {
-  const { default: validate } = (await import(distFile('validators/report.js').href)) as { default: Validator };
+  const validate = requireDist<Validator>('validators/report.cjs');
   if (validate(value)) return null;
   const err = validate.errors?.[0];
   return err ? `${err.instancePath || '/'} ${err.message ?? 'is invalid'}` : 'invalid';
