@@ -170,18 +170,44 @@ function buildReportValidator(outDir) {
 // host) and always uses the http adapter. Those parts cost a third of a check's start-up: form-data pulls in the
 // 160 kB mime database, and touching the global FormData or fetch makes Node load its whole fetch implementation.
 // The bundle swaps them for stand-ins; the library build (tsc output) uses the untouched axios.
+// Built-ins that axios's http adapter imports at its top but needs only for some requests load on first use in the
+// bundle: https (an https URL), crypto (multipart boundaries, never sent by the CLI) and zlib (a compressed answer).
+// A check of an http:// target (the simulator) then sends its request before loading them, ~12 ms sooner.
+const lazyBuiltin = (name) =>
+  `let m; const load = () => (m ??= require('node:${name}')); export default new Proxy({}, { get: (_, key) => load()[key] });`;
+// axios reads zlib.constants and probes for the decompressors as it loads: those are answered without loading zlib.
+function lazyZlib() {
+  const zlib = require('node:zlib');
+  const forward = ['createUnzip', 'createBrotliDecompress', 'createZstdDecompress']
+    .filter((name) => typeof zlib[name] === 'function')
+    .map((name) => `${name}: (...args) => load().${name}(...args)`);
+  return `let m; const load = () => (m ??= require('node:zlib'));
+export default { constants: ${JSON.stringify(zlib.constants)}, ${forward.join(', ')} };`;
+}
 const AXIOS_STUBS = {
   'form-data': 'export default class FormData {}',
-  'follow-redirects': "import http from 'node:http'; import https from 'node:https'; export default { http, https };",
+  // axios reaches these only when it follows redirects, which the CLI never lets it do.
+  'follow-redirects': `import http from 'node:http'; let m; const load = () => (m ??= require('node:https'));
+export default { http, https: new Proxy({}, { get: (_, key) => load()[key] }) };`,
   // Node's HTTP/2 module takes ~10 ms to load; axios only touches it for httpVersion: 2, which the CLI never asks for.
   http2: "export default { constants: {}, connect() { throw new Error('HTTP/2 is not used by the CLI'); } };",
+  // Used only through a proxy to an https URL; loading it loads tls, assert and debug.
+  'https-proxy-agent': `let real; const load = () => (real ??= require('https-proxy-agent'));
+export default class HttpsProxyAgent {
+  constructor(...args) { const Real = load(); return new Real(...args); }
+  static [Symbol.hasInstance](value) { return value instanceof load(); }
+}`,
+  https: lazyBuiltin('https'),
+  crypto: lazyBuiltin('crypto'),
+  zlib: lazyZlib(),
 };
+const fromAxios = (args) => /[\\/]axios[\\/]/.test(args.importer);
 const axiosTrim = {
   name: 'axios-trim',
   setup(b) {
-    b.onResolve({ filter: /^(form-data|follow-redirects|http2)$/ }, (args) =>
-      (args.path !== 'http2' || /[\\/]axios[\\/]/.test(args.importer) ? { path: args.path, namespace: 'axios-stub' } : undefined));
-    b.onLoad({ filter: /.*/, namespace: 'axios-stub' }, (args) => ({ contents: AXIOS_STUBS[args.path], loader: 'js' }));
+    b.onResolve({ filter: /^(form-data|follow-redirects|http2|https-proxy-agent|https|crypto|zlib)$/ }, (args) =>
+      (fromAxios(args) || args.path === 'form-data' || args.path === 'follow-redirects' ? { path: args.path, namespace: 'axios-stub' } : undefined));
+    b.onLoad({ filter: /.*/, namespace: 'axios-stub' }, (args) => ({ contents: AXIOS_STUBS[args.path], loader: 'js', resolveDir: root }));
     b.onLoad({ filter: /axios[\\/]lib[\\/]adapters[\\/]fetch\.js$/ }, () => ({ contents: 'export const getFetch = () => false; export default false;', loader: 'js' }));
     b.onLoad({ filter: /axios[\\/]lib[\\/]utils\.js$/ }, (args) => {
       const source = readFileSync(args.path, 'utf8');
@@ -189,6 +215,41 @@ const axiosTrim = {
       if (!source.includes(line)) return { contents: source, loader: 'js', warnings: [{ text: 'axios utils.js changed: FormData probe not trimmed' }] };
       return { contents: source.replace(line, 'const FormDataCtor = undefined;'), loader: 'js' };
     });
+  },
+};
+
+// cli-table3 (and yargs' cliui) measure text with string-width and strip-ansi, which build fresh regular expressions,
+// the emoji one among them, on every call; drawing the four-row check table took ~12 ms, on the critical path after
+// the answer arrives. In the bundle both are wrapped: plain printable ASCII (most cells) is measured by its length,
+// which is exactly what string-width returns for it, text without an escape character is returned as strip-ansi
+// would, and anything else is measured once by the real module and remembered.
+const FAST_TEXT = {
+  'string-width': (real) => `const real = require(${JSON.stringify(real)});
+const known = new Map();
+module.exports = function stringWidth(text) {
+  if (typeof text === 'string' && /^[\\x20-\\x7e]*$/.test(text)) return text.length;
+  let width = known.get(text);
+  if (width === undefined) {
+    width = real(text);
+    if (known.size < 5000) known.set(text, width);
+  }
+  return width;
+};`,
+  'strip-ansi': (real) => `const real = require(${JSON.stringify(real)});
+module.exports = function stripAnsi(text) {
+  return typeof text === 'string' && !text.includes('\\u001b') && !text.includes('\\u009b') ? text : real(text);
+};`,
+};
+const fastText = {
+  name: 'fast-text',
+  setup(b) {
+    b.onResolve({ filter: /^(string-width|strip-ansi)$/ }, async (args) => {
+      if (args.pluginData?.real) return undefined;
+      const real = await b.resolve(args.path, { resolveDir: args.resolveDir, kind: args.kind, pluginData: { real: true } });
+      if (real.errors.length) return undefined;
+      return { path: real.path, namespace: 'fast-text', pluginData: { name: args.path } };
+    });
+    b.onLoad({ filter: /.*/, namespace: 'fast-text' }, (args) => ({ contents: FAST_TEXT[args.pluginData.name](args.path), loader: 'js', resolveDir: root }));
   },
 };
 
@@ -213,7 +274,7 @@ async function bundleCli(outDir) {
     // bundle's own URL, which sits in dist/ as the tsc output of those modules does.
     define: { 'import.meta.url': '__mpModuleUrl' },
     banner: { js: 'const __mpModuleUrl = require("node:url").pathToFileURL(__filename).href;' },
-    plugins: [axiosTrim],
+    plugins: [axiosTrim, fastText],
     logLevel: 'warning',
   });
 }

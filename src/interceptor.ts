@@ -1,3 +1,4 @@
+import { nowMs } from './clock.js';
 import type { AxiosError, AxiosInstance, InternalAxiosRequestConfig } from 'axios';
 import { keyCarriedBy } from './checks/auth.js';
 import { classifyNetworkError } from './http/exchange.js';
@@ -59,7 +60,7 @@ function bodyText(data: unknown): string {
 function exchangeFrom(error: AxiosError, url: URL, headers: Record<string, string>): Exchange {
   const config = error.config as TimedConfig;
   const started = config[STARTED];
-  const total = started ? Math.round((performance.now() - started) * 10) / 10 : 0;
+  const total = started ? Math.round((nowMs() - started) * 10) / 10 : 0;
   const res = error.response;
   const text = res ? bodyText(res.data) : '';
   return {
@@ -130,7 +131,7 @@ async function reportFor(error: AxiosError, options: AttachOptions): Promise<Pre
  */
 export function attachPreflight(instance: AxiosInstance, options: AttachOptions = {}): () => void {
   const requestId = instance.interceptors.request.use((config: TimedConfig) => {
-    config[STARTED] = performance.now();
+    config[STARTED] = nowMs();
     return config;
   });
   const responseId = instance.interceptors.response.use(undefined, async (error: AxiosError & { preflightReport?: PreflightAttachment }) => {

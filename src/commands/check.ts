@@ -1,4 +1,5 @@
-import { readFile } from 'node:fs/promises';
+import { nowMs } from '../clock.js';
+import { promises as fsp } from 'node:fs';
 import { UsageError } from '../errors.js';
 import { paint, print, printError, registerKeyParams, registerSecret, useColor } from '../output.js';
 import { describeFsError, isPlainObject } from '../params.js';
@@ -48,7 +49,7 @@ export async function readKey(args: Pick<CheckArgs, 'key' | 'keyFile'>): Promise
   else if (args.keyFile) {
     try {
       // A key file ends with a newline by convention; anything else around the key is reported by the auth check.
-      found = { key: (await readFile(args.keyFile, 'utf8')).replace(/\r?\n$/, ''), keySource: 'file' };
+      found = { key: (await fsp.readFile(args.keyFile, 'utf8')).replace(/\r?\n$/, ''), keySource: 'file' };
     } catch (err) {
       throw new UsageError(`cannot read key file ${args.keyFile}: ${describeFsError(err)}`);
     }
@@ -150,11 +151,13 @@ export async function saveReport(report: Report, args: Pick<CheckArgs, 'reportsD
   const { writeReportFiles } = await import('../report/files.js');
   const { appendHistory } = await import('../report/history.js');
   try {
-    const paths = await writeReportFiles(report, args.reportsDir, formatsFor(args), args.junit ? { junitPath: args.junit } : {});
-    await appendHistory(args.reportsDir, {
-      time: report.createdAt, endpoint: report.request.endpoint, operationId: report.request.operationId,
-      status: report.response?.status ?? null, verdict: report.verdict, durationMs, requestsSent: report.requestsSent,
-    });
+    const [paths] = await Promise.all([
+      writeReportFiles(report, args.reportsDir, formatsFor(args), args.junit ? { junitPath: args.junit } : {}),
+      appendHistory(args.reportsDir, {
+        time: report.createdAt, endpoint: report.request.endpoint, operationId: report.request.operationId,
+        status: report.response?.status ?? null, verdict: report.verdict, durationMs, requestsSent: report.requestsSent,
+      }),
+    ]);
     return { paths, fallback: null };
   } catch (err) {
     const { renderMarkdown } = await import('../report/markdown.js');
@@ -189,7 +192,7 @@ function once(fn: () => void): () => void {
 }
 
 export async function runOne(spec: RequestSpec, args: CheckArgs, extraHeaders: Record<string, string> = {}): Promise<number> {
-  const started = performance.now();
+  const started = nowMs();
   const headers = { ...extraHeaders, ...parseHeaderFlags(args.header) };
   // A key given as -H "x-api-key: ..." is as secret as one given with --key.
   for (const [name, value] of Object.entries(headers)) if (isSensitiveHeader(name)) registerSecret(value);
@@ -198,10 +201,15 @@ export async function runOne(spec: RequestSpec, args: CheckArgs, extraHeaders: R
     headers,
     onNotice: (message) => printError(`mashvisor-preflight: ${message}`),
     // While the server works on the request, load (and warm up) what turns its answer into files and a table.
-    onSent: once(() => void Promise.all([import('../report/files.js'), import('../report/history.js'), args.json ? null : warmTable()])),
+    // The reports directory is created meanwhile too.
+    onSent: once(() => void Promise.all([
+      import('../report/files.js').then((files) => files.prepareReportsDir(args.reportsDir)),
+      import('../report/history.js'),
+      args.json ? null : warmTable(),
+    ])),
   };
   const report = await runPreflight(spec, options);
-  const saving = saveReport(report, args, Math.round(performance.now() - started));
+  const saving = saveReport(report, args, Math.round(nowMs() - started));
   // The table is drawn while the files are flushed to disk.
   const table = args.json || args.format === 'md' ? null : renderChecks(report);
   const saved = await saving;

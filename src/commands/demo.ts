@@ -1,3 +1,4 @@
+import { nowMs } from '../clock.js';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { print } from '../output.js';
@@ -48,9 +49,9 @@ async function runCase(c: DemoCase, urls: { direct: string; rapidapi: string; cl
   const mode = c.mode ?? 'direct';
   const baseUrl = c.unreachable ? urls.closed : mode === 'rapidapi' ? urls.rapidapi : urls.direct;
   const options: PreflightOptions = { timeoutMs: 5000, sendAnyway: c.sendAnyway, headers: c.scenario ? { [SCENARIO_HEADER]: c.scenario } : {} };
-  const started = performance.now();
+  const started = nowMs();
   const report = await runPreflight({ operation: resolved.operation, params, mode, baseUrl, key: c.key, keySource: 'option', origin: `demo: ${c.name}` }, options);
-  const saved = await saveReport(report, { reportsDir }, Math.round(performance.now() - started));
+  const saved = await saveReport(report, { reportsDir }, Math.round(nowMs() - started));
   return { report, path: saved.paths.md ?? '(not written)' };
 }
 

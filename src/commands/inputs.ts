@@ -1,3 +1,4 @@
+import { nowMs } from '../clock.js';
 import { UsageError } from '../errors.js';
 import { InputError, findHeader, type RawRequest } from '../inputs/raw.js';
 import { print, printError, registerSecret } from '../output.js';
@@ -186,10 +187,10 @@ async function liveCollection(rows: Row[], args: CheckArgs): Promise<number> {
       results.set(row.index, '– not run');
       continue;
     }
-    const started = performance.now();
+    const started = nowMs();
     const report = await runPreflight(row.spec, { timeoutMs: args.timeout, maxRequests: Math.min(1, budget), sendAnyway: args.sendAnyway });
     budget -= report.requestsSent;
-    await saveReport(report, args, Math.round(performance.now() - started));
+    await saveReport(report, args, Math.round(nowMs() - started));
     results.set(row.index, report.verdict === 'pass' ? '✔ pass' : `✖ ${report.verdict}`);
     if (report.verdict !== 'pass') failed = true;
     reports.push(report);

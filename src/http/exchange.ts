@@ -1,7 +1,9 @@
+import { nowMs } from '../clock.js';
 import http from 'node:http';
-import https from 'node:https';
+import type https from 'node:https';
 import { isIP, type Socket } from 'node:net';
 import axios, { type AxiosResponse } from 'axios';
+import { nodeHttps } from '../lazy-builtins.js';
 import type { Exchange, HttpMethod, NetworkErrorKind, Timings } from '../types.js';
 
 export const MAX_BODY_BYTES = 1024 * 1024;
@@ -18,7 +20,7 @@ export interface OutgoingRequest {
   onSent?: () => void;
 }
 
-/** performance.now() at each step of the exchange. */
+/** nowMs() at each step of the exchange. */
 interface Marks {
   start: number;
   /** The agent created the socket: axios's own set-up is over, the network part begins. */
@@ -32,36 +34,33 @@ interface Marks {
 
 // Socket events give the phases (DNS, connect, TLS, first byte) the way httpstat shows them.
 function watch(socket: Socket, marks: Marks, onSent?: () => void): void {
-  marks.socket ??= performance.now();
+  marks.socket ??= nowMs();
   // The request is written as soon as the connection is up; one turn later it is on its way.
   if (onSent) socket.once('encrypted' in socket ? 'secureConnect' : 'connect', () => setImmediate(onSent));
-  socket.once('lookup', () => (marks.lookup ??= performance.now()));
-  socket.once('connect', () => (marks.connect ??= performance.now()));
-  socket.once('secureConnect', () => (marks.secure ??= performance.now()));
-  socket.once('data', () => (marks.firstByte ??= performance.now()));
+  socket.once('lookup', () => (marks.lookup ??= nowMs()));
+  socket.once('connect', () => (marks.connect ??= nowMs()));
+  socket.once('secureConnect', () => (marks.secure ??= nowMs()));
+  socket.once('data', () => (marks.firstByte ??= nowMs()));
 }
 
 type CreateConnection = (...args: unknown[]) => Socket;
 
-/** Agents that report each new socket to `marks`. No keep-alive: one exchange, one connection, closed after. */
-function timingAgents(marks: Marks, onSent?: () => void): { httpAgent: http.Agent; httpsAgent: https.Agent } {
-  const createHttp = http.Agent.prototype.createConnection as unknown as CreateConnection;
-  const createHttps = https.Agent.prototype.createConnection as unknown as CreateConnection;
-  class HttpTiming extends http.Agent {
+/**
+ * An agent that reports its new socket to `marks`, for the request's own protocol only (https is loaded only for
+ * an https URL). No keep-alive: one exchange, one connection, closed after.
+ */
+function timingAgent(isTls: boolean, marks: Marks, onSent?: () => void): { httpAgent: http.Agent } | { httpsAgent: https.Agent } {
+  const Base = isTls ? nodeHttps().Agent : http.Agent;
+  const create = Base.prototype.createConnection as unknown as CreateConnection;
+  class Timing extends Base {
     override createConnection(...args: Parameters<http.Agent['createConnection']>) {
-      const socket = createHttp.apply(this, args);
+      const socket = create.apply(this, args);
       watch(socket, marks, onSent);
       return socket;
     }
   }
-  class HttpsTiming extends https.Agent {
-    override createConnection(...args: Parameters<http.Agent['createConnection']>) {
-      const socket = createHttps.apply(this, args);
-      watch(socket, marks, onSent);
-      return socket;
-    }
-  }
-  return { httpAgent: new HttpTiming({ keepAlive: false }), httpsAgent: new HttpsTiming({ keepAlive: false }) };
+  const agent = new Timing({ keepAlive: false });
+  return isTls ? { httpsAgent: agent as unknown as https.Agent } : { httpAgent: agent };
 }
 
 function round(ms: number | undefined): number | null {
@@ -77,7 +76,7 @@ function between(from: number | undefined, to: number | undefined): number | nul
  * client's own set-up is not counted as network time; the total runs from the start of performExchange.
  */
 export function phases(marks: Marks, isTls: boolean, literalIp: boolean): Timings {
-  const end = marks.end ?? performance.now();
+  const end = marks.end ?? nowMs();
   // A literal IP needs no lookup (Node emits no 'lookup' event): DNS is 0 and connect starts with the socket.
   const dnsDone = marks.lookup ?? (literalIp ? marks.socket : undefined);
   const requestSent = isTls ? marks.secure : marks.connect;
@@ -211,7 +210,7 @@ function emptyExchange(req: OutgoingRequest): Exchange {
  * and the key must never travel to another host. Never throws: a failure is recorded in `error`.
  */
 export async function performExchange(req: OutgoingRequest): Promise<Exchange> {
-  const marks: Marks = { start: performance.now() };
+  const marks: Marks = { start: nowMs() };
   let target: URL;
   try {
     target = new URL(req.url);
@@ -229,7 +228,7 @@ export async function performExchange(req: OutgoingRequest): Promise<Exchange> {
     timedOut = true;
     controller.abort();
   }, req.timeoutMs);
-  const agents = timingAgents(marks, req.onSent);
+  const agents = timingAgent(isTls, marks, req.onSent);
   try {
     const res = await axios.request({
       method: req.method,
@@ -245,9 +244,9 @@ export async function performExchange(req: OutgoingRequest): Promise<Exchange> {
       proxy: literalIp || target.hostname === 'localhost' ? false : undefined,
       ...agents,
     });
-    marks.firstByte ??= performance.now();
+    marks.firstByte ??= nowMs();
     const body = await readCapped(res.data, req.maxBodyBytes ?? MAX_BODY_BYTES);
-    marks.end = performance.now();
+    marks.end = nowMs();
     const headers = responseHeaders(res);
     exchange.response = {
       status: res.status,
@@ -261,12 +260,11 @@ export async function performExchange(req: OutgoingRequest): Promise<Exchange> {
     if (body.error) exchange.error = classifyNetworkError(body.error, timedOut);
     exchange.redirect = redirectOf(res.status, headers.location, req.url);
   } catch (err) {
-    marks.end = performance.now();
+    marks.end = nowMs();
     exchange.error = classifyNetworkError(err, timedOut);
   } finally {
     clearTimeout(timer);
-    agents.httpAgent.destroy();
-    agents.httpsAgent.destroy();
+    ('httpAgent' in agents ? agents.httpAgent : agents.httpsAgent).destroy();
   }
   exchange.timings = phases(marks, isTls, literalIp);
   return exchange;

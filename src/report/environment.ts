@@ -1,6 +1,6 @@
 // What a support engineer asks first: which Node, which OS, which proxy, what time it was.
 import { readlinkSync } from 'node:fs';
-import { arch, platform, release } from 'node:os';
+import { nodeOs } from '../lazy-builtins.js';
 import type { Environment } from '../types.js';
 
 const PROXY_VARIABLES: ReadonlySet<string> = new Set(['http_proxy', 'https_proxy', 'no_proxy', 'all_proxy']);
@@ -41,8 +41,8 @@ export function collectEnvironment(
   return {
     tool: `mashvisor-preflight ${toolVersion}`,
     node: process.version,
-    os: `${platform()} ${release()}`,
-    arch: arch(),
+    os: `${process.platform} ${nodeOs().release()}`,
+    arch: process.arch,
     axios: axiosVersion,
     proxyVariables: proxyVariableNames(options.env ?? process.env),
     timeUtc: (options.now ?? new Date()).toISOString(),

@@ -87,6 +87,24 @@ function reason(err: unknown): { text: string; code?: string } {
   return { text: (e?.code && known[e.code]) || e?.message || String(err), code: e?.code };
 }
 
+// A check creates its reports directory while the server works on the request (see prepareReportsDir); the next
+// write into that directory takes the result instead of asking the file system again.
+const prepared = new Map<string, Promise<void>>();
+
+/** Starts creating dir now; the next writeReportFiles into dir waits for this instead of doing it again. */
+export function prepareReportsDir(dir: string): void {
+  const ready = ensureDir(dir);
+  ready.catch(() => undefined); // a failure is reported by the write that takes it
+  prepared.set(dir, ready);
+}
+
+function dirReady(dir: string): Promise<void> {
+  const ready = prepared.get(dir);
+  // Taken once: a long-lived library user may remove the directory between two writes.
+  prepared.delete(dir);
+  return ready ?? ensureDir(dir);
+}
+
 async function ensureDir(dir: string): Promise<void> {
   try {
     await mkdir(dir, { recursive: true, mode: DIR_MODE });
@@ -197,10 +215,13 @@ export async function writeReportFiles(
   const base = safeName(options.baseName ?? baseNameFor(report));
 
   if (inDir.length > 0) {
-    await ensureDir(dir);
+    await dirReady(dir);
     const temps = new Map<ReportFormat, string>();
     try {
-      for (const f of inDir) temps.set(f, await writeTemp(dir, `${base}.${EXTENSIONS[f]}`, contents.get(f)!));
+      // The temp files are written and flushed side by side; each one's fsync waits on the disk, not on the others.
+      const written = await Promise.allSettled(inDir.map(async (f) => temps.set(f, await writeTemp(dir, `${base}.${EXTENSIONS[f]}`, contents.get(f)!))));
+      const failed = written.find((w): w is PromiseRejectedResult => w.status === 'rejected');
+      if (failed) throw failed.reason;
       let published = false;
       for (let n = 1; n <= MAX_SUFFIX && !published; n++) {
         const stem = n === 1 ? base : `${base}-${n}`;

@@ -65,20 +65,29 @@ function secretForms(secret: string): string[] {
  * itself rewritten and a longer encoding wins over a shorter one that it contains.
  */
 export function makeRedactor(secrets: string[]): Redactor {
-  const replacement = new Map<string, string>();
+  const secretOf = new Map<string, string>();
   for (const secret of secrets) {
     if (typeof secret !== 'string' || secret.length < MIN_SECRET_LENGTH) continue;
-    const label = `[REDACTED:${keyFingerprint(secret).fingerprint}]`;
     for (const form of secretForms(secret)) {
-      if (!replacement.has(form)) replacement.set(form, label);
+      if (!secretOf.has(form)) secretOf.set(form, secret);
     }
   }
-  if (replacement.size === 0) return (text: string) => text;
-  const forms = [...replacement.keys()].sort((a, b) => b.length - a.length);
+  if (secretOf.size === 0) return (text: string) => text;
+  // Labels are made on first use: hashing needs node:crypto, which most runs would otherwise load before sending.
+  const labels = new Map<string, string>();
+  const labelFor = (secret: string) => {
+    let label = labels.get(secret);
+    if (label === undefined) labels.set(secret, (label = `[REDACTED:${keyFingerprint(secret).fingerprint}]`));
+    return label;
+  };
+  const forms = [...secretOf.keys()].sort((a, b) => b.length - a.length);
   const pattern = new RegExp(forms.map(escapeRegExp).join('|'), 'g');
   return (text: string) => {
     if (typeof text !== 'string' || text.length === 0) return text;
-    return text.replace(pattern, (match) => replacement.get(match) ?? '[REDACTED]');
+    return text.replace(pattern, (match) => {
+      const secret = secretOf.get(match);
+      return secret === undefined ? '[REDACTED]' : labelFor(secret);
+    });
   };
 }
 
