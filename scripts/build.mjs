@@ -223,7 +223,7 @@ const axiosTrim = {
 // the answer arrives. In the bundle both are wrapped: plain printable ASCII (most cells) is measured by its length,
 // which is exactly what string-width returns for it, text without an escape character is returned as strip-ansi
 // would, and anything else is measured once by the real module and remembered.
-const FAST_TEXT = {
+export const FAST_TEXT = {
   'string-width': (real) => `const real = require(${JSON.stringify(real)});
 const known = new Map();
 module.exports = function stringWidth(text) {

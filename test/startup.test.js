@@ -1,0 +1,162 @@
+// How the CLI starts: the bundle with its build-time V8 code caches, output written straight to the descriptor,
+// and the bundle's faster stand-ins for string-width and strip-ansi. The speed itself is `npm run bench`'s
+// business; these tests check that each shortcut gives exactly what the slow way gives.
+import { suite } from 'uvu';
+import * as assert from 'uvu/assert';
+import { spawn, spawnSync } from 'node:child_process';
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, utimesSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { bin, cleanEnv, root } from './helpers.js';
+import { FAST_TEXT } from '../scripts/build.mjs';
+
+const require = createRequire(import.meta.url);
+
+// Coverage (c8) sets NODE_V8_COVERAGE, which makes the CLI skip its caches; these runs need them on.
+function envWithCache(extra = {}) {
+  const env = cleanEnv(extra);
+  delete env.NODE_V8_COVERAGE;
+  return env;
+}
+
+const cache = suite('code cache');
+
+cache('the build leaves one cache per kind of run, each stamped with the bundle it was made from', () => {
+  const { size, mtimeMs } = require('node:fs').statSync(join(root, 'dist', 'cli.cjs'));
+  for (const kind of ['validate', 'check']) {
+    const file = join(root, 'dist', `cli.cjs.${kind}.v8cache`);
+    assert.ok(existsSync(file), file);
+    const head = readFileSync(file).subarray(0, 40).toString('latin1').split('\n')[0];
+    assert.is(head, `${size}:${Math.floor(mtimeMs)}`);
+  }
+});
+
+/** A copy of the installed layout (bin/, dist/, node_modules) in a temp dir, so its caches can be spoilt freely. */
+function copyLayout() {
+  const dir = mkdtempSync(join(tmpdir(), 'mp-cache-'));
+  mkdirSync(join(dir, 'bin'));
+  mkdirSync(join(dir, 'dist'));
+  copyFileSync(bin, join(dir, 'bin', 'mashvisor-preflight.cjs'));
+  for (const f of ['cli.cjs', 'catalog.json', 'cli.cjs.validate.v8cache', 'cli.cjs.check.v8cache']) {
+    copyFileSync(join(root, 'dist', f), join(dir, 'dist', f));
+  }
+  // Same content and mtime as the original, so the copied caches' stamps still match.
+  const { atime, mtime } = require('node:fs').statSync(join(root, 'dist', 'cli.cjs'));
+  utimesSync(join(dir, 'dist', 'cli.cjs'), atime, mtime);
+  symlinkSync(join(root, 'dist', 'validators'), join(dir, 'dist', 'validators'));
+  symlinkSync(join(root, 'node_modules'), join(dir, 'node_modules'));
+  symlinkSync(join(root, 'package.json'), join(dir, 'package.json'));
+  return dir;
+}
+
+/** What V8 said about the cache it was given: false (used), true (rejected) or undefined (none given). */
+function cacheVerdict(dir, kind) {
+  const code = `const l = require(${JSON.stringify(join(dir, 'bin', 'mashvisor-preflight.cjs'))}).loadCli(${JSON.stringify(kind)});
+process.stdout.write(String(l.script.cachedDataRejected));`;
+  const run = spawnSync(process.execPath, ['-e', code], { env: envWithCache(), encoding: 'utf8' });
+  assert.is(run.status, 0, run.stderr);
+  return run.stdout;
+}
+
+function validateIn(dir) {
+  return spawnSync(process.execPath, [join(dir, 'bin', 'mashvisor-preflight.cjs'), 'validate', 'getRentalRates', '--param', 'source=airbnb'], {
+    env: envWithCache({ NO_COLOR: '1' }), encoding: 'utf8',
+  });
+}
+
+cache('a matching cache is used; one made for another bundle is not even offered to V8; a corrupt one is refused', () => {
+  const dir = copyLayout();
+  try {
+    assert.is(cacheVerdict(dir, 'validate'), 'false');
+    assert.is(cacheVerdict(dir, 'check'), 'false');
+    const expected = validateIn(dir);
+    assert.is(expected.status, 1);
+    assert.match(expected.stdout, /state/);
+
+    const cacheFile = join(dir, 'dist', 'cli.cjs.validate.v8cache');
+    const good = readFileSync(cacheFile);
+    const stamp = good.subarray(0, good.indexOf(10) + 1);
+    // Same stamp, garbage payload: V8 refuses it and the bundle is compiled as usual.
+    writeFileSync(cacheFile, Buffer.concat([stamp, Buffer.alloc(good.length - stamp.length, 7)]));
+    assert.is(cacheVerdict(dir, 'validate'), 'true');
+    let run = validateIn(dir);
+    assert.is(run.status, expected.status);
+    assert.is(run.stdout, expected.stdout);
+
+    // A rebuilt bundle (here: same bytes, new mtime) must not reuse a cache V8 would only check by length.
+    writeFileSync(cacheFile, good);
+    const later = new Date(Date.now() + 5000);
+    utimesSync(join(dir, 'dist', 'cli.cjs'), later, later);
+    assert.is(cacheVerdict(dir, 'validate'), 'undefined');
+    run = validateIn(dir);
+    assert.is(run.stdout, expected.stdout);
+
+    // No caches at all: still the same answer.
+    rmSync(cacheFile);
+    rmSync(join(dir, 'dist', 'cli.cjs.check.v8cache'));
+    assert.is(cacheVerdict(dir, 'check'), 'undefined');
+    assert.is(validateIn(dir).stdout, expected.stdout);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+cache('without a built bundle the command says what to do, in one line, exit 2', () => {
+  const dir = copyLayout();
+  try {
+    rmSync(join(dir, 'dist', 'cli.cjs'));
+    const run = validateIn(dir);
+    assert.is(run.status, 2);
+    assert.is(run.stderr.trim().split('\n').length, 1);
+    assert.match(run.stderr, /^mashvisor-preflight: cannot load .*cli\.cjs \(ENOENT\); run npm install or npm run build\n$/);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+cache.run();
+
+const output = suite('output');
+
+output('a reader that goes away (| head) ends the run quietly, without an error of our own', async () => {
+  const child = spawn(process.execPath, [bin, 'endpoints'], { env: cleanEnv({ NO_COLOR: '1' }), stdio: ['ignore', 'pipe', 'pipe'] });
+  child.stdout.destroy();
+  let stderr = '';
+  child.stderr.on('data', (d) => (stderr += d));
+  const code = await new Promise((resolve) => child.on('close', resolve));
+  assert.is.not(code, 2);
+  assert.not.match(stderr, /unexpected error|EPIPE/);
+});
+
+output.run();
+
+const text = suite('fast text measuring');
+
+/** Loads one of the bundle's stand-ins the way the bundle does, around the real module. */
+function standIn(name) {
+  const real = require.resolve(name, { paths: [join(root, 'node_modules', 'cli-table3')] });
+  const module = { exports: {} };
+  new Function('require', 'module', 'exports', FAST_TEXT[name](real))(require, module, module.exports);
+  return { fast: module.exports, real: require(real) };
+}
+
+const SAMPLES = [
+  '', 'plain text', 'Details / advice', '✔ pass', '– skip', '→ add state=CA', 'sbx_…4b06', '日本語のテキスト', 'e\u0301',
+  '👍 ok', '👨‍👩‍👧 family', '\u001b[31mred\u001b[0m', '\u009b31mcsi', 'tab\there', 'bell\u0007', 'del\u007f', 'x'.repeat(300),
+];
+
+text('string-width and strip-ansi stand-ins answer exactly as the real modules, twice (the second from memory)', () => {
+  const width = standIn('string-width');
+  const strip = standIn('strip-ansi');
+  for (let round = 0; round < 2; round++) {
+    for (const s of SAMPLES) {
+      assert.is(width.fast(s), width.real(s), `width of ${JSON.stringify(s)}`);
+      assert.is(strip.fast(s), strip.real(s), `strip of ${JSON.stringify(s)}`);
+    }
+  }
+  assert.is(width.fast(undefined), width.real(undefined));
+  assert.is(strip.fast(42), strip.real(42));
+});
+
+text.run();
