@@ -45,10 +45,11 @@ test('the same lines whatever the chunk size (split CRLF, split UTF-8 sequences,
   }
 });
 
-test('readBatchBlocks yields the same lines in arrays', async () => {
+test('readBatchBlocks yields the same lines, as parallel arrays of numbers and texts', async () => {
   const blocks = await collect(readBatchBlocks(chunked(readFileSync(fixturePath), 40)));
   assert.ok(blocks.length > 1);
-  assert.equal(blocks.flat(), EXPECTED);
+  for (const b of blocks) assert.is(b.lines.length, b.texts.length);
+  assert.equal(blocks.flatMap((b) => b.texts.map((text, i) => ({ line: b.lines[i], text }))), EXPECTED);
 });
 
 test('string chunks, a trailing newline, a file of only blank lines, an empty stream', async () => {

@@ -166,28 +166,36 @@ class Tally {
   }
 }
 
+/** The verdict on one line. One object is reused for every line: a million lines make no million results. */
 interface Judgement {
   counts: Counts;
   operationId: string;
   problem: string | null;
 }
 
+function judged(into: Judgement, counts: Counts, operationId: string, problem: string | null): Judgement {
+  into.counts = counts;
+  into.operationId = operationId;
+  into.problem = problem;
+  return into;
+}
+
 /**
  * One line: valid (problem null) or its problems, in the API's terms. Synchronous, so a million lines cost no
  * million awaits; a line naming an operation not seen yet returns its endpoint to be loaded first.
  */
-function judge(text: string, resolver: Resolver, preparer: Preparer, tally: Tally): Judgement | ResolvedEndpoint {
+function judge(text: string, resolver: Resolver, preparer: Preparer, tally: Tally, into: Judgement): Judgement | ResolvedEndpoint {
   const req = parseLine(text);
-  if ('error' in req) return { counts: tally.countsFor('(unreadable)'), operationId: '(unreadable)', problem: req.error };
+  if ('error' in req) return judged(into, tally.countsFor('(unreadable)'), '(unreadable)', req.error);
   const resolved = resolver.resolve(req);
   if (typeof resolved === 'string') {
     const name = req.endpoint ?? req.url ?? '?';
-    return { counts: tally.countsFor(name), operationId: name, problem: resolved };
+    return judged(into, tally.countsFor(name), name, resolved);
   }
   const prepared = preparer.cached(resolved);
   if (!prepared) return resolved;
   const problem = quickValid(prepared, resolved, req.params) === true ? null : carefulProblem(prepared, resolved, req.params);
-  return { counts: prepared.counts, operationId: resolved.operation.operationId, problem };
+  return judged(into, prepared.counts, resolved.operation.operationId, problem);
 }
 
 function parseLine(text: string): BatchRequest | { error: string } {
@@ -231,15 +239,18 @@ export async function run(args: { batch: string; json?: boolean }): Promise<numb
   const kept: Invalid[] = [];
   let out = '';
   try {
-    for await (const block of readBatchBlocks(input)) {
-      for (let i = 0; i < block.length; i++) {
-        const { line, text } = block[i]!;
-        let judged = judge(text, resolver, preparer, tally);
-        if (!('counts' in judged)) {
-          await preparer.load(judged, tally);
-          judged = judge(text, resolver, preparer, tally) as Judgement;
+    const scratch: Judgement = { counts: total, operationId: '', problem: null };
+    for await (const { lines, texts } of readBatchBlocks(input)) {
+      for (let i = 0; i < texts.length; i++) {
+        const text = texts[i]!;
+        const first = judge(text, resolver, preparer, tally, scratch);
+        if (first !== scratch) {
+          // An operation not seen before: load its validators, then judge the line again.
+          await preparer.load(first as ResolvedEndpoint, tally);
+          judge(text, resolver, preparer, tally, scratch);
         }
-        const { counts, operationId, problem } = judged;
+        const { counts, operationId, problem } = scratch;
+        const line = lines[i]!;
         total.lines++;
         counts.lines++;
         if (problem === null) {

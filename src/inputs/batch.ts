@@ -28,30 +28,36 @@ export function readBatchLines(stream: NodeJS.ReadableStream): AsyncGenerator<Ba
   // Hand-written rather than `async function*`: an async generator costs several promise ticks per yield, which
   // over a million lines is as much as the reading itself. Lines already in a block are handed out at once.
   const blocks = readBatchBlocks(stream);
-  let block: BatchLine[] = [];
+  let block: BatchBlock = { lines: [], texts: [] };
   let pos = 0;
+  const take = (): IteratorResult<BatchLine, void> => {
+    const value = { line: block.lines[pos]!, text: block.texts[pos]! };
+    pos++;
+    return { value, done: false };
+  };
   const refill = async (): Promise<IteratorResult<BatchLine, void>> => {
     for (;;) {
       const r = await blocks.next();
       if (r.done) return { value: undefined, done: true };
       block = r.value;
       pos = 0;
-      if (block.length > 0) return { value: block[pos++], done: false };
+      if (block.texts.length > 0) return take();
     }
   };
+  const empty = () => (block = { lines: [], texts: [] });
   const lines: AsyncGenerator<BatchLine, void, undefined> = {
     next(): Promise<IteratorResult<BatchLine, void>> {
-      if (pos < block.length) return Promise.resolve({ value: block[pos++], done: false });
+      if (pos < block.texts.length) return Promise.resolve(take());
       return refill();
     },
     async return(): Promise<IteratorResult<BatchLine, void>> {
       // Stopping early (a `break` in for-await) closes the stream.
-      block = [];
+      empty();
       await blocks.return(undefined);
       return { value: undefined, done: true };
     },
     async throw(err: unknown): Promise<IteratorResult<BatchLine, void>> {
-      block = [];
+      empty();
       await blocks.return(undefined);
       throw err;
     },
@@ -62,10 +68,18 @@ export function readBatchLines(stream: NodeJS.ReadableStream): AsyncGenerator<Ba
   return lines;
 }
 
+/** The non-blank lines of one chunk read: texts[i] is line number lines[i]. */
+export interface BatchBlock {
+  lines: number[];
+  texts: string[];
+}
+
 /**
- * The same lines, one array per chunk read: for callers that want to save the cost of an await per line.
+ * The same lines, one block per chunk read: for callers that want to save the cost of an await, and of an
+ * object, per line (the batch validator: a million small objects cost it more in garbage collection than its
+ * own checks).
  */
-export async function* readBatchBlocks(stream: NodeJS.ReadableStream): AsyncGenerator<BatchLine[]> {
+export async function* readBatchBlocks(stream: NodeJS.ReadableStream): AsyncGenerator<BatchBlock> {
   const decoder = new StringDecoder('utf8');
   let carry = '';
   let line = 0;
@@ -76,7 +90,7 @@ export async function* readBatchBlocks(stream: NodeJS.ReadableStream): AsyncGene
       if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
       first = false;
     }
-    const out: BatchLine[] = [];
+    const out: BatchBlock = { lines: [], texts: [] };
     let start = 0;
     let nl = text.indexOf('\n');
     while (nl !== -1) {
@@ -84,19 +98,22 @@ export async function* readBatchBlocks(stream: NodeJS.ReadableStream): AsyncGene
       if (start === 0) carry = '';
       line++;
       if (s.length > 0 && s.charCodeAt(s.length - 1) === 13) s = s.slice(0, -1);
-      if (s.length > 0 && !(s.charCodeAt(0) <= 32 && s.trim() === '')) out.push({ line, text: s });
+      if (s.length > 0 && !(s.charCodeAt(0) <= 32 && s.trim() === '')) {
+        out.lines.push(line);
+        out.texts.push(s);
+      }
       start = nl + 1;
       nl = text.indexOf('\n', start);
     }
     carry = start === 0 ? carry + text : text.slice(start);
-    if (out.length > 0) yield out;
+    if (out.texts.length > 0) yield out;
   }
   carry += decoder.end();
   if (first && carry.charCodeAt(0) === 0xfeff) carry = carry.slice(1);
   if (carry.length > 0) {
     line++;
     if (carry.charCodeAt(carry.length - 1) === 13) carry = carry.slice(0, -1);
-    if (carry.trim() !== '') yield [{ line, text: carry }];
+    if (carry.trim() !== '') yield { lines: [line], texts: [carry] };
   }
 }
 
