@@ -220,14 +220,35 @@ const axiosTrim = {
 
 // cli-table3 (and yargs' cliui) measure text with string-width and strip-ansi, which build fresh regular expressions,
 // the emoji one among them, on every call; drawing the four-row check table took ~12 ms, on the critical path after
-// the answer arrives. In the bundle both are wrapped: plain printable ASCII (most cells) is measured by its length,
-// which is exactly what string-width returns for it, text without an escape character is returned as strip-ansi
-// would, and anything else is measured once by the real module and remembered.
+// the answer arrives, and made V8 optimise string-width in the background, which the exit then waited for. In the
+// bundle both are wrapped. Text made only of printable ASCII and of characters that string-width itself measures
+// as one column whatever surrounds them (arrows, box drawing, ✔, … — found by asking the real module at build
+// time) is measured by its length, which is exactly its answer for such text; text without an escape character is
+// returned as strip-ansi would; anything else is measured once by the real module and remembered.
+function narrowClass(realStringWidth) {
+  // Characters that could join others into an emoji sequence are left to the real module.
+  const joiners = new Set([0x200d, 0x20e3, 0xfe0e, 0xfe0f]);
+  const ranges = [];
+  let start = -1;
+  for (let c = 0xa0; c <= 0x2c00; c++) {
+    const ch = String.fromCharCode(c);
+    const narrow = c < 0x2c00 && !joiners.has(c) && realStringWidth(ch) === 1 && realStringWidth(`a${ch}a`) === 3;
+    if (narrow && start < 0) start = c;
+    if (!narrow && start >= 0) {
+      ranges.push(start === c - 1 ? `\\u${hex(start)}` : `\\u${hex(start)}-\\u${hex(c - 1)}`);
+      start = -1;
+    }
+  }
+  return `\\x20-\\x7e${ranges.join('')}`;
+}
+const hex = (c) => c.toString(16).padStart(4, '0');
 export const FAST_TEXT = {
   'string-width': (real) => `const real = require(${JSON.stringify(real)});
+const ascii = /^[\\x20-\\x7e]*$/;
+const narrow = /^[${narrowClass(require(real))}]*$/;
 const known = new Map();
 module.exports = function stringWidth(text) {
-  if (typeof text === 'string' && /^[\\x20-\\x7e]*$/.test(text)) return text.length;
+  if (typeof text === 'string' && (ascii.test(text) || narrow.test(text))) return text.length;
   let width = known.get(text);
   if (width === undefined) {
     width = real(text);

@@ -151,13 +151,11 @@ export async function saveReport(report: Report, args: Pick<CheckArgs, 'reportsD
   const { writeReportFiles } = await import('../report/files.js');
   const { appendHistory } = await import('../report/history.js');
   try {
-    const [paths] = await Promise.all([
-      writeReportFiles(report, args.reportsDir, formatsFor(args), args.junit ? { junitPath: args.junit } : {}),
-      appendHistory(args.reportsDir, {
-        time: report.createdAt, endpoint: report.request.endpoint, operationId: report.request.operationId,
-        status: report.response?.status ?? null, verdict: report.verdict, durationMs, requestsSent: report.requestsSent,
-      }),
-    ]);
+    const paths = await writeReportFiles(report, args.reportsDir, formatsFor(args), args.junit ? { junitPath: args.junit } : {});
+    await appendHistory(args.reportsDir, {
+      time: report.createdAt, endpoint: report.request.endpoint, operationId: report.request.operationId,
+      status: report.response?.status ?? null, verdict: report.verdict, durationMs, requestsSent: report.requestsSent,
+    });
     return { paths, fallback: null };
   } catch (err) {
     const { renderMarkdown } = await import('../report/markdown.js');
@@ -210,8 +208,9 @@ export async function runOne(spec: RequestSpec, args: CheckArgs, extraHeaders: R
   };
   const report = await runPreflight(spec, options);
   const saving = saveReport(report, args, Math.round(nowMs() - started));
-  // The table is drawn while the files are flushed to disk.
-  const table = args.json || args.format === 'md' ? null : renderChecks(report);
+  // The table is drawn while the files are flushed to disk: one turn of the event loop first, so that the writes
+  // are already waiting on the disk when the drawing takes the thread.
+  const table = args.json || args.format === 'md' ? null : new Promise(setImmediate).then(() => renderChecks(report));
   const saved = await saving;
   if (args.json) {
     print(JSON.stringify(report, null, 2));

@@ -1,5 +1,6 @@
 // history.jsonl: one line per run, so "is it me or is it the API?" can be answered from past runs.
-import { appendFile, mkdir, readFile } from 'node:fs/promises';
+import { appendFileSync, mkdirSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Verdict } from '../types.js';
 
@@ -56,10 +57,13 @@ export function historyLine(entry: HistoryEntry): string {
   return line;
 }
 
-/** Appends one entry as one complete line with a single O_APPEND write. */
+/**
+ * Appends one entry as one complete line with a single O_APPEND write. Direct calls, as for the report files:
+ * each is one quick system call, and a trip through the thread pool would cost more than the work.
+ */
 export async function appendHistory(dir: string, entry: HistoryEntry): Promise<void> {
-  await mkdir(dir, { recursive: true, mode: 0o700 });
-  await appendFile(join(dir, HISTORY_FILE), Buffer.from(historyLine(entry), 'utf8'), { flag: 'a', mode: 0o600 });
+  mkdirSync(dir, { recursive: true, mode: 0o700 });
+  appendFileSync(join(dir, HISTORY_FILE), Buffer.from(historyLine(entry), 'utf8'), { flag: 'a', mode: 0o600 });
 }
 
 function isEntry(value: unknown): value is HistoryEntry {
