@@ -31,7 +31,8 @@ const GNU_TIME = ['/usr/bin/time', '/bin/time'].find((p) => existsSync(p) && spa
 const inheritEnv = process.argv.includes('--inherit-env');
 const NODE_START_VARS = ['NODE_EXTRA_CA_CERTS', 'NODE_V8_COVERAGE'];
 const baseEnv = { ...process.env, NO_COLOR: '1' };
-if (!inheritEnv) for (const name of NODE_START_VARS) delete baseEnv[name];
+// Emptied rather than removed: Node copies NODE_V8_COVERAGE into a child's environment when the child's has none.
+if (!inheritEnv) for (const name of NODE_START_VARS) baseEnv[name] = '';
 
 /** Runs a command once; wall time from spawn to exit, peak RSS (KiB) from GNU time or /proc. */
 function runOnce(cmd, args, env = {}) {

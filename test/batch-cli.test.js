@@ -1,7 +1,7 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { root, runCli } from './helpers.js';
-import { mkdtempSync, rmSync, createWriteStream } from 'node:fs';
+import { mkdtempSync, rmSync, createWriteStream, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
@@ -66,6 +66,73 @@ test('a large generated batch streams through with exact counts', async () => {
     assert.is(doc.invalid, 60);
     assert.is(doc.invalidLines[0].line, 1000);
     assert.match(doc.invalidLines[0].problem, /two-letter US state code/);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+// Large files are judged in two halves at once (the second in a worker thread). A tiny threshold sends small
+// files down that path; every answer must be exactly the one-pass answer, line numbers included.
+const ONE_PASS = { MASHVISOR_PREFLIGHT_PARALLEL_MIN_BYTES: String(Number.MAX_SAFE_INTEGER) };
+const TWO_HALVES = { MASHVISOR_PREFLIGHT_PARALLEL_MIN_BYTES: '1' };
+
+async function bothWays(file, extra = []) {
+  const args = ['validate', '--batch', file, ...extra];
+  const [one, two] = await Promise.all([runCli(args, { env: ONE_PASS }), runCli(args, { env: TWO_HALVES })]);
+  assert.is(two.stderr, one.stderr);
+  assert.is(two.code, one.code);
+  assert.is(two.stdout, one.stdout);
+  return one;
+}
+
+test('two halves at once give exactly the one-pass output: BOM, CRLF, blank lines, bad lines in both halves', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'mp-batch-halves-'));
+  try {
+    const file = join(dir, 'mixed.jsonl');
+    const lines = [];
+    for (let i = 0; i < 400; i++) {
+      if (i % 37 === 5) lines.push('');
+      if (i % 53 === 7) lines.push('{"endpoint": "getRentalRates", "params": {');
+      if (i % 61 === 9) lines.push('{"endpoint": "nope"}');
+      lines.push(JSON.stringify({ endpoint: i % 5 === 0 ? 'listCityTrends' : 'getRentalRates', params: { state: i % 11 === 0 ? 'ZZ' : 'CA', source: 'airbnb' } }));
+    }
+    writeFileSync(file, `\ufeff${lines.join('\r\n')}`); // no newline after the last line
+    const text = await bothWays(file);
+    assert.is(text.code, 1);
+    const numbers = text.stdout.split('\n').filter((l) => l.startsWith('line ')).map((l) => Number(/^line (\d+)/.exec(l)[1]));
+    assert.ok(numbers.some((n) => n < lines.length / 2) && numbers.some((n) => n > lines.length / 2), 'bad lines in both halves');
+    assert.equal(numbers, [...numbers].sort((a, b) => a - b));
+    const json = await bothWays(file, ['--json']);
+    assert.is(JSON.parse(json.stdout).lines, lines.filter((l) => l !== '').length);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test('two halves: the JSON list of bad lines keeps the first 1000 across both halves', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'mp-batch-halves-'));
+  try {
+    const file = join(dir, 'bad.jsonl');
+    writeFileSync(file, `${Array.from({ length: 3000 }, (_, i) => JSON.stringify({ endpoint: 'getRentalRates', params: { state: i % 2 ? 'CA' : 'ZZ' } })).join('\n')}\n`);
+    const r = await bothWays(file, ['--json']);
+    const doc = JSON.parse(r.stdout);
+    assert.is(doc.invalid, 1500);
+    assert.is(doc.invalidLines.length, 1000);
+    assert.is(doc.invalidLinesTruncated, true);
+    await bothWays(file);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test('two halves: a file that is one long line, and the mixed fixture, still answer as one pass', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'mp-batch-halves-'));
+  try {
+    const file = join(dir, 'one.jsonl');
+    writeFileSync(file, JSON.stringify({ endpoint: 'getRentalRates', params: { state: 'CA', source: 'airbnb', note: 'x'.repeat(5000) } }));
+    await bothWays(file);
+    await bothWays(fixture);
+    await bothWays(fixture, ['--json']);
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }

@@ -13,11 +13,10 @@ import { FAST_TEXT } from '../scripts/build.mjs';
 
 const require = createRequire(import.meta.url);
 
-// Coverage (c8) sets NODE_V8_COVERAGE, which makes the CLI skip its caches; these runs need them on.
+// Coverage (c8) sets NODE_V8_COVERAGE, which makes the CLI skip its caches; these runs need them on. Node copies
+// that variable into a child's environment when the child's has none, so it is set empty rather than removed.
 function envWithCache(extra = {}) {
-  const env = cleanEnv(extra);
-  delete env.NODE_V8_COVERAGE;
-  return env;
+  return { ...cleanEnv(extra), NODE_V8_COVERAGE: '' };
 }
 
 const cache = suite('code cache');

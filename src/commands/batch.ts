@@ -1,5 +1,10 @@
-import { createReadStream } from 'node:fs';
+import { appendFileSync, closeSync, createReadStream, mkdtempSync, openSync, readSync, rmSync } from 'node:fs';
 import { stat } from 'node:fs/promises';
+import { availableParallelism, tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { Worker } from 'node:worker_threads';
+import { distFile } from '../dist-files.js';
 import { UsageError } from '../errors.js';
 import { readBatchBlocks, parseBatchLine, type BatchRequest } from '../inputs/batch.js';
 import { describeFsError, isPlainObject, paramsFromPayload } from '../params.js';
@@ -10,13 +15,13 @@ import type { Params } from '../types.js';
 // validate --batch: one request a line, streamed in constant memory. Invalid lines are printed as they are found;
 // only counters are kept, so a log of any size fits.
 
-interface Invalid {
+export interface Invalid {
   line: number;
   endpoint: string;
   problem: string;
 }
 
-interface Counts {
+export interface Counts {
   lines: number;
   valid: number;
   invalid: number;
@@ -217,69 +222,218 @@ function paramsOf(resolved: ResolvedEndpoint, given: unknown): Params {
   return { path: { ...resolved.path, ...params.path }, query: { ...resolved.query, ...params.query }, body: params.body };
 }
 
-async function openInput(file: string): Promise<NodeJS.ReadableStream> {
-  if (file === '-') return process.stdin;
+/** A regular file large enough to split, or a stream (stdin, a pipe, a small file) read in one pass. */
+type Input = { file: string; size: number } | { stream: NodeJS.ReadableStream };
+
+async function openInput(file: string): Promise<Input> {
+  if (file === '-') return { stream: process.stdin };
   try {
     const info = await stat(file);
     if (info.isDirectory()) throw new UsageError(`cannot read batch file ${file}: it is a directory`);
+    return info.isFile() ? { file, size: info.size } : { stream: createReadStream(file, { highWaterMark: CHUNK_BYTES }) };
   } catch (err) {
     if (err instanceof UsageError) throw err;
     throw new UsageError(`cannot read batch file ${file}: ${describeFsError(err)}`);
   }
-  return createReadStream(file, { highWaterMark: 64 * 1024 });
 }
 
-export async function run(args: { batch: string; json?: boolean }): Promise<number> {
-  const input = await openInput(args.batch);
+const CHUNK_BYTES = 64 * 1024;
+
+/** Everything one pass learned: counts, and how many lines it read (blank ones included). */
+interface Pass {
+  total: Counts;
+  tally: Tally;
+  lineCount: number;
+}
+
+type InvalidSink = (line: number, operationId: string, problem: string) => void;
+
+/** Judges every line of one stream, handing each invalid line to onInvalid and calling flush after each block. */
+async function judgeStream(stream: NodeJS.ReadableStream, onInvalid: InvalidSink, flush: () => void, atFileStart = true): Promise<Pass> {
   const resolver = new Resolver();
   const preparer = new Preparer();
   const total: Counts = { lines: 0, valid: 0, invalid: 0 };
   const tally = new Tally();
-  const perEndpoint = tally.byName;
-  const kept: Invalid[] = [];
-  let out = '';
-  try {
-    const scratch: Judgement = { counts: total, operationId: '', problem: null };
-    for await (const { lines, texts } of readBatchBlocks(input)) {
-      for (let i = 0; i < texts.length; i++) {
-        const text = texts[i]!;
-        const first = judge(text, resolver, preparer, tally, scratch);
-        if (first !== scratch) {
-          // An operation not seen before: load its validators, then judge the line again.
-          await preparer.load(first as ResolvedEndpoint, tally);
-          judge(text, resolver, preparer, tally, scratch);
-        }
-        const { counts, operationId, problem } = scratch;
-        const line = lines[i]!;
-        total.lines++;
-        counts.lines++;
-        if (problem === null) {
-          total.valid++;
-          counts.valid++;
-          continue;
-        }
-        total.invalid++;
-        counts.invalid++;
-        if (args.json) {
-          if (kept.length < JSON_INVALID_CAP) kept.push({ line, endpoint: operationId, problem });
-        } else {
-          out += `line ${line}\t${operationId}\t${problem}\n`;
-        }
+  const scratch: Judgement = { counts: total, operationId: '', problem: null };
+  const blocks = readBatchBlocks(stream, atFileStart);
+  for (;;) {
+    const next = await blocks.next();
+    if (next.done) return { total, tally, lineCount: next.value };
+    const { lines, texts } = next.value;
+    for (let i = 0; i < texts.length; i++) {
+      const text = texts[i]!;
+      const first = judge(text, resolver, preparer, tally, scratch);
+      if (first !== scratch) {
+        // An operation not seen before: load its validators, then judge the line again.
+        await preparer.load(first as ResolvedEndpoint, tally);
+        judge(text, resolver, preparer, tally, scratch);
       }
-      if (out.length > 65536) {
-        process.stdout.write(out);
-        out = '';
+      const { counts, problem } = scratch;
+      total.lines++;
+      counts.lines++;
+      if (problem === null) {
+        total.valid++;
+        counts.valid++;
+        continue;
       }
+      total.invalid++;
+      counts.invalid++;
+      onInvalid(lines[i]!, scratch.operationId, problem);
     }
+    flush();
+  }
+}
+
+const textLine = (line: number, endpoint: string, problem: string) => `line ${line}\t${endpoint}\t${problem}\n`;
+const spillLine = (line: number, endpoint: string, problem: string) => `${JSON.stringify([line, endpoint, problem])}\n`;
+
+/** Where the invalid lines go: written out in blocks as found (text), or the first JSON_INVALID_CAP kept (JSON). */
+class InvalidLines {
+  readonly kept: Invalid[] = [];
+  private out = '';
+  constructor(
+    private readonly json: boolean,
+    private readonly write: (text: string) => void,
+    private readonly format = textLine,
+  ) {}
+
+  readonly add: InvalidSink = (line, endpoint, problem) => {
+    if (!this.json) this.out += this.format(line, endpoint, problem);
+    else if (this.kept.length < JSON_INVALID_CAP) this.kept.push({ line, endpoint, problem });
+  };
+
+  readonly flush = (force = false) => {
+    if (this.out.length > 65536 || (force && this.out.length > 0)) {
+      this.write(this.out);
+      this.out = '';
+    }
+  };
+}
+
+// Large files are judged in two halves at once, the second in a worker thread: JSON.parse is most of the work and
+// a second core halves it. Below this size a worker's start-up (~40 ms) is not worth it.
+const PARALLEL_MIN_BYTES = Number(process.env.MASHVISOR_PREFLIGHT_PARALLEL_MIN_BYTES) || 32 * 1024 * 1024;
+
+/** The offset just after the first newline at or after the middle of the file, or null when there is none. */
+function middleCut(file: string, size: number): number | null {
+  const fd = openSync(file, 'r');
+  try {
+    const window = Buffer.allocUnsafe(CHUNK_BYTES);
+    for (let pos = Math.floor(size / 2); pos < size;) {
+      const got = readSync(fd, window, 0, window.length, pos);
+      if (got <= 0) break;
+      const nl = window.subarray(0, got).indexOf(10);
+      if (nl >= 0) return pos + nl + 1 < size ? pos + nl + 1 : null;
+      pos += got;
+    }
+    return null;
+  } finally {
+    closeSync(fd);
+  }
+}
+
+/** What the worker sends back: its half's counts, with line numbers counted from the start of its half. */
+export interface HalfResult {
+  total: Counts;
+  tally: [string, Counts][];
+  kept: Invalid[];
+  /** Text mode: the invalid lines, one JSON array [line, endpoint, problem] a line, in this file. */
+  spill: string | null;
+}
+
+export interface HalfJob {
+  file: string;
+  start: number;
+  end: number;
+  json: boolean;
+  spill: string;
+}
+
+/** Runs in the worker (src/batch-worker.ts): judges bytes [start, end) of the file. */
+export async function judgeHalf(job: HalfJob): Promise<HalfResult> {
+  let spilled = false;
+  // Spilled to a file, the invalid lines keep the worker's memory flat however many there are; the main thread
+  // renumbers them once it knows how many lines the first half had.
+  const sink = new InvalidLines(job.json, (text) => {
+    appendFileSync(job.spill, text);
+    spilled = true;
+  }, spillLine);
+  const stream = createReadStream(job.file, { start: job.start, end: job.end - 1, highWaterMark: CHUNK_BYTES });
+  const pass = await judgeStream(stream, sink.add, () => sink.flush(), false);
+  sink.flush(true);
+  return { total: pass.total, tally: [...pass.tally.byName], kept: sink.kept, spill: spilled ? job.spill : null };
+}
+
+function startHalf(job: HalfJob): Promise<HalfResult> {
+  return new Promise((resolve, reject) => {
+    const worker = new Worker(fileURLToPath(distFile('batch-worker.js')), { workerData: job });
+    let result: HalfResult | null = null;
+    worker.once('message', (message: { ok?: HalfResult; error?: string }) => {
+      if (message.error !== undefined) reject(new Error(message.error));
+      else result = message.ok!;
+    });
+    worker.once('error', reject);
+    worker.once('exit', () => (result ? resolve(result) : reject(new Error('the second half stopped early'))));
+  });
+}
+
+function addCounts(into: Counts, from: Counts): void {
+  into.lines += from.lines;
+  into.valid += from.valid;
+  into.invalid += from.invalid;
+}
+
+export async function run(args: { batch: string; json?: boolean }): Promise<number> {
+  const input = await openInput(args.batch);
+  const json = Boolean(args.json);
+  const sink = new InvalidLines(json, (text) => process.stdout.write(text));
+  try {
+    let pass: Pass;
+    const cut = 'file' in input && input.size >= PARALLEL_MIN_BYTES && availableParallelism() > 1 ? middleCut(input.file, input.size) : null;
+    if ('file' in input && cut !== null) {
+      const spillDir = mkdtempSync(join(tmpdir(), 'mashvisor-preflight-batch-'));
+      try {
+        const second = startHalf({ file: input.file, start: cut, end: input.size, json, spill: join(spillDir, 'invalid.jsonl') });
+        second.catch(() => undefined); // awaited below; a failure of the first half must not leave it unhandled
+        pass = await judgeStream(createReadStream(input.file, { start: 0, end: cut - 1, highWaterMark: CHUNK_BYTES }), sink.add, () => sink.flush());
+        const half = await second;
+        addCounts(pass.total, half.total);
+        for (const [name, counts] of half.tally) addCounts(pass.tally.countsFor(name), counts);
+        for (const k of half.kept) if (sink.kept.length < JSON_INVALID_CAP) sink.kept.push({ ...k, line: k.line + pass.lineCount });
+        if (half.spill) await replaySpill(half.spill, pass.lineCount, sink);
+      } finally {
+        rmSync(spillDir, { recursive: true, force: true });
+      }
+    } else {
+      const stream = 'file' in input ? createReadStream(input.file, { highWaterMark: CHUNK_BYTES }) : input.stream;
+      pass = await judgeStream(stream, sink.add, () => sink.flush());
+    }
+    return await finish(pass, sink, json);
   } catch (err) {
     if (err instanceof UsageError) throw err;
     throw new UsageError(`cannot read batch input ${args.batch === '-' ? 'from stdin' : args.batch}: ${describeFsError(err)}`);
   }
-  if (args.json) {
-    const endpoints = Object.fromEntries(perEndpoint);
-    process.stdout.write(`${JSON.stringify({ ...total, endpoints, invalidLines: kept, invalidLinesTruncated: total.invalid > kept.length }, null, 2)}\n`);
+}
+
+/** The second half's invalid lines, in order, numbered from the start of the file. */
+async function replaySpill(file: string, offset: number, sink: InvalidLines): Promise<void> {
+  for await (const { texts } of readBatchBlocks(createReadStream(file, { highWaterMark: CHUNK_BYTES }))) {
+    for (const text of texts) {
+      const [line, endpoint, problem] = JSON.parse(text) as [number, string, string];
+      sink.add(line + offset, endpoint, problem);
+    }
+    sink.flush();
+  }
+}
+
+async function finish(pass: Pass, sink: InvalidLines, json: boolean): Promise<number> {
+  const { total, tally } = pass;
+  if (json) {
+    const endpoints = Object.fromEntries(tally.byName);
+    process.stdout.write(`${JSON.stringify({ ...total, endpoints, invalidLines: sink.kept, invalidLinesTruncated: total.invalid > sink.kept.length }, null, 2)}\n`);
   } else {
-    process.stdout.write(out + (await summary(total, perEndpoint)));
+    sink.flush(true);
+    process.stdout.write(await summary(total, tally.byName));
   }
   return total.invalid > 0 ? 1 : 0;
 }

@@ -53,12 +53,12 @@ export function readBatchLines(stream: NodeJS.ReadableStream): AsyncGenerator<Ba
     async return(): Promise<IteratorResult<BatchLine, void>> {
       // Stopping early (a `break` in for-await) closes the stream.
       empty();
-      await blocks.return(undefined);
+      await blocks.return(0);
       return { value: undefined, done: true };
     },
     async throw(err: unknown): Promise<IteratorResult<BatchLine, void>> {
       empty();
-      await blocks.return(undefined);
+      await blocks.return(0);
       throw err;
     },
     [Symbol.asyncIterator]() {
@@ -79,11 +79,12 @@ export interface BatchBlock {
  * object, per line (the batch validator: a million small objects cost it more in garbage collection than its
  * own checks).
  */
-export async function* readBatchBlocks(stream: NodeJS.ReadableStream): AsyncGenerator<BatchBlock> {
+export async function* readBatchBlocks(stream: NodeJS.ReadableStream, atFileStart = true): AsyncGenerator<BatchBlock, number> {
   const decoder = new StringDecoder('utf8');
   let carry = '';
   let line = 0;
-  let first = true;
+  // A byte order mark can only open a file, not the second half that a parallel run starts reading mid-file.
+  let first = atFileStart;
   for await (const chunk of stream as AsyncIterable<Buffer | string>) {
     let text = typeof chunk === 'string' ? chunk : decoder.write(chunk);
     if (first && text.length > 0) {
@@ -115,6 +116,8 @@ export async function* readBatchBlocks(stream: NodeJS.ReadableStream): AsyncGene
     if (carry.charCodeAt(carry.length - 1) === 13) carry = carry.slice(0, -1);
     if (carry.trim() !== '') yield { lines: [line], texts: [carry] };
   }
+  // How many lines there were, blank ones included: a parallel run numbers its second half from here.
+  return line;
 }
 
 /** Reads one line: a request object with "endpoint" or "url", or an error that names no value from the line. */
