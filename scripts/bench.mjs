@@ -21,7 +21,7 @@ const BATCH_LINES = quick ? 2000 : 1_000_000;
 const HUGE_BYTES = quick ? 4 * 1024 * 1024 : 300 * 1024 * 1024;
 const LATENCY_MS = 200;
 const work = mkdtempSync(join(tmpdir(), 'mp-bench-'));
-const GNU_TIME = ['/usr/bin/time', '/bin/time'].find((p) => existsSync(p) && spawnSync(p, ['-f', '%M', 'true']).status === 0);
+const GNU_TIME = ['/usr/bin/time', '/bin/time'].find((p) => existsSync(p) && spawnSync(p, ['-f', '%M %U %S', 'true']).status === 0);
 
 // Every command, ours and the baselines alike, runs in one environment. By default that is this environment minus
 // what changes how Node itself starts: NODE_EXTRA_CA_CERTS makes every Node process parse a CA bundle before its
@@ -34,14 +34,15 @@ const baseEnv = { ...process.env, NO_COLOR: '1' };
 // Emptied rather than removed: Node copies NODE_V8_COVERAGE into a child's environment when the child's has none.
 if (!inheritEnv) for (const name of NODE_START_VARS) baseEnv[name] = '';
 
-/** Runs a command once; wall time from spawn to exit, peak RSS (KiB) from GNU time or /proc. */
+/** Runs a command once; wall time from spawn to exit, peak RSS and CPU time (user + system) from GNU time or /proc. */
 function runOnce(cmd, args, env = {}) {
   return new Promise((resolve, reject) => {
     const rssFile = join(work, `rss-${process.hrtime.bigint()}`);
-    const [file, argv] = GNU_TIME ? [GNU_TIME, ['-f', '%M', '-o', rssFile, cmd, ...args]] : [cmd, args];
+    const [file, argv] = GNU_TIME ? [GNU_TIME, ['-f', '%M %U %S', '-o', rssFile, cmd, ...args]] : [cmd, args];
     const started = process.hrtime.bigint();
     const child = spawn(file, argv, { stdio: ['ignore', 'ignore', 'pipe'], env: { ...baseEnv, ...env } });
     let peakKiB = 0;
+    let cpuMs = null;
     const poll = GNU_TIME ? null : setInterval(() => {
       try {
         const m = /VmHWM:\s+(\d+)/.exec(readFileSync(`/proc/${child.pid}/status`, 'utf8'));
@@ -56,11 +57,13 @@ function runOnce(cmd, args, env = {}) {
       if (poll) clearInterval(poll);
       if (GNU_TIME) {
         try {
-          peakKiB = Number(readFileSync(rssFile, 'utf8').trim().split('\n').pop());
+          const [rss, user, system] = readFileSync(rssFile, 'utf8').trim().split('\n').pop().split(' ').map(Number);
+          peakKiB = rss;
+          cpuMs = (user + system) * 1000;
           rmSync(rssFile, { force: true });
         } catch { /* no figure */ }
       }
-      resolve({ ms, peakMiB: peakKiB ? peakKiB / 1024 : null, code, stderr });
+      resolve({ ms, peakMiB: peakKiB ? peakKiB / 1024 : null, cpuMs, code, stderr });
     });
   });
 }
@@ -86,6 +89,9 @@ async function compare(subject, baseline, runs = RUNS) {
     subjectMs: median(a.map((r) => r.ms)),
     baselineMs: median(b.map((r) => r.ms)),
     subjectPeakMiB: Math.max(...a.map((r) => r.peakMiB ?? 0)) || null,
+    // CPU time shows what a faster wall clock costs: the batch row uses a second core.
+    subjectCpuMs: GNU_TIME ? median(a.map((r) => r.cpuMs)) : null,
+    baselineCpuMs: GNU_TIME ? median(b.map((r) => r.cpuMs)) : null,
     baselinePeakMiB: Math.max(...b.map((r) => r.peakMiB ?? 0)) || null,
     exitCodes: [...new Set(a.map((r) => r.code))],
     stderr: a.find((r) => r.code !== 0 && r.code !== 1)?.stderr ?? '',
@@ -220,13 +226,15 @@ function machine() {
 }
 
 function table(rows) {
-  const head = ['Row', 'Ours', 'Baseline', 'Ratio', 'Peak RSS', 'Target', 'Met'];
+  const head = ['Row', 'Ours', 'Baseline', 'Ratio', 'Peak RSS', 'CPU ours / baseline', 'Target', 'Met'];
+  const cpu = (ms) => (ms === null || ms === undefined ? '—' : fmt(ms));
   const body = rows.map((r) => [
     r.name,
     r.subjectMs === null ? `${r.perPass} / ${r.perInvalid} requests` : fmt(r.subjectMs),
     r.baselineMs === null || r.vs === '—' ? '—' : `${fmt(r.baselineMs)} (${r.vs})`,
     r.ratio === null ? '—' : r.ratio.toFixed(2),
     r.subjectPeakMiB === undefined ? '—' : mib(r.subjectPeakMiB),
+    r.subjectCpuMs === undefined ? '—' : `${cpu(r.subjectCpuMs)} / ${r.vs === '—' ? '—' : cpu(r.baselineCpuMs)}`,
     r.target,
     r.ok ? 'yes' : 'NO',
   ]);
