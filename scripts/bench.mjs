@@ -9,7 +9,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
-const bin = join(root, 'bin', 'mashvisor-preflight.cjs');
+const bin = join(root, 'bin', 'mashvisor-preflight.js');
 const quick = process.argv.includes('--quick');
 const outArg = process.argv.find((a) => a.startsWith('--out='));
 const resultsFile = outArg ? outArg.slice(6) : join(root, 'bench', 'results.json');

@@ -1,13 +1,13 @@
 'use strict';
 // Build step, once per kind of run (`node train-code-cache.cjs validate|check`): runs that kind's everyday commands
-// in this one process, then saves V8's code cache of the CLI bundle (see bin/mashvisor-preflight.cjs). The cache then holds those commands' functions already compiled, so a user's cold
-// `validate` or `check` skips both parsing the bundle and compiling what it runs. Output is discarded; a failure
-// here only means no cache, never a failed build.
+// in this one process, then saves V8's code cache of the CLI bundle (see bin/mashvisor-preflight.js). The cache then
+// holds those commands' functions already compiled, so a user's cold `validate` or `check` skips both parsing the
+// bundle and compiling what it runs. Output is discarded; a failure here only means no cache, never a failed build.
 const http = require('node:http');
 const { mkdtempSync, rmSync } = require('node:fs');
 const { tmpdir } = require('node:os');
 const { join } = require('node:path');
-const { loadCli, writeCodeCache, cacheFile } = require('../bin/mashvisor-preflight.cjs');
+const { loadCli, writeCodeCache, cacheFile } = require('../bin/mashvisor-preflight.js');
 
 // A stand-in answer: training needs the success path compiled, not the simulator's behaviour.
 function startServer() {

@@ -15,7 +15,7 @@ async function runFast(argv: string[]): Promise<boolean> {
   return true;
 }
 
-// Started by bin/mashvisor-preflight.cjs. No top-level await and no work at import time: the CLI ships as a
+// Started by bin/mashvisor-preflight.js. No top-level await and no work at import time: the CLI ships as a
 // CommonJS bundle (it starts ~10 ms sooner than an ES module), and the build's code-cache training run loads it
 // without running it.
 export async function runCli(argv: string[]): Promise<void> {

@@ -14,7 +14,7 @@ import { startSandbox, SANDBOX_KEY, SANDBOX_RAPIDAPI_KEY } from '../dist/sandbox
 import { validateReport } from '../dist/report/schema.js';
 import { keyProblems, looksLikeRapidApiKey } from '../dist/checks/auth.js';
 
-const BIN = fileURLToPath(new URL('../bin/mashvisor-preflight.cjs', import.meta.url));
+const BIN = fileURLToPath(new URL('../bin/mashvisor-preflight.js', import.meta.url));
 const RAPID_HOST = 'mashvisor-api.p.rapidapi.com';
 /** Shaped like a real RapidAPI key (…msh…p…jsn…), unknown to the simulator. */
 const RAPIDAPI_LOOKING_KEY = '9f3e2d1c0bmsh4a5b6c7d8e9f0a1bp1c2d3ejsn4f5a6b7c8d9e';

@@ -1,4 +1,4 @@
-// The offline CLI as a user runs it: `node bin/mashvisor-preflight.cjs validate|endpoints|explain ...`.
+// The offline CLI as a user runs it: `node bin/mashvisor-preflight.js validate|endpoints|explain ...`.
 // Every run is started up front, a few at a time, and each test then reads its own result.
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
-const bin = join(root, 'bin', 'mashvisor-preflight.cjs');
+const bin = join(root, 'bin', 'mashvisor-preflight.js');
 const fixture = (name) => join(root, 'test', 'fixtures', 'payloads', name);
 const tmp = mkdtempSync(join(tmpdir(), 'mvp-cli-validate-'));
 const bigPayload = join(tmp, 'big.json');

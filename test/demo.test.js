@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
-const BIN = fileURLToPath(new URL('../bin/mashvisor-preflight.cjs', import.meta.url));
+const BIN = fileURLToPath(new URL('../bin/mashvisor-preflight.js', import.meta.url));
 
 function runCli(args, cwd) {
   return new Promise((resolve, reject) => {

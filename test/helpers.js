@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 export const root = fileURLToPath(new URL('..', import.meta.url));
-export const bin = join(root, 'bin', 'mashvisor-preflight.cjs');
+export const bin = join(root, 'bin', 'mashvisor-preflight.js');
 
 /**
  * The developer's environment minus what would change a run: their own key, colour settings and proxies.

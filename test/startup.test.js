@@ -36,7 +36,8 @@ function copyLayout() {
   const dir = mkdtempSync(join(tmpdir(), 'mp-cache-'));
   mkdirSync(join(dir, 'bin'));
   mkdirSync(join(dir, 'dist'));
-  copyFileSync(bin, join(dir, 'bin', 'mashvisor-preflight.cjs'));
+  copyFileSync(bin, join(dir, 'bin', 'mashvisor-preflight.js'));
+  copyFileSync(join(root, 'bin', 'package.json'), join(dir, 'bin', 'package.json'));
   for (const f of ['cli.cjs', 'catalog.json']) copyFileSync(join(root, 'dist', f), join(dir, 'dist', f));
   // The copy is the same bundle, byte for byte, so the build's caches fit it; they get the copy's stamp.
   const { size, mtimeMs } = require('node:fs').statSync(join(dir, 'dist', 'cli.cjs'));
@@ -53,7 +54,7 @@ function copyLayout() {
 
 /** What V8 said about the cache it was given: false (used), true (rejected) or undefined (none given). */
 function cacheVerdict(dir, kind) {
-  const code = `const l = require(${JSON.stringify(join(dir, 'bin', 'mashvisor-preflight.cjs'))}).loadCli(${JSON.stringify(kind)});
+  const code = `const l = require(${JSON.stringify(join(dir, 'bin', 'mashvisor-preflight.js'))}).loadCli(${JSON.stringify(kind)});
 process.stdout.write(String(l.script.cachedDataRejected));`;
   const run = spawnSync(process.execPath, ['-e', code], { env: envWithCache(), encoding: 'utf8' });
   assert.is(run.status, 0, run.stderr);
@@ -61,7 +62,7 @@ process.stdout.write(String(l.script.cachedDataRejected));`;
 }
 
 function validateIn(dir) {
-  return spawnSync(process.execPath, [join(dir, 'bin', 'mashvisor-preflight.cjs'), 'validate', 'getRentalRates', '--param', 'source=airbnb'], {
+  return spawnSync(process.execPath, [join(dir, 'bin', 'mashvisor-preflight.js'), 'validate', 'getRentalRates', '--param', 'source=airbnb'], {
     env: envWithCache({ NO_COLOR: '1' }), encoding: 'utf8',
   });
 }

@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 'use strict';
-// The command. Kept CommonJS: a CommonJS start skips Node's ES module loader (~10 ms).
+// The command. CommonJS (bin/package.json says so): a CommonJS start skips Node's ES module loader (~10 ms).
 // Loads the bundled CLI (dist/cli.cjs) with a V8 code cache the build made for it (dist/cli.cjs.<kind>.v8cache).
 // Compiling the 400 kB bundle is the largest single cost of a cold start (~25 ms on a 2-core machine); with a
 // cache V8 skips it, and the functions a typical run needs come precompiled too. There is one cache per kind of
