@@ -119,6 +119,46 @@ cache('without a built bundle the command says what to do, in one line, exit 2',
 
 cache.run();
 
+const loads = suite('what a run loads');
+
+/** The Node built-ins a CLI run required, recorded by a preloaded hook (bundled modules show through them). */
+function builtinsLoadedBy(args, extraEnv = {}) {
+  const dir = mkdtempSync(join(tmpdir(), 'mp-loads-'));
+  try {
+    const hook = join(dir, 'hook.cjs');
+    const out = join(dir, 'loaded.json');
+    writeFileSync(hook, `const Module = require('node:module'); const seen = new Set(); const load = Module._load;
+Module._load = function (request, ...rest) { seen.add(String(request).replace(/^node:/, '')); return load.call(this, request, ...rest); };
+process.on('exit', () => require('node:fs').writeFileSync(${JSON.stringify(out)}, JSON.stringify([...seen])));`);
+    const run = spawnSync(process.execPath, ['--require', hook, bin, ...args], { env: envWithCache({ NO_COLOR: '1', ...extraEnv }), encoding: 'utf8' });
+    return { status: run.status, loaded: JSON.parse(readFileSync(out, 'utf8')) };
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+loads('validate loads no HTTP client, no crypto and no promise-based fs, valid or not, table or --json', () => {
+  for (const args of [['-p', 'state=CA', '-p', 'source=airbnb'], ['-p', 'source=airbnb'], ['-p', 'source=airbnb', '--json']]) {
+    const run = builtinsLoadedBy(['validate', 'getRentalRates', ...args]);
+    assert.ok(run.loaded.includes('fs'), 'the hook saw the run');
+    for (const name of ['http', 'https', 'crypto', 'fs/promises']) assert.not.ok(run.loaded.includes(name), `${args.join(' ')}: ${name}`);
+  }
+});
+
+loads('check --offline loads no HTTP client; a real check does (the assertion above can fail)', () => {
+  const args = ['check', 'getRentalRates', '-p', 'state=CA', '-p', 'source=airbnb', '--json', '--reports-dir', tmpdir(), '--timeout', '2000'];
+  const offline = builtinsLoadedBy([...args, '--offline'], { MASHVISOR_API_KEY: 'sbx_live_7f3c9a2e51d84b06' });
+  assert.is(offline.status, 0);
+  assert.not.ok(offline.loaded.includes('http'));
+  // Port 9 on loopback refuses the connection: no traffic leaves the machine, but the client is loaded to try.
+  const online = builtinsLoadedBy([...args, '--base-url', 'http://127.0.0.1:9/v1.1'], { MASHVISOR_API_KEY: 'sbx_live_7f3c9a2e51d84b06' });
+  assert.is(online.status, 4);
+  assert.ok(online.loaded.includes('http'));
+  assert.not.ok(online.loaded.includes('https'), 'an http:// URL needs no TLS');
+});
+
+loads.run();
+
 const output = suite('output');
 
 output('a reader that goes away (| head) ends the run quietly, without an error of our own', async () => {
