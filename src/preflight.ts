@@ -25,6 +25,8 @@ export interface PreflightOptions {
   probe?: number;
   /** Called once the request is on the wire (the CLI loads its report writers meanwhile). */
   onSent?: () => void;
+  /** Called every 2 MiB of response body read past the 1 MiB kept (the CLI collects garbage there). */
+  onDiscarded?: () => void;
   /** Told before anything billed beyond the one request is sent. */
   onNotice?: (message: string) => void;
   now?: Date;
@@ -80,6 +82,7 @@ export function outgoingRequest(spec: RequestSpec, options: PreflightOptions): O
     body: bodyText(spec),
     timeoutMs: options.timeoutMs ?? DEFAULT_TIMEOUT_MS,
     ...(options.onSent ? { onSent: options.onSent } : {}),
+    ...(options.onDiscarded ? { onDiscarded: options.onDiscarded } : {}),
   };
 }
 

@@ -1,4 +1,5 @@
 import { nowMs } from '../clock.js';
+import { collectYoungGarbage } from '../gc.js';
 import { promises as fsp } from 'node:fs';
 import { UsageError } from '../errors.js';
 import { paint, print, printError, registerKeyParams, registerSecret, useColor } from '../output.js';
@@ -198,6 +199,7 @@ export async function runOne(spec: RequestSpec, args: CheckArgs, extraHeaders: R
     timeoutMs: args.timeout, maxRequests: args.offline ? 0 : args.maxRequests, sendAnyway: args.sendAnyway, rate: args.rate, probe: args.probe,
     headers,
     onNotice: (message) => printError(`mashvisor-preflight: ${message}`),
+    onDiscarded: collectYoungGarbage,
     // While the server works on the request, load (and warm up) what turns its answer into files and a table.
     // The reports directory is created meanwhile too.
     onSent: once(() => void Promise.all([

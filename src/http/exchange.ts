@@ -18,7 +18,12 @@ export interface OutgoingRequest {
   maxBodyBytes?: number;
   /** Called once the request is on the wire: the caller may do its own work while the server thinks. */
   onSent?: () => void;
+  /** Called for every RELEASE_EVERY bytes of body read past the cap (the CLI collects garbage there). */
+  onDiscarded?: () => void;
 }
+
+/** How much discarded body between two onDiscarded calls. */
+export const RELEASE_EVERY = 2 * 1024 * 1024;
 
 /** nowMs() at each step of the exchange. */
 interface Marks {
@@ -156,7 +161,7 @@ interface CappedBody {
 }
 
 /** Reads a body stream keeping at most `cap` bytes and counting the rest; never holds more than the cap in memory. */
-function readCapped(stream: NodeJS.ReadableStream, cap: number): Promise<CappedBody> {
+function readCapped(stream: NodeJS.ReadableStream, cap: number, onDiscarded?: () => void): Promise<CappedBody> {
   return new Promise((resolve) => {
     const chunks: Buffer[] = [];
     let kept = 0;
@@ -167,9 +172,17 @@ function readCapped(stream: NodeJS.ReadableStream, cap: number): Promise<CappedB
       done = true;
       resolve({ kept: Buffer.concat(chunks), bytes, error });
     };
+    let discarded = 0;
     stream.on('data', (chunk: Buffer) => {
       bytes += chunk.length;
-      if (kept >= cap) return;
+      if (kept >= cap) {
+        discarded += chunk.length;
+        if (onDiscarded && discarded >= RELEASE_EVERY) {
+          discarded = 0;
+          onDiscarded();
+        }
+        return;
+      }
       const part = chunk.length > cap - kept ? chunk.subarray(0, cap - kept) : chunk;
       chunks.push(part);
       kept += part.length;
@@ -245,7 +258,7 @@ export async function performExchange(req: OutgoingRequest): Promise<Exchange> {
       ...agents,
     });
     marks.firstByte ??= nowMs();
-    const body = await readCapped(res.data, req.maxBodyBytes ?? MAX_BODY_BYTES);
+    const body = await readCapped(res.data, req.maxBodyBytes ?? MAX_BODY_BYTES, req.onDiscarded);
     marks.end = nowMs();
     const headers = responseHeaders(res);
     exchange.response = {
