@@ -85,18 +85,28 @@ async function bothWays(file, extra = []) {
   return one;
 }
 
-test('two halves at once give exactly the one-pass output: BOM, CRLF, blank lines, bad lines in both halves', async () => {
+/** Writes `content` to a file in a fresh temp dir, runs fn on its path, and removes the dir. */
+async function withFile(name, content, fn) {
   const dir = mkdtempSync(join(tmpdir(), 'mp-batch-halves-'));
   try {
-    const file = join(dir, 'mixed.jsonl');
-    const lines = [];
-    for (let i = 0; i < 400; i++) {
-      if (i % 37 === 5) lines.push('');
-      if (i % 53 === 7) lines.push('{"endpoint": "getRentalRates", "params": {');
-      if (i % 61 === 9) lines.push('{"endpoint": "nope"}');
-      lines.push(JSON.stringify({ endpoint: i % 5 === 0 ? 'listCityTrends' : 'getRentalRates', params: { state: i % 11 === 0 ? 'ZZ' : 'CA', source: 'airbnb' } }));
-    }
-    writeFileSync(file, `\ufeff${lines.join('\r\n')}`); // no newline after the last line
+    const file = join(dir, name);
+    writeFileSync(file, content);
+    await fn(file);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+test('two halves at once give exactly the one-pass output: BOM, CRLF, blank lines, bad lines in both halves', async () => {
+  const lines = [];
+  for (let i = 0; i < 400; i++) {
+    if (i % 37 === 5) lines.push('');
+    if (i % 53 === 7) lines.push('{"endpoint": "getRentalRates", "params": {');
+    if (i % 61 === 9) lines.push('{"endpoint": "nope"}');
+    lines.push(JSON.stringify({ endpoint: i % 5 === 0 ? 'listCityTrends' : 'getRentalRates', params: { state: i % 11 === 0 ? 'ZZ' : 'CA', source: 'airbnb' } }));
+  }
+  // No newline after the last line.
+  await withFile('mixed.jsonl', `\ufeff${lines.join('\r\n')}`, async (file) => {
     const text = await bothWays(file);
     assert.is(text.code, 1);
     const numbers = text.stdout.split('\n').filter((l) => l.startsWith('line ')).map((l) => Number(/^line (\d+)/.exec(l)[1]));
@@ -104,38 +114,25 @@ test('two halves at once give exactly the one-pass output: BOM, CRLF, blank line
     assert.equal(numbers, [...numbers].sort((a, b) => a - b));
     const json = await bothWays(file, ['--json']);
     assert.is(JSON.parse(json.stdout).lines, lines.filter((l) => l !== '').length);
-  } finally {
-    rmSync(dir, { recursive: true, force: true });
-  }
+  });
 });
 
 test('two halves: the JSON list of bad lines keeps the first 1000 across both halves', async () => {
-  const dir = mkdtempSync(join(tmpdir(), 'mp-batch-halves-'));
-  try {
-    const file = join(dir, 'bad.jsonl');
-    writeFileSync(file, `${Array.from({ length: 3000 }, (_, i) => JSON.stringify({ endpoint: 'getRentalRates', params: { state: i % 2 ? 'CA' : 'ZZ' } })).join('\n')}\n`);
-    const r = await bothWays(file, ['--json']);
-    const doc = JSON.parse(r.stdout);
+  const content = `${Array.from({ length: 3000 }, (_, i) => JSON.stringify({ endpoint: 'getRentalRates', params: { state: i % 2 ? 'CA' : 'ZZ' } })).join('\n')}\n`;
+  await withFile('bad.jsonl', content, async (file) => {
+    const doc = JSON.parse((await bothWays(file, ['--json'])).stdout);
     assert.is(doc.invalid, 1500);
     assert.is(doc.invalidLines.length, 1000);
     assert.is(doc.invalidLinesTruncated, true);
     await bothWays(file);
-  } finally {
-    rmSync(dir, { recursive: true, force: true });
-  }
+  });
 });
 
 test('two halves: a file that is one long line, and the mixed fixture, still answer as one pass', async () => {
-  const dir = mkdtempSync(join(tmpdir(), 'mp-batch-halves-'));
-  try {
-    const file = join(dir, 'one.jsonl');
-    writeFileSync(file, JSON.stringify({ endpoint: 'getRentalRates', params: { state: 'CA', source: 'airbnb', note: 'x'.repeat(5000) } }));
-    await bothWays(file);
-    await bothWays(fixture);
-    await bothWays(fixture, ['--json']);
-  } finally {
-    rmSync(dir, { recursive: true, force: true });
-  }
+  const one = JSON.stringify({ endpoint: 'getRentalRates', params: { state: 'CA', source: 'airbnb', note: 'x'.repeat(5000) } });
+  await withFile('one.jsonl', one, (file) => bothWays(file));
+  await bothWays(fixture);
+  await bothWays(fixture, ['--json']);
 });
 
 test.run();
