@@ -7,7 +7,7 @@
 // run, because V8 reads a whole cache up front: `validate` needs a third of what `check` does, and reading the
 // larger cache would cost it ~10 ms. The cache is only a speed-up: when it is missing, stale, or made by another
 // Node/V8, the bundle is compiled as usual.
-const { readFileSync, statSync, writeFileSync, renameSync } = require('node:fs');
+const { readFileSync, writeFileSync, renameSync } = require('node:fs');
 const { join } = require('node:path');
 const Module = require('node:module');
 const vm = require('node:vm');
@@ -17,15 +17,18 @@ const BUNDLE = join(__dirname, '..', 'dist', 'cli.cjs');
 const cacheFile = (kind) => `${BUNDLE}.${kind === 'validate' ? 'validate' : 'check'}.v8cache`;
 
 // V8 only checks a cache against the source's length, so a rebuilt bundle of the same length would reuse stale code.
-// The cache therefore starts with a stamp of the bundle it was made from.
-function stampOf(file) {
-  const { size, mtimeMs } = statSync(file);
-  return `${size}:${Math.floor(mtimeMs)}\n`;
+// The build ends the bundle with a hash of its content (a comment), and a cache starts with the hash of the bundle
+// it was made from. Unlike a file date, the hash survives copying and packing.
+const BUILD_ID = /\/\/# mashvisor-preflight-build=([0-9a-f]+)\n/;
+
+function stampOf(source) {
+  const id = BUILD_ID.exec(source.slice(-200));
+  return id ? `${id[1]}\n` : null;
 }
 
 function readCache(kind, stamp) {
   // Coverage tools instrument functions as V8 compiles them; precompiled ones would be invisible to them.
-  if (process.env.NODE_V8_COVERAGE) return undefined;
+  if (process.env.NODE_V8_COVERAGE || !stamp) return undefined;
   try {
     const data = readFileSync(cacheFile(kind));
     return data.subarray(0, stamp.length).toString('latin1') === stamp ? data.subarray(stamp.length) : undefined;
@@ -37,7 +40,7 @@ function readCache(kind, stamp) {
 /** Evaluates the bundle as a CommonJS module and returns its exports; the rest is kept for writeCodeCache. */
 function loadCli(kind) {
   const source = readFileSync(BUNDLE, 'utf8');
-  const stamp = stampOf(BUNDLE);
+  const stamp = stampOf(source);
   const script = new vm.Script(Module.wrap(source), { filename: BUNDLE, cachedData: readCache(kind, stamp) });
   const mod = new Module(BUNDLE, module);
   mod.filename = BUNDLE;
@@ -49,6 +52,7 @@ function loadCli(kind) {
 
 /** Writes the code cache of everything compiled so far (used by the build after a training run). */
 function writeCodeCache({ script, stamp, kind }) {
+  if (!stamp) throw new Error(`${BUNDLE} has no build id`);
   const file = cacheFile(kind);
   const tmp = `${file}.${process.pid}.tmp`;
   writeFileSync(tmp, Buffer.concat([Buffer.from(stamp, 'latin1'), script.createCachedData()]));

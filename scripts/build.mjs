@@ -9,6 +9,7 @@ import { mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'nod
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createRequire } from 'node:module';
+import { createHash } from 'node:crypto';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const require = createRequire(import.meta.url);
@@ -300,6 +301,16 @@ async function bundleCli(outDir) {
   });
 }
 
+// The bundle ends with a hash of its content (just above the source map comment, which stays last); its code caches
+// carry the same hash (see bin/mashvisor-preflight.js).
+function stampBundle(file) {
+  const source = readFileSync(file, 'utf8');
+  const id = createHash('sha256').update(source).digest('hex').slice(0, 16);
+  const map = source.lastIndexOf('//# sourceMappingURL=');
+  const at = map < 0 ? source.length : map;
+  writeFileSync(file, `${source.slice(0, at)}//# mashvisor-preflight-build=${id}\n${source.slice(at)}`);
+}
+
 function trainCodeCache() {
   const env = { ...process.env };
   delete env.NODE_V8_COVERAGE;
@@ -316,6 +327,7 @@ if (isMain) {
     // Earlier builds split the bundle into chunks; clear any left so dist/ holds one build.
     for (const f of readdirSync(join(root, 'dist'))) if (f.startsWith('cli-chunk-')) rmSync(join(root, 'dist', f));
     await bundleCli(join(root, 'dist'));
+    stampBundle(join(root, 'dist', 'cli.cjs'));
     trainCodeCache();
   }
   console.error(`build: ${count} operations compiled into dist/validators`);

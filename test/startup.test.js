@@ -4,7 +4,8 @@
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { spawn, spawnSync } from 'node:child_process';
-import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, utimesSync, writeFileSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -21,13 +22,22 @@ function envWithCache(extra = {}) {
 
 const cache = suite('code cache');
 
-cache('the build leaves one cache per kind of run, each stamped with the bundle it was made from', () => {
-  const { size, mtimeMs } = require('node:fs').statSync(join(root, 'dist', 'cli.cjs'));
+/** The build id the bundle ends with: a hash of its content. */
+function buildIdOf(bundle) {
+  return /\/\/# mashvisor-preflight-build=([0-9a-f]{16})\n\/\/# sourceMappingURL=cli\.cjs\.map\n$/.exec(readFileSync(bundle, 'utf8'))?.[1];
+}
+
+cache('the build leaves one cache per kind of run, each stamped with the hash of the bundle it was made from', () => {
+  const bundle = join(root, 'dist', 'cli.cjs');
+  const source = readFileSync(bundle, 'utf8');
+  const id = buildIdOf(bundle);
+  assert.ok(id, 'the bundle ends with its build id, the source map comment still last');
+  const unstamped = source.replace(`//# mashvisor-preflight-build=${id}\n`, '');
+  assert.is(createHash('sha256').update(unstamped).digest('hex').slice(0, 16), id);
   for (const kind of ['validate', 'check']) {
     const file = join(root, 'dist', `cli.cjs.${kind}.v8cache`);
     assert.ok(existsSync(file), file);
-    const head = readFileSync(file).subarray(0, 40).toString('latin1').split('\n')[0];
-    assert.is(head, `${size}:${Math.floor(mtimeMs)}`);
+    assert.is(readFileSync(file).subarray(0, 17).toString('latin1'), `${id}\n`);
   }
 });
 
@@ -38,13 +48,9 @@ function copyLayout() {
   mkdirSync(join(dir, 'dist'));
   copyFileSync(bin, join(dir, 'bin', 'mashvisor-preflight.js'));
   copyFileSync(join(root, 'bin', 'package.json'), join(dir, 'bin', 'package.json'));
-  for (const f of ['cli.cjs', 'catalog.json']) copyFileSync(join(root, 'dist', f), join(dir, 'dist', f));
-  // The copy is the same bundle, byte for byte, so the build's caches fit it; they get the copy's stamp.
-  const { size, mtimeMs } = require('node:fs').statSync(join(dir, 'dist', 'cli.cjs'));
-  for (const kind of ['validate', 'check']) {
-    const data = readFileSync(join(root, 'dist', `cli.cjs.${kind}.v8cache`));
-    const payload = data.subarray(data.indexOf(10) + 1);
-    writeFileSync(join(dir, 'dist', `cli.cjs.${kind}.v8cache`), Buffer.concat([Buffer.from(`${size}:${Math.floor(mtimeMs)}\n`), payload]));
+  // A plain copy, new file dates and all: the caches must still fit (they are stamped with a content hash).
+  for (const f of ['cli.cjs', 'catalog.json', 'cli.cjs.validate.v8cache', 'cli.cjs.check.v8cache']) {
+    copyFileSync(join(root, 'dist', f), join(dir, 'dist', f));
   }
   symlinkSync(join(root, 'dist', 'validators'), join(dir, 'dist', 'validators'));
   symlinkSync(join(root, 'node_modules'), join(dir, 'node_modules'));
@@ -86,10 +92,11 @@ cache('a matching cache is used; one made for another bundle is not even offered
     assert.is(run.status, expected.status);
     assert.is(run.stdout, expected.stdout);
 
-    // A rebuilt bundle (here: same bytes, new mtime) must not reuse a cache V8 would only check by length.
+    // Another build of the same length (here: another build id) must not reuse a cache V8 checks only by length.
     writeFileSync(cacheFile, good);
-    const later = new Date(Date.now() + 5000);
-    utimesSync(join(dir, 'dist', 'cli.cjs'), later, later);
+    const bundle = join(dir, 'dist', 'cli.cjs');
+    const id = buildIdOf(bundle);
+    writeFileSync(bundle, readFileSync(bundle, 'utf8').replace(`build=${id}`, `build=${'0'.repeat(16)}`));
     assert.is(cacheVerdict(dir, 'validate'), 'undefined');
     run = validateIn(dir);
     assert.is(run.stdout, expected.stdout);
