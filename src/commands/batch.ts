@@ -13,7 +13,8 @@ import { isPlaceholder, loadValidators, validateWith, type OperationValidators }
 import type { Params } from '../types.js';
 
 // validate --batch: one request a line, streamed in constant memory. Invalid lines are printed as they are found;
-// only counters are kept, so a log of any size fits.
+// only counters are kept, so a log of any size fits. A large file is judged in two halves at once (the second in a
+// worker thread, whose invalid lines wait in a temp file), and the output is the same as one pass's.
 
 export interface Invalid {
   line: number;
