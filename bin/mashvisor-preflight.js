@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 'use strict';
 // The command. CommonJS (bin/package.json says so): a CommonJS start skips Node's ES module loader (~10 ms).
-// Loads the bundled CLI (dist/cli.cjs) with a V8 code cache the build made for it (dist/cli.cjs.<kind>.v8cache).
+// Loads the bundled CLI (dist/bundle/cli.cjs) with a V8 code cache the build made for it (dist/bundle/cli.cjs.<kind>.v8cache).
 // Compiling the 400 kB bundle is the largest single cost of a cold start (~25 ms on a 2-core machine); with a
 // cache V8 skips it, and the functions a typical run needs come precompiled too. There is one cache per kind of
 // run, because V8 reads a whole cache up front: `validate` needs a third of what `check` does, and reading the
@@ -12,7 +12,7 @@ const { join } = require('node:path');
 const Module = require('node:module');
 const vm = require('node:vm');
 
-const BUNDLE = join(__dirname, '..', 'dist', 'cli.cjs');
+const BUNDLE = join(__dirname, '..', 'dist', 'bundle', 'cli.cjs');
 /** The cache trained for `validate` runs, or the one trained for `check` (also used by every other command). */
 const cacheFile = (kind) => `${BUNDLE}.${kind === 'validate' ? 'validate' : 'check'}.v8cache`;
 
@@ -44,8 +44,8 @@ function loadCli(kind) {
   const script = new vm.Script(Module.wrap(source), { filename: BUNDLE, cachedData: readCache(kind, stamp) });
   const mod = new Module(BUNDLE, module);
   mod.filename = BUNDLE;
-  mod.paths = Module._nodeModulePaths(join(__dirname, '..', 'dist'));
-  script.runInThisContext().call(mod.exports, mod.exports, Module.createRequire(BUNDLE), mod, BUNDLE, join(__dirname, '..', 'dist'));
+  mod.paths = Module._nodeModulePaths(join(__dirname, '..', 'dist', 'bundle'));
+  script.runInThisContext().call(mod.exports, mod.exports, Module.createRequire(BUNDLE), mod, BUNDLE, join(__dirname, '..', 'dist', 'bundle'));
   mod.loaded = true;
   return { cli: mod.exports, script, stamp, kind };
 }

@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 // Build: compile TypeScript, then turn schemas/ into what the CLI loads at run time:
-//   dist/catalog.json               operation metadata (for resolution, `endpoints`, messages)
+//   dist/catalog/catalog.json               operation metadata (for resolution, `endpoints`, messages)
 //   dist/validators/<op>.params.cjs ajv standalone validator of {path, query}, values read as the server reads strings
 //   dist/validators/<op>.body.cjs   ajv standalone validator of the JSON body (POST operations only)
 // Compiling here instead of at start-up keeps `validate` close to bare Node start-up time.
@@ -162,7 +162,7 @@ function buildReportValidator(outDir) {
   writeFileSync(join(outDir, 'validators', 'report.cjs'), inlineRuntime(standaloneCode(ajv, ajv.compile(schema))));
 }
 
-// The CLI ships as one CommonJS esbuild bundle (dist/cli.cjs): one file to parse instead of hundreds to resolve, which
+// The CLI ships as one CommonJS esbuild bundle (dist/bundle/cli.cjs): one file to parse instead of hundreds to resolve, which
 // is most of a cold start, and no ES module loader (~10 ms more before the first line runs). Modules reached through
 // import() stay lazy inside the bundle: they are compiled only when a command asks for them. The bundle sits in dist/
 // so that the `new URL('./catalog.json', import.meta.url)` look-ups inside it point at dist/. The tsc output stays
@@ -278,12 +278,12 @@ const fastText = {
 async function bundleCli(outDir) {
   const { build } = await import('esbuild');
   await build({
-    entryPoints: [join(root, 'src', 'cli.ts')],
+    entryPoints: [join(root, 'src', 'cli', 'main.ts')],
     bundle: true,
     format: 'cjs',
     platform: 'node',
     target: 'node20',
-    outfile: join(outDir, 'cli.cjs'),
+    outfile: join(outDir, 'bundle', 'cli.cjs'),
     minify: true,
     legalComments: 'none',
     // Maps let coverage (c8) and stack traces point at src/ instead of the bundle.
@@ -327,7 +327,7 @@ if (isMain) {
     // Earlier builds split the bundle into chunks; clear any left so dist/ holds one build.
     for (const f of readdirSync(join(root, 'dist'))) if (f.startsWith('cli-chunk-')) rmSync(join(root, 'dist', f));
     await bundleCli(join(root, 'dist'));
-    stampBundle(join(root, 'dist', 'cli.cjs'));
+    stampBundle(join(root, 'dist', 'bundle', 'cli.cjs'));
     trainCodeCache();
   }
   console.error(`build: ${count} operations compiled into dist/validators`);

@@ -1,14 +1,14 @@
 // The library entry: `import { runPreflight, attachPreflight } from 'mashvisor-preflight'`.
-export { validateRequest, runPreflight, toSpec, type PreflightRequest } from './library.js';
-export { attachPreflight, type AttachOptions, type PreflightAttachment } from './interceptor.js';
+export { validateRequest, runPreflight, toSpec, type PreflightRequest } from './library/run.js';
+export { attachPreflight, type AttachOptions, type PreflightAttachment } from './library/interceptor.js';
 export { writeReport, writeReportFiles, renderFormat, ReportWriteError } from './report/files.js';
 export { renderMarkdown } from './report/markdown.js';
 export { renderHtml } from './report/html.js';
 export { renderHar } from './report/har.js';
 export { renderJunit } from './report/junit.js';
 export { renderJson } from './report/json.js';
-export { resolveEndpoint, DIRECT_BASE_URL, RAPIDAPI_BASE_URL } from './resolve.js';
-export { loadCatalog } from './catalog.js';
-export { UsageError } from './errors.js';
+export { resolveEndpoint, DIRECT_BASE_URL, RAPIDAPI_BASE_URL } from './catalog/resolve.js';
+export { loadCatalog } from './catalog/catalog.js';
+export { UsageError } from './shared/errors.js';
 export type { PreflightOptions } from './preflight.js';
 export type * from './types.js';

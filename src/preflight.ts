@@ -3,11 +3,11 @@ import { paramsCheck } from './checks/params.js';
 import { parseIntendedRate, parseRetryAfter, rateLimitCheck, type ProbeResult } from './checks/ratelimit.js';
 import { responseCheck, type NotSent } from './checks/response.js';
 import { decideVerdict } from './checks/verdict.js';
-import { RAPIDAPI_HOST } from './resolve.js';
+import { RAPIDAPI_HOST } from './catalog/resolve.js';
 import { buildReport, requestPath } from './report/build.js';
 import { collectEnvironment } from './report/environment.js';
-import { toolVersion, TOOL_NAME } from './version.js';
-import { validateParams } from './validate.js';
+import { toolVersion, TOOL_NAME } from './shared/version.js';
+import { validateParams } from './catalog/validate.js';
 import type { OutgoingRequest } from './http/exchange.js';
 import type { CheckResult, Exchange, Report, RequestSpec, ValidationResult } from './types.js';
 

@@ -232,7 +232,7 @@ test('--json does not turn a usage error into JSON or a second line', () => usag
 test('endpoints: a table of all 56 operations with their required parameters', async () => {
   const r = get('endpoints');
   assert.is(r.code, 0, r.stderr);
-  const { loadCatalog } = await import('../dist/catalog.js');
+  const { loadCatalog } = await import('../dist/catalog/catalog.js');
   const catalog = loadCatalog();
   assert.is(catalog.length, 56);
   for (const op of catalog) assert.match(r.stdout, new RegExp(`│ ${op.operationId}\\s+│ ${op.method}\\s+│ ${op.path.replace(/[{}]/g, '\\$&')}\\s+│`), op.operationId);
@@ -262,7 +262,7 @@ test('endpoints <name>: parameters, types, required, description', () => {
 // ---------- explain ----------
 
 test('explain: the errors page\'s exact words for every documented code and class', async () => {
-  const { lookupCode } = await import('../dist/commands/explain.js');
+  const { lookupCode } = await import('../dist/cli/commands/explain.js');
   for (const [code, text] of Object.entries(ERRORS_PAGE)) {
     const info = lookupCode(code);
     assert.is(info.documented, text, code);
@@ -286,7 +286,7 @@ test('explain: the errors page\'s exact words for every documented code and clas
 });
 
 test('explain: codes are looked up as own keys only', async () => {
-  const { lookupCode } = await import('../dist/commands/explain.js');
+  const { lookupCode } = await import('../dist/cli/commands/explain.js');
   for (const bad of ['constructor', '__proto__', 'toString', '302', '600', '40', '']) {
     assert.throws(() => lookupCode(bad), (err) => err.name === 'UsageError', bad);
   }

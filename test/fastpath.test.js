@@ -4,7 +4,7 @@ import { runCli } from './helpers.js';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { parseFast } from '../dist/fastpath.js';
+import { parseFast } from '../dist/cli/fastpath.js';
 import { startSandbox, SANDBOX_KEY } from '../dist/sandbox/server.js';
 
 // The everyday validate/check calls skip yargs. These tests run each command line both ways (fast path, and yargs

@@ -4,8 +4,8 @@ import { createReadStream, readFileSync, mkdtempSync, writeFileSync, rmSync } fr
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Readable } from 'node:stream';
-import { readBatchLines, readBatchBlocks, parseBatchLine } from '../dist/inputs/batch.js';
-import { locateJsonError } from '../dist/json-error.js';
+import { readBatchLines, readBatchBlocks, parseBatchLine } from '../dist/batch/jsonl.js';
+import { locateJsonError } from '../dist/shared/json-error.js';
 
 const fixturePath = new URL('./fixtures/inputs/batch.jsonl', import.meta.url);
 

@@ -11,7 +11,7 @@ import {
   redactUrl,
   scrubOutput,
   SENSITIVE_HEADERS,
-} from '../dist/report/redact.js';
+} from '../dist/shared/redact.js';
 
 const CANARY = 'CANARY-KEY-1234567890abcdef';
 // A second secret full of characters that every encoding treats differently.

@@ -2,9 +2,9 @@
 // gateway prefix), what each carries (path values, query, base URL, mode), and the suggestions for a typo.
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { resolveEndpoint, suggestEndpoints, nearestName, fillPath } from '../dist/resolve.js';
-import { loadCatalog } from '../dist/catalog.js';
-import { UsageError } from '../dist/errors.js';
+import { resolveEndpoint, suggestEndpoints, nearestName, fillPath } from '../dist/catalog/resolve.js';
+import { loadCatalog } from '../dist/catalog/catalog.js';
+import { UsageError } from '../dist/shared/errors.js';
 
 /** The UsageError thrown by fn (fails the test when nothing, or something else, is thrown). */
 function usageErrorOf(fn) {

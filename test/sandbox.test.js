@@ -652,7 +652,7 @@ limits.run();
 // ---------------------------------------------------------------------------------------------------------
 
 const cmd = suite('sandbox command');
-const commandModule = fileURLToPath(new URL('../dist/commands/sandbox.js', import.meta.url));
+const commandModule = fileURLToPath(new URL('../dist/cli/commands/sandbox.js', import.meta.url));
 
 function runCommand(args) {
   const script = `import(${JSON.stringify(commandModule)}).then((m) => m.run(${JSON.stringify(args)})).then((code) => process.exit(code));`;

@@ -28,14 +28,14 @@ function buildIdOf(bundle) {
 }
 
 cache('the build leaves one cache per kind of run, each stamped with the hash of the bundle it was made from', () => {
-  const bundle = join(root, 'dist', 'cli.cjs');
+  const bundle = join(root, 'dist', 'bundle', 'cli.cjs');
   const source = readFileSync(bundle, 'utf8');
   const id = buildIdOf(bundle);
   assert.ok(id, 'the bundle ends with its build id, the source map comment still last');
   const unstamped = source.replace(`//# mashvisor-preflight-build=${id}\n`, '');
   assert.is(createHash('sha256').update(unstamped).digest('hex').slice(0, 16), id);
   for (const kind of ['validate', 'check']) {
-    const file = join(root, 'dist', `cli.cjs.${kind}.v8cache`);
+    const file = join(root, 'dist', 'bundle', `cli.cjs.${kind}.v8cache`);
     assert.ok(existsSync(file), file);
     assert.is(readFileSync(file).subarray(0, 17).toString('latin1'), `${id}\n`);
   }
@@ -49,7 +49,8 @@ function copyLayout() {
   copyFileSync(bin, join(dir, 'bin', 'mashvisor-preflight.js'));
   copyFileSync(join(root, 'bin', 'package.json'), join(dir, 'bin', 'package.json'));
   // A plain copy, new file dates and all: the caches must still fit (they are stamped with a content hash).
-  for (const f of ['cli.cjs', 'catalog.json', 'cli.cjs.validate.v8cache', 'cli.cjs.check.v8cache']) {
+  mkdirSync(join(dir, 'dist', 'bundle'));
+  for (const f of ['bundle/cli.cjs', 'catalog.json', 'bundle/cli.cjs.validate.v8cache', 'bundle/cli.cjs.check.v8cache']) {
     copyFileSync(join(root, 'dist', f), join(dir, 'dist', f));
   }
   symlinkSync(join(root, 'dist', 'validators'), join(dir, 'dist', 'validators'));
@@ -82,7 +83,7 @@ cache('a matching cache is used; one made for another bundle is not even offered
     assert.is(expected.status, 1);
     assert.match(expected.stdout, /state/);
 
-    const cacheFile = join(dir, 'dist', 'cli.cjs.validate.v8cache');
+    const cacheFile = join(dir, 'dist', 'bundle', 'cli.cjs.validate.v8cache');
     const good = readFileSync(cacheFile);
     const stamp = good.subarray(0, good.indexOf(10) + 1);
     // Same stamp, garbage payload: V8 refuses it and the bundle is compiled as usual.
@@ -94,7 +95,7 @@ cache('a matching cache is used; one made for another bundle is not even offered
 
     // Another build of the same length (here: another build id) must not reuse a cache V8 checks only by length.
     writeFileSync(cacheFile, good);
-    const bundle = join(dir, 'dist', 'cli.cjs');
+    const bundle = join(dir, 'dist', 'bundle', 'cli.cjs');
     const id = buildIdOf(bundle);
     writeFileSync(bundle, readFileSync(bundle, 'utf8').replace(`build=${id}`, `build=${'0'.repeat(16)}`));
     assert.is(cacheVerdict(dir, 'validate'), 'undefined');
@@ -103,7 +104,7 @@ cache('a matching cache is used; one made for another bundle is not even offered
 
     // No caches at all: still the same answer.
     rmSync(cacheFile);
-    rmSync(join(dir, 'dist', 'cli.cjs.check.v8cache'));
+    rmSync(join(dir, 'dist', 'bundle', 'cli.cjs.check.v8cache'));
     assert.is(cacheVerdict(dir, 'check'), 'undefined');
     assert.is(validateIn(dir).stdout, expected.stdout);
   } finally {
@@ -114,7 +115,7 @@ cache('a matching cache is used; one made for another bundle is not even offered
 cache('without a built bundle the command says what to do, in one line, exit 2', () => {
   const dir = copyLayout();
   try {
-    rmSync(join(dir, 'dist', 'cli.cjs'));
+    rmSync(join(dir, 'dist', 'bundle', 'cli.cjs'));
     const run = validateIn(dir);
     assert.is(run.status, 2);
     assert.is(run.stderr.trim().split('\n').length, 1);

@@ -5,11 +5,11 @@ import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'n
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { validateParams } from '../dist/validate.js';
-import { loadCatalog, findByOperationId } from '../dist/catalog.js';
-import { paramsFromPayload, mergeParams, parseJsonText, parseParamFlag, readInputText, MAX_PAYLOAD_BYTES } from '../dist/params.js';
-import { locateJsonError } from '../dist/json-error.js';
-import { UsageError } from '../dist/errors.js';
+import { validateParams } from '../dist/catalog/validate.js';
+import { loadCatalog, findByOperationId } from '../dist/catalog/catalog.js';
+import { paramsFromPayload, mergeParams, parseJsonText, parseParamFlag, readInputText, MAX_PAYLOAD_BYTES } from '../dist/request/params.js';
+import { locateJsonError } from '../dist/shared/json-error.js';
+import { UsageError } from '../dist/shared/errors.js';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const fixture = (name) => join(root, 'test', 'fixtures', 'payloads', name);

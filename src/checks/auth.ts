@@ -1,5 +1,5 @@
-import { DOCUMENTED_CODES } from '../codes.js';
-import { isKeyParam } from '../report/redact.js';
+import { DOCUMENTED_CODES } from '../catalog/codes.js';
+import { isKeyParam } from '../shared/redact.js';
 import type { CheckResult, Exchange, Mode, RequestSpec } from '../types.js';
 
 const PLACEHOLDER = /^(<[^>]*>|\{\{[^}]*\}\}|\$\{?[A-Z_][A-Z0-9_]*\}?|your[-_ ]?(api[-_ ]?)?key|api[-_ ]?key|x{3,}|\*{3,}|changeme|replace[-_ ]?me|<?api key>?|test|key)$/i;

@@ -1,4 +1,4 @@
-import { documentedFor, statusClass } from '../codes.js';
+import { documentedFor, statusClass } from '../catalog/codes.js';
 import type { CheckResult, Exchange, NetworkErrorKind, RequestSpec } from '../types.js';
 
 /** Whose side a response points at; the verdict is read from it. */

@@ -1,4 +1,4 @@
-import { EXIT } from '../errors.js';
+import { EXIT } from '../shared/errors.js';
 import type { CheckResult, Verdict } from '../types.js';
 
 /** One verdict from all checks: whose problem it is, and so whether to contact support. */

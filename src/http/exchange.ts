@@ -1,9 +1,9 @@
-import { nowMs } from '../clock.js';
+import { nowMs } from '../shared/clock.js';
 import http from 'node:http';
 import type https from 'node:https';
 import { isIP, type Socket } from 'node:net';
 import axios, { type AxiosResponse } from 'axios';
-import { nodeHttps } from '../lazy-builtins.js';
+import { nodeHttps } from '../shared/lazy-builtins.js';
 import type { Exchange, HttpMethod, NetworkErrorKind, Timings } from '../types.js';
 
 export const MAX_BODY_BYTES = 1024 * 1024;

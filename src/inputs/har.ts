@@ -1,8 +1,8 @@
 // HAR files as browsers and proxies save them: read the Mashvisor requests out of one, and make a copy that is
 // safe to attach to a support ticket.
 import { InputError, setHeader, type RawRequest } from './raw.js';
-import { DIRECT_HOST, RAPIDAPI_HOST } from '../hosts.js';
-import { isKeyParam, isSensitiveHeader, squashName } from '../report/redact.js';
+import { DIRECT_HOST, RAPIDAPI_HOST } from '../catalog/hosts.js';
+import { isKeyParam, isSensitiveHeader, squashName } from '../shared/redact.js';
 
 interface HarHeader {
   name: string;

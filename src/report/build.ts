@@ -1,10 +1,10 @@
-import { fillPath } from '../resolve.js';
-import { documentedFor } from '../codes.js';
+import { fillPath } from '../catalog/resolve.js';
+import { documentedFor } from '../catalog/codes.js';
 import { parseJson } from '../checks/response.js';
 import { EXIT_CODES, VERDICT_TEXT } from '../checks/verdict.js';
-import { TOOL_NAME, toolVersion } from '../version.js';
+import { TOOL_NAME, toolVersion } from '../shared/version.js';
 import { reproductionCurl } from './curl.js';
-import { isKeyParam, isSensitiveHeader, keyFingerprint, makeRedactor, redactDeep, redactHeaders, redactUrl, type Redactor } from './redact.js';
+import { isKeyParam, isSensitiveHeader, keyFingerprint, makeRedactor, redactDeep, redactHeaders, redactUrl, type Redactor } from '../shared/redact.js';
 import type { CheckResult, Environment, Exchange, RateLimitState, Report, RequestSpec, ValidationResult, Verdict } from '../types.js';
 
 export interface ReportInput {

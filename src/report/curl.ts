@@ -1,7 +1,7 @@
 // A curl line a support engineer (or the user) can paste to replay the request, with the key left to the shell.
 import type { HttpMethod, Mode } from '../types.js';
-import { RAPIDAPI_HOST } from '../hosts.js';
-import { isSensitiveHeader } from './redact.js';
+import { RAPIDAPI_HOST } from '../catalog/hosts.js';
+import { isSensitiveHeader } from '../shared/redact.js';
 
 export const KEY_VARIABLE = 'MASHVISOR_API_KEY';
 

@@ -1,6 +1,6 @@
 // What a support engineer asks first: which Node, which OS, which proxy, what time it was.
 import { readlinkSync } from 'node:fs';
-import { nodeOs } from '../lazy-builtins.js';
+import { nodeOs } from '../shared/lazy-builtins.js';
 import type { Environment } from '../types.js';
 
 const PROXY_VARIABLES: ReadonlySet<string> = new Set(['http_proxy', 'https_proxy', 'no_proxy', 'all_proxy']);

@@ -1,4 +1,4 @@
-import { requireDist } from '../dist-files.js';
+import { requireDist } from '../shared/dist-files.js';
 
 interface AjvError {
   instancePath: string;

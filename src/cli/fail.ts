@@ -1,4 +1,4 @@
-import { UsageError } from './errors.js';
+import { UsageError } from '../shared/errors.js';
 import { printError } from './output.js';
 
 /** The last stop of any error: one line on stderr, exit code 2, a stack only when asked for. */

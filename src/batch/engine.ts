@@ -4,12 +4,12 @@ import { availableParallelism, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
-import { distFile } from '../dist-files.js';
-import { UsageError } from '../errors.js';
-import { readBatchBlocks, parseBatchLine, type BatchRequest } from '../inputs/batch.js';
-import { describeFsError, isPlainObject, paramsFromPayload } from '../params.js';
-import { queryFromSearch, resolveEndpoint, type ResolvedEndpoint } from '../resolve.js';
-import { isPlaceholder, loadValidators, validateWith, type OperationValidators } from '../validate.js';
+import { distFile } from '../shared/dist-files.js';
+import { UsageError } from '../shared/errors.js';
+import { readBatchBlocks, parseBatchLine, type BatchRequest } from './jsonl.js';
+import { describeFsError, isPlainObject, paramsFromPayload } from '../request/params.js';
+import { queryFromSearch, resolveEndpoint, type ResolvedEndpoint } from '../catalog/resolve.js';
+import { isPlaceholder, loadValidators, validateWith, type OperationValidators } from '../catalog/validate.js';
 import type { Params } from '../types.js';
 
 // validate --batch: one request a line, streamed in constant memory. Invalid lines are printed as they are found;
@@ -350,7 +350,7 @@ export interface HalfJob {
   spill: string;
 }
 
-/** Runs in the worker (src/batch-worker.ts): judges bytes [start, end) of the file. */
+/** Runs in the worker (src/batch/worker.ts): judges bytes [start, end) of the file. */
 export async function judgeHalf(job: HalfJob): Promise<HalfResult> {
   let spilled = false;
   // Spilled to a file, the invalid lines keep the worker's memory flat however many there are; the main thread
@@ -367,7 +367,7 @@ export async function judgeHalf(job: HalfJob): Promise<HalfResult> {
 
 function startHalf(job: HalfJob): Promise<HalfResult> {
   return new Promise((resolve, reject) => {
-    const worker = new Worker(fileURLToPath(distFile('batch-worker.js')), { workerData: job });
+    const worker = new Worker(fileURLToPath(distFile('batch/worker.js')), { workerData: job });
     let result: HalfResult | null = null;
     worker.once('message', (message: { ok?: HalfResult; error?: string }) => {
       if (message.error !== undefined) reject(new Error(message.error));

@@ -1,7 +1,7 @@
-// The second half of a large `validate --batch` file, judged in a worker thread (see commands/batch.ts). At the top
-// of src/ so that the CLI bundle and the tsc output find it at the same place, dist/batch-worker.js.
+// The second half of a large `validate --batch` file, judged in a worker thread (see batch/engine.ts). The CLI bundle
+// starts the tsc output of this file, dist/batch/worker.js.
 import { isMainThread, parentPort, workerData } from 'node:worker_threads';
-import { judgeHalf, type HalfJob } from './commands/batch.js';
+import { judgeHalf, type HalfJob } from './engine.js';
 
 if (!isMainThread && parentPort) {
   const port = parentPort;

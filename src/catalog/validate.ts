@@ -1,6 +1,6 @@
-import { requireDist } from './dist-files.js';
+import { requireDist } from '../shared/dist-files.js';
 import { fillPath, nearestName } from './resolve.js';
-import type { Operation, ParamDoc, Params, Problem, ValidationResult } from './types.js';
+import type { Operation, ParamDoc, Params, Problem, ValidationResult } from '../types.js';
 
 // The validators are ajv standalone code generated at build time (scripts/build.mjs): no schema compiling at start-up.
 interface AjvError {

@@ -1,5 +1,5 @@
 // Secrets never leave the process: everything that is written or printed goes through these functions first.
-import { nodeCrypto } from '../lazy-builtins.js';
+import { nodeCrypto } from './lazy-builtins.js';
 
 export type Redactor = (text: string) => string;
 

@@ -1,7 +1,7 @@
 import { mergeParams, paramsFromPayload, parseJsonText, readInputText } from './params.js';
-import { UsageError } from './errors.js';
-import { resolveEndpoint, type ResolvedEndpoint } from './resolve.js';
-import type { Params } from './types.js';
+import { UsageError } from '../shared/errors.js';
+import { resolveEndpoint, type ResolvedEndpoint } from '../catalog/resolve.js';
+import type { Params } from '../types.js';
 
 export interface SpecInput {
   endpoint?: string;

@@ -1,8 +1,8 @@
 // `mashvisor-preflight sandbox`: runs the local API stand-in until interrupted.
 import {
   startSandbox, SANDBOX_KEY, SANDBOX_RAPIDAPI_KEY, RAPIDAPI_HOST, SCENARIOS, SCENARIO_HEADER,
-} from '../sandbox/server.js';
-import type { Sandbox, SandboxOptions } from '../sandbox/server.js';
+} from '../../sandbox/server.js';
+import type { Sandbox, SandboxOptions } from '../../sandbox/server.js';
 
 export interface SandboxArgs {
   port?: number;

@@ -1,12 +1,12 @@
-import { nowMs } from '../clock.js';
+import { nowMs } from '../../shared/clock.js';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { print } from '../output.js';
-import { runPreflight, type PreflightOptions } from '../preflight.js';
-import { resolveRequest } from '../spec.js';
-import { startSandbox, SANDBOX_KEY, SANDBOX_RAPIDAPI_KEY, SCENARIO_HEADER } from '../sandbox/server.js';
+import { runPreflight, type PreflightOptions } from '../../preflight.js';
+import { resolveRequest } from '../../request/spec.js';
+import { startSandbox, SANDBOX_KEY, SANDBOX_RAPIDAPI_KEY, SCENARIO_HEADER } from '../../sandbox/server.js';
 import { saveReport } from './check.js';
-import type { Mode, Report, Verdict } from '../types.js';
+import type { Mode, Report, Verdict } from '../../types.js';
 
 interface DemoCase {
   name: string;

@@ -1,5 +1,5 @@
 import { writeSync } from 'node:fs';
-import { isKeyParam, makeRedactor, scrubOutput } from './report/redact.js';
+import { isKeyParam, makeRedactor, scrubOutput } from '../shared/redact.js';
 
 // Every line the CLI prints goes through here, so a key the tool knows about can never reach the terminal.
 const secrets: string[] = [];

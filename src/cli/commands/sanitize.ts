@@ -1,13 +1,13 @@
 import { writeFile } from 'node:fs/promises';
-import { UsageError } from '../errors.js';
-import { InputError } from '../inputs/raw.js';
+import { UsageError } from '../../shared/errors.js';
+import { InputError } from '../../inputs/raw.js';
 import { print } from '../output.js';
-import { describeFsError, parseJsonText, readInputText } from '../params.js';
+import { describeFsError, parseJsonText, readInputText } from '../../request/params.js';
 
 const MAX_HAR_BYTES = 256 * 1024 * 1024;
 
 export async function run(args: { file: string; out?: string }): Promise<number> {
-  const { sanitizeHar } = await import('../inputs/har.js');
+  const { sanitizeHar } = await import('../../inputs/har.js');
   const har = parseJsonText(await readInputText(args.file, 'HAR file', MAX_HAR_BYTES), args.file);
   if (typeof har !== 'object' || har === null) throw new UsageError(`${args.file} is not a HAR file`);
   let result;

@@ -1,8 +1,8 @@
 import { dirname } from 'node:path';
-import { UsageError } from '../errors.js';
+import { UsageError } from '../../shared/errors.js';
 import { print } from '../output.js';
-import { isPlainObject, parseJsonText, readInputText } from '../params.js';
-import type { Report, ReportFormat } from '../types.js';
+import { isPlainObject, parseJsonText, readInputText } from '../../request/params.js';
+import type { Report, ReportFormat } from '../../types.js';
 
 const MAX_REPORT_BYTES = 8 * 1024 * 1024;
 
@@ -12,7 +12,7 @@ export async function loadReport(file: string): Promise<Report> {
   if (!isPlainObject(value) || value.schemaVersion !== 1 || !Array.isArray(value.checks)) {
     throw new UsageError(`${file} is not a mashvisor-preflight JSON report (schemaVersion 1)`);
   }
-  const { validateReport } = await import('../report/schema.js');
+  const { validateReport } = await import('../../report/schema.js');
   const problem = await validateReport(value);
   if (problem) throw new UsageError(`${file} does not match the report schema: ${problem}`);
   return value as unknown as Report;
@@ -25,14 +25,14 @@ export async function run(args: { file: string; format?: string; html?: boolean;
   if (args.har) formats.push('har');
   if (args.junit) formats.push('junit');
   if (args.format) {
-    const { renderFormat } = await import('../report/files.js');
+    const { renderFormat } = await import('../../report/files.js');
     print(renderFormat(report, args.format as ReportFormat));
   }
   if (!formats.length) {
     if (!args.format) throw new UsageError('say what to rebuild: --html, --har, --junit FILE, or --format md|json');
     return 0;
   }
-  const { writeReportFiles } = await import('../report/files.js');
+  const { writeReportFiles } = await import('../../report/files.js');
   const paths = await writeReportFiles(report, args.outDir ?? dirname(args.file), formats, args.junit ? { junitPath: args.junit } : {});
   // With --format the report itself is on stdout; the paths go to stderr so stdout stays one document.
   const line = `Written: ${Object.values(paths).join(', ')}`;

@@ -1,17 +1,17 @@
-import { nowMs } from '../clock.js';
-import { collectYoungGarbage } from '../gc.js';
+import { nowMs } from '../../shared/clock.js';
+import { collectYoungGarbage } from '../../shared/gc.js';
 import { promises as fsp } from 'node:fs';
-import { UsageError } from '../errors.js';
+import { UsageError } from '../../shared/errors.js';
 import { paint, print, printError, registerKeyParams, registerSecret, useColor } from '../output.js';
-import { describeFsError, isPlainObject } from '../params.js';
-import { isSensitiveHeader } from '../report/redact.js';
-import { runPreflight, type PreflightOptions } from '../preflight.js';
-import { DIRECT_BASE_URL, RAPIDAPI_BASE_URL } from '../resolve.js';
-import { resolveRequest } from '../spec.js';
-import { parseIntendedRate } from '../checks/ratelimit.js';
-import { VERDICT_TEXT } from '../checks/verdict.js';
-import { CHECK_SYMBOLS } from '../report/json.js';
-import type { KeySource, Mode, Report, ReportFormat, RequestSpec } from '../types.js';
+import { describeFsError, isPlainObject } from '../../request/params.js';
+import { isSensitiveHeader } from '../../shared/redact.js';
+import { runPreflight, type PreflightOptions } from '../../preflight.js';
+import { DIRECT_BASE_URL, RAPIDAPI_BASE_URL } from '../../catalog/resolve.js';
+import { resolveRequest } from '../../request/spec.js';
+import { parseIntendedRate } from '../../checks/ratelimit.js';
+import { VERDICT_TEXT } from '../../checks/verdict.js';
+import { CHECK_SYMBOLS } from '../../report/json.js';
+import type { KeySource, Mode, Report, ReportFormat, RequestSpec } from '../../types.js';
 
 export interface CheckArgs {
   endpoint?: string;
@@ -149,8 +149,8 @@ export function verdictLine(report: Report): string {
 
 /** Writes the report files and the history line; when the directory cannot be written, nothing is lost: Markdown goes to stdout. */
 export async function saveReport(report: Report, args: Pick<CheckArgs, 'reportsDir' | 'junit' | 'har' | 'html' | 'bundle'>, durationMs: number): Promise<{ paths: Partial<Record<ReportFormat, string>>; fallback: string | null }> {
-  const { writeReportFiles } = await import('../report/files.js');
-  const { appendHistory } = await import('../report/history.js');
+  const { writeReportFiles } = await import('../../report/files.js');
+  const { appendHistory } = await import('../../report/history.js');
   try {
     const paths = await writeReportFiles(report, args.reportsDir, formatsFor(args), args.junit ? { junitPath: args.junit } : {});
     await appendHistory(args.reportsDir, {
@@ -159,7 +159,7 @@ export async function saveReport(report: Report, args: Pick<CheckArgs, 'reportsD
     });
     return { paths, fallback: null };
   } catch (err) {
-    const { renderMarkdown } = await import('../report/markdown.js');
+    const { renderMarkdown } = await import('../../report/markdown.js');
     printError(`mashvisor-preflight: ${(err as Error).message.split('\n')[0]} — the Markdown report follows on stdout`);
     return { paths: {}, fallback: renderMarkdown(report) };
   }
@@ -203,8 +203,8 @@ export async function runOne(spec: RequestSpec, args: CheckArgs, extraHeaders: R
     // While the server works on the request, load (and warm up) what turns its answer into files and a table.
     // The reports directory is created meanwhile too.
     onSent: once(() => void Promise.all([
-      import('../report/files.js').then((files) => files.prepareReportsDir(args.reportsDir)),
-      import('../report/history.js'),
+      import('../../report/files.js').then((files) => files.prepareReportsDir(args.reportsDir)),
+      import('../../report/history.js'),
       args.json ? null : warmTable(),
     ])),
   };
@@ -217,7 +217,7 @@ export async function runOne(spec: RequestSpec, args: CheckArgs, extraHeaders: R
   if (args.json) {
     print(JSON.stringify(report, null, 2));
   } else if (!table || saved.fallback) {
-    const { renderMarkdown } = await import('../report/markdown.js');
+    const { renderMarkdown } = await import('../../report/markdown.js');
     print(saved.fallback ?? renderMarkdown(report));
   } else {
     print(`${report.request.method} ${report.request.url}\n${await table}\n${verdictLine(report)}`);

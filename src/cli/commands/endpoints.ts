@@ -1,7 +1,7 @@
-import { loadCatalog } from '../catalog.js';
+import { loadCatalog } from '../../catalog/catalog.js';
 import { print } from '../output.js';
-import { resolveEndpoint } from '../resolve.js';
-import type { Operation } from '../types.js';
+import { resolveEndpoint } from '../../catalog/resolve.js';
+import type { Operation } from '../../types.js';
 
 export async function run(args: { name?: string; json?: boolean }): Promise<number> {
   if (args.name) return showOne(resolveEndpoint(args.name).operation, Boolean(args.json));

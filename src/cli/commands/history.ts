@@ -1,7 +1,7 @@
 import { print } from '../output.js';
-import { readHistory, renderHistoryTable } from '../report/history.js';
-import { UsageError } from '../errors.js';
-import { describeFsError } from '../params.js';
+import { readHistory, renderHistoryTable } from '../../report/history.js';
+import { UsageError } from '../../shared/errors.js';
+import { describeFsError } from '../../request/params.js';
 
 export async function run(args: { reportsDir: string; limit: number; json?: boolean }): Promise<number> {
   if (!Number.isInteger(args.limit) || args.limit < 1) throw new UsageError('--limit must be a whole number ≥ 1');

@@ -1,15 +1,15 @@
-import { nowMs } from '../clock.js';
-import { UsageError } from '../errors.js';
-import { InputError, findHeader, type RawRequest } from '../inputs/raw.js';
+import { nowMs } from '../../shared/clock.js';
+import { UsageError } from '../../shared/errors.js';
+import { InputError, findHeader, type RawRequest } from '../../inputs/raw.js';
 import { print, printError, registerSecret } from '../output.js';
-import { parseJsonText, readInputText } from '../params.js';
-import { keyCarriedBy } from '../checks/auth.js';
-import { runPreflight } from '../preflight.js';
-import { DIRECT_BASE_URL, RAPIDAPI_BASE_URL, RAPIDAPI_HOST } from '../hosts.js';
-import { resolveEndpoint } from '../resolve.js';
-import { validateParams } from '../validate.js';
+import { parseJsonText, readInputText } from '../../request/params.js';
+import { keyCarriedBy } from '../../checks/auth.js';
+import { runPreflight } from '../../preflight.js';
+import { DIRECT_BASE_URL, RAPIDAPI_BASE_URL, RAPIDAPI_HOST } from '../../catalog/hosts.js';
+import { resolveEndpoint } from '../../catalog/resolve.js';
+import { validateParams } from '../../catalog/validate.js';
 import { readKey, runOne, saveReport, type CheckArgs } from './check.js';
-import type { Mode, Params, RequestSpec, ValidationResult } from '../types.js';
+import type { Mode, Params, RequestSpec, ValidationResult } from '../../types.js';
 
 // check --from-curl / --from-har / --collection: the request as the user actually has it, turned into the same
 // RequestSpec the flags produce, with the input's own headers kept so the auth check can see how the key travelled.
@@ -121,7 +121,7 @@ async function offline(rows: Row[], args: CheckArgs): Promise<number> {
 
 async function fromCurl(args: CheckArgs): Promise<number> {
   const text = args.fromCurl === '-' ? await readInput('-', 'curl command') : args.fromCurl!;
-  const { parseCurl } = await import('../inputs/curl.js');
+  const { parseCurl } = await import('../../inputs/curl.js');
   const raw = asUsage(() => parseCurl(text), 'curl command');
   const spec = await specFromRaw(raw, args, 'curl');
   if (args.offline) {
@@ -134,7 +134,7 @@ async function fromCurl(args: CheckArgs): Promise<number> {
 }
 
 async function fromHar(args: CheckArgs): Promise<number> {
-  const { readHarEntries, filterMashvisor } = await import('../inputs/har.js');
+  const { readHarEntries, filterMashvisor } = await import('../../inputs/har.js');
   const har = parseJsonText(await readInput(args.fromHar!, 'HAR file'), args.fromHar!);
   const entries = asUsage(() => filterMashvisor(readHarEntries(har)), args.fromHar!);
   if (!entries.length) throw new UsageError(`${args.fromHar}: no Mashvisor requests in this HAR (api.mashvisor.com, mashvisor-api.p.rapidapi.com or /v1.1/client/ paths)`);
@@ -161,7 +161,7 @@ function parseVars(flags: string[] = []): Record<string, string> {
 }
 
 async function fromCollection(args: CheckArgs): Promise<number> {
-  const { loadCollection } = await import('../inputs/postman.js');
+  const { loadCollection } = await import('../../inputs/postman.js');
   const json = parseJsonText(await readInput(args.collection!, 'collection'), args.collection!);
   const env = args.envFile ? parseJsonText(await readInput(args.envFile, 'environment file'), args.envFile) : undefined;
   const loaded = asUsage(() => loadCollection(json, { env, vars: parseVars(args.var) }), args.collection!);

@@ -1,7 +1,7 @@
 // JSON Lines for `validate --batch`: one request per line, read in constant memory and faster than node:readline
 // (this path is benchmarked over a million lines).
 import { StringDecoder } from 'node:string_decoder';
-import { locateJsonError } from '../json-error.js';
+import { locateJsonError } from '../shared/json-error.js';
 
 export interface BatchLine {
   /** 1-based line number in the input; blank lines are counted but not yielded. */

@@ -1,9 +1,9 @@
-import { UsageError } from './errors.js';
-import { isPlainObject, mergeParams, paramsFromPayload } from './params.js';
-import { runPreflight as runSpec, type PreflightOptions } from './preflight.js';
-import { DIRECT_BASE_URL, RAPIDAPI_BASE_URL, resolveEndpoint } from './resolve.js';
-import { validateParams } from './validate.js';
-import type { Params, Report, RequestSpec, ValidationResult } from './types.js';
+import { UsageError } from '../shared/errors.js';
+import { isPlainObject, mergeParams, paramsFromPayload } from '../request/params.js';
+import { runPreflight as runSpec, type PreflightOptions } from '../preflight.js';
+import { DIRECT_BASE_URL, RAPIDAPI_BASE_URL, resolveEndpoint } from '../catalog/resolve.js';
+import { validateParams } from '../catalog/validate.js';
+import type { Params, Report, RequestSpec, ValidationResult } from '../types.js';
 
 /** A request as a library user writes it. */
 export interface PreflightRequest {

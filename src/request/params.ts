@@ -1,8 +1,8 @@
 import { promises as fsp } from 'node:fs';
 import type { FileHandle } from 'node:fs/promises';
-import { UsageError } from './errors.js';
-import { locateJsonError } from './json-error.js';
-import type { Operation, Params, QueryValue } from './types.js';
+import { UsageError } from '../shared/errors.js';
+import { locateJsonError } from '../shared/json-error.js';
+import type { Operation, Params, QueryValue } from '../types.js';
 
 export const MAX_PAYLOAD_BYTES = 1024 * 1024;
 

@@ -1,7 +1,7 @@
 import { distance } from 'fastest-levenshtein';
 import { findByOperationId, loadCatalog } from './catalog.js';
-import { UsageError } from './errors.js';
-import type { Mode, Operation, QueryValue } from './types.js';
+import { UsageError } from '../shared/errors.js';
+import type { Mode, Operation, QueryValue } from '../types.js';
 
 export { DIRECT_BASE_URL, RAPIDAPI_BASE_URL, RAPIDAPI_HOST } from './hosts.js';
 

@@ -1,5 +1,5 @@
-import { DOCUMENTED_CLASSES, DOCUMENTED_CODES, statusClass, type CodeInfo } from '../codes.js';
-import { UsageError } from '../errors.js';
+import { DOCUMENTED_CLASSES, DOCUMENTED_CODES, statusClass, type CodeInfo } from '../../catalog/codes.js';
+import { UsageError } from '../../shared/errors.js';
 import { print } from '../output.js';
 
 export interface ExplainedCode extends CodeInfo {

@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
-import { distFile } from './dist-files.js';
-import type { Operation } from './types.js';
+import { distFile } from '../shared/dist-files.js';
+import type { Operation } from '../types.js';
 
 let operations: Operation[] | undefined;
 

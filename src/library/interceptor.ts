@@ -1,12 +1,12 @@
-import { nowMs } from './clock.js';
+import { nowMs } from '../shared/clock.js';
 import type { AxiosError, AxiosInstance, InternalAxiosRequestConfig } from 'axios';
-import { keyCarriedBy } from './checks/auth.js';
-import { classifyNetworkError } from './http/exchange.js';
-import { findHeader } from './inputs/raw.js';
-import { evaluate, type PreflightOptions } from './preflight.js';
-import { RAPIDAPI_HOST, resolveEndpoint } from './resolve.js';
-import { validateParams } from './validate.js';
-import type { Exchange, HttpMethod, Report, ReportFormat, RequestSpec } from './types.js';
+import { keyCarriedBy } from '../checks/auth.js';
+import { classifyNetworkError } from '../http/exchange.js';
+import { findHeader } from '../inputs/raw.js';
+import { evaluate, type PreflightOptions } from '../preflight.js';
+import { RAPIDAPI_HOST, resolveEndpoint } from '../catalog/resolve.js';
+import { validateParams } from '../catalog/validate.js';
+import type { Exchange, HttpMethod, Report, ReportFormat, RequestSpec } from '../types.js';
 
 export interface AttachOptions {
   /** Write the report files here (JSON and Markdown by default). */
@@ -117,7 +117,7 @@ async function reportFor(error: AxiosError, options: AttachOptions): Promise<Pre
   const report = evaluate({ spec, validation, exchange, requestsSent: 1, request }, options.checks ?? {});
   let paths: PreflightAttachment['paths'] = {};
   if (options.reportsDir) {
-    const { writeReportFiles } = await import('./report/files.js');
+    const { writeReportFiles } = await import('../report/files.js');
     paths = await writeReportFiles(report, options.reportsDir, options.formats ?? ['json', 'md']);
   }
   await options.onReport?.(report);

@@ -1,7 +1,7 @@
 import { print, paint, registerKeyParams, registerSecret } from '../output.js';
-import { resolveRequest, type SpecInput } from '../spec.js';
-import { validateParams } from '../validate.js';
-import type { Problem, ValidationResult } from '../types.js';
+import { resolveRequest, type SpecInput } from '../../request/spec.js';
+import { validateParams } from '../../catalog/validate.js';
+import type { Problem, ValidationResult } from '../../types.js';
 
 export interface ValidateArgs extends SpecInput {
   json?: boolean;
