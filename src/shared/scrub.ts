@@ -103,7 +103,8 @@ export class Scrubber {
   private compiled: Compiled | null = null;
   private readonly labels = new Map<string, string>();
 
-  constructor(secrets: Iterable<string> = []) {
+  /** `label` names what replaces a secret; by default its fingerprint, [REDACTED:sha256:…]. */
+  constructor(secrets: Iterable<string> = [], private readonly fixedLabel?: string) {
     for (const s of secrets) this.add(s);
   }
 
@@ -128,6 +129,7 @@ export class Scrubber {
   }
 
   private label(secret: string): string {
+    if (this.fixedLabel !== undefined) return this.fixedLabel;
     let label = this.labels.get(secret);
     if (label === undefined) this.labels.set(secret, (label = `[REDACTED:${keyFingerprint(secret).fingerprint}]`));
     return label;
