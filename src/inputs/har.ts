@@ -390,12 +390,20 @@ function replaceEverywhere(
 function replaceInBase64(
   text: string, needles: EchoScrubbers, path: string, entry: number, where: Removal['where'], removed: Removal[],
 ): string | undefined {
-  // latin1 maps bytes to characters one to one, so any UTF-8 needle can be searched as its bytes.
-  const decoded = Buffer.from(text, 'base64').toString('latin1');
-  const out = needles.bytes.scrub(decoded);
+  const bytes = Buffer.from(text, 'base64');
+  let utf8: string | null = null;
+  try {
+    utf8 = new TextDecoder('utf-8', { fatal: true }).decode(bytes);
+  } catch {
+    // not text: searched as bytes below
+  }
+  // Text is searched as text (every escaping applies); anything else as bytes: latin1 maps bytes to characters one
+  // to one, so any UTF-8 needle can be searched as its bytes.
+  const decoded = utf8 ?? bytes.toString('latin1');
+  const out = utf8 !== null ? needles.text.scrub(decoded) : needles.bytes.scrub(decoded);
   if (out === decoded) return undefined;
   removed.push({ entry, where, what: `${path} (echo of a removed value, base64)` });
-  return Buffer.from(out, 'latin1').toString('base64');
+  return Buffer.from(out, utf8 !== null ? 'utf8' : 'latin1').toString('base64');
 }
 
 function isObject(value: unknown): value is object {

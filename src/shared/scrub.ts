@@ -85,8 +85,11 @@ function compile(secrets: string[]): Compiled {
   for (const secret of order) {
     const chars = [...secret].map(charPattern);
     const b64 = base64Forms(secret);
-    literals.push(...b64);
-    groups.push(`(${[chars.join(''), ...b64.map(escapeRegExp)].join('|')})`);
+    // A non-ASCII secret echoed in a header arrives as its UTF-8 bytes read as latin1 ("Ã©" for "é").
+    const misread = Buffer.from(secret, 'utf8').toString('latin1');
+    const literal = misread !== secret ? [...b64, misread] : b64;
+    literals.push(...literal);
+    groups.push(`(${[chars.join(''), ...literal.map(escapeRegExp)].join('|')})`);
     // The secret's first characters up to the cut, in any of its encodings: C1 C2 C3 (C4 (C5 ...)?)?
     const head = Math.min(MIN_TAIL, chars.length - 1);
     let nested = '';
