@@ -55,15 +55,16 @@ export function dropSecretPrefixTail(text: string, secrets: string[]): string {
 function responseOf(exchange: Exchange | null, scrubber: Scrubber): Report['response'] {
   const res = exchange?.response;
   if (!exchange || !res) return null;
-  const redact = scrubber.scrub;
-  const text = redact(res.truncated ? scrubber.cutTail(res.body) : res.body);
+  // Scrubbed with the rest of the report by the deep pass in buildReport: the parsed body is scrubbed value by
+  // value, so a secret JSON-escaped in the text is caught in its decoded form too.
+  const text = res.truncated ? scrubber.cutTail(res.body) : res.body;
   const parsed = res.truncated ? { ok: false as const } : parseJson(text);
   const doc = documentedFor(res.status);
   return {
     status: res.status,
     statusText: res.statusText,
     httpVersion: res.httpVersion,
-    headers: redactHeaders(res.headers, redact),
+    headers: redactHeaders(res.headers, scrubber.scrub),
     body: parsed.ok ? parsed.value : null,
     bodyText: text,
     bodyBytes: res.bodyBytes,

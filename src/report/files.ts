@@ -212,9 +212,11 @@ export async function writeReportFiles(
   options: { junitPath?: string; baseName?: string; scrub?: (text: string) => string } = {},
 ): Promise<Partial<Record<ReportFormat, string>>> {
   const unique = [...new Set(formats)];
-  const scrub = options.scrub ?? ((text: string) => text);
+  // One pass of one scrubber over every byte: the caller's (the CLI's, which knows every secret of the run), else the
+  // one the report was built with.
+  const scrub = options.scrub ?? scrubberOf(report);
   // Render everything first: a writer bug must not leave a partial set of files behind.
-  const contents = new Map<ReportFormat, string>(unique.map((f) => [f, scrub(renderFormat(report, f))]));
+  const contents = new Map<ReportFormat, string>(unique.map((f) => [f, scrub(renderUnscrubbed(report, f))]));
   const paths: Partial<Record<ReportFormat, string>> = {};
 
   const junitElsewhere = options.junitPath !== undefined && contents.has('junit');
