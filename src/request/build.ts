@@ -6,7 +6,7 @@ import { keyCarriedBy } from '../checks/auth.js';
 import { findHeader } from '../inputs/raw.js';
 import { DIRECT_BASE_URL, RAPIDAPI_BASE_URL, RAPIDAPI_HOST } from '../catalog/hosts.js';
 import { resolveEndpoint, type ResolvedEndpoint } from '../catalog/resolve.js';
-import { headersSecrets, paramSecrets, proxySecrets, urlSecrets } from '../shared/secrets.js';
+import { headersSecrets, isReference, paramSecrets, proxySecrets, urlSecrets } from '../shared/secrets.js';
 import { isPlainObject, mergeParams, paramsFromPayload } from './params.js';
 import type { KeySource, Mode, Params, RequestSpec } from '../types.js';
 
@@ -92,7 +92,7 @@ export function secretsOfRequest(spec: RequestSpec, extraHeaders: Record<string,
   add(paramSecrets(spec.params.query));
   add(paramSecrets(spec.params.body));
   add(proxySecrets(env));
-  return [...found].filter((v) => v !== '');
+  return [...found].filter((v) => v !== '' && !isReference(v));
 }
 
 /** Any input → the RequestSpec every command, the library and the interceptor run. */
@@ -114,7 +114,8 @@ export function buildSpec(input: RequestInput): RequestSpec {
   const key = keyOf(input, resolved);
   if (key.key !== undefined) Object.assign(spec, key);
   // The endpoint URL's own userinfo is not part of the spec (the base URL is rebuilt from its origin): kept here.
-  const found = [...(input.secrets ?? []), ...urlSecrets(input.endpoint)];
+  // A key given apart stays a secret when the request's own key is used instead.
+  const found = [...(input.secrets ?? []), ...urlSecrets(input.endpoint), ...(input.key?.key ? [input.key.key] : [])];
   spec.secrets = secretsOfRequest({ ...spec, secrets: found }, input.extraHeaders, input.env);
   return spec;
 }

@@ -12,6 +12,8 @@ export function isReference(value: string): boolean {
 function variants(value: string): string[] {
   const trimmed = value.trim();
   const bare = trimmed.replace(/^["']|["']$/g, '').replace(/^(bearer|basic|token)\s+/i, '').trim();
+  // "Bearer {{token}}" names a secret kept elsewhere: nothing here to hide.
+  if (isReference(bare)) return [];
   return [value, trimmed, bare].filter((v) => v !== '' && !isReference(v));
 }
 
