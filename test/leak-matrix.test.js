@@ -211,10 +211,10 @@ function cliCases() {
     ['HAR postData text', (c, dir) => (writeFileSync(join(dir, 'b.har'), harOf({ method: 'POST', url: MASHMETER(base), headers: [{ name: 'x-api-key', value: OTHER_KEY }], postData: { mimeType: 'application/x-www-form-urlencoded', text: `api_key=${encodeURIComponent(c)}` } })), ['check', '--from-har', join(dir, 'b.har')])],
     ['HAR postData params', (c, dir) => (writeFileSync(join(dir, 'c.har'), harOf({ method: 'POST', url: MASHMETER(base), headers: [{ name: 'x-api-key', value: OTHER_KEY }], postData: { mimeType: 'application/x-www-form-urlencoded', params: [{ name: 'password', value: c }] } })), ['check', '--from-har', join(dir, 'c.har')])],
     ['HAR URL userinfo and query', (c, dir) => (writeFileSync(join(dir, 'd.har'), harOf({ method: 'GET', url: `http://u:${encodeURIComponent(c)}@127.0.0.1:${port}/v1.1/client/city/list?state=TX&apikey=${encodeURIComponent(c)}`, headers: [{ name: 'x-api-key', value: OTHER_KEY }] })), ['check', '--from-har', join(dir, 'd.har')])],
-    ['Postman apikey auth, custom header', (c, dir) => (writeFileSync(join(dir, 'a.json'), collectionOf({ method: 'GET', url: CITY(base) }, { type: 'apikey', apikey: [{ key: 'key', value: 'X-Partner-Id' }, { key: 'value', value: c }, { key: 'in', value: 'header' }] })), ['check', '--collection', join(dir, 'a.json'), '--send-anyway'])],
+    ['Postman apikey auth, custom header', (c, dir) => (writeFileSync(join(dir, 'a.json'), collectionOf({ method: 'GET', url: CITY(base) }, { type: 'apikey', apikey: [{ key: 'key', value: 'X-Partner-Id' }, { key: 'value', value: c }, { key: 'in', value: 'header' }] })), ['check', '--collection', join(dir, 'a.json')])],
     ['Postman basic auth', (c, dir) => (writeFileSync(join(dir, 'b.json'), collectionOf({ method: 'GET', url: CITY(base), header: [{ key: 'x-api-key', value: OTHER_KEY }] }, { type: 'basic', basic: [{ key: 'username', value: 'user' }, { key: 'password', value: c }] })), ['check', '--collection', join(dir, 'b.json')])],
-    ['Postman bearer auth', (c, dir) => (writeFileSync(join(dir, 'c.json'), collectionOf({ method: 'GET', url: CITY(base) }, { type: 'bearer', bearer: [{ key: 'token', value: c }] })), ['check', '--collection', join(dir, 'c.json'), '--send-anyway'])],
-    ['Postman urlencoded body', (c, dir) => (writeFileSync(join(dir, 'd.json'), collectionOf({ method: 'POST', url: MASHMETER(base), header: [{ key: 'x-api-key', value: OTHER_KEY }], body: { mode: 'urlencoded', urlencoded: [{ key: 'api_key', value: c }] } })), ['check', '--collection', join(dir, 'd.json'), '--send-anyway'])],
+    ['Postman bearer auth', (c, dir) => (writeFileSync(join(dir, 'c.json'), collectionOf({ method: 'GET', url: CITY(base) }, { type: 'bearer', bearer: [{ key: 'token', value: c }] })), ['check', '--collection', join(dir, 'c.json')])],
+    ['Postman urlencoded body', (c, dir) => (writeFileSync(join(dir, 'd.json'), collectionOf({ method: 'POST', url: MASHMETER(base), header: [{ key: 'x-api-key', value: OTHER_KEY }], body: { mode: 'urlencoded', urlencoded: [{ key: 'api_key', value: c }] } })), ['check', '--collection', join(dir, 'd.json')])],
     ['Postman raw JSON body', (c, dir) => (writeFileSync(join(dir, 'e.json'), collectionOf({ method: 'POST', url: MASHMETER(base), header: [{ key: 'x-api-key', value: OTHER_KEY }], body: { mode: 'raw', raw: JSON.stringify({ outer: { access_token: c } }), options: { raw: { language: 'json' } } } })), ['check', '--collection', join(dir, 'e.json')])],
     ['HTTP_PROXY credentials', () => ['check', 'listCities', '-p', 'state=TX', '--base-url', 'http://mashvisor.invalid/v1.1', ...key], (c) => ({ HTTP_PROXY: `http://user:${encodeURIComponent(c)}@127.0.0.1:${port}`, NO_PROXY: '' })],
   ];
@@ -237,9 +237,13 @@ async function runCase(c) {
   const dir = join(work, `case${c.n}`);
   mkdirSync(dir);
   const reports = join(dir, 'reports');
-  const args = [...c.args(canary, dir), '--reports-dir', reports, '--bundle', '--timeout', '20000'];
+  // --send-anyway: every case reaches the echo server, even one whose key the checks would stop.
+  const args = [...c.args(canary, dir), '--reports-dir', reports, '--bundle', '--timeout', '20000', '--send-anyway'];
   const result = await runCli(args, { env: { NO_COLOR: '1', ...c.env(canary) } });
   assert.not.ok(result.killed, `${c.name}: the run was killed`);
+  const json = filesUnder(reports).find(([path]) => path.endsWith('.json'));
+  assert.ok(json, `${c.name}: a JSON report (exit ${result.code}: ${result.stderr})`);
+  assert.is(JSON.parse(json[1]).response?.status, 401, `${c.name}: the echo server answered`);
   const outputs = [['stdout', result.stdout], ['stderr', result.stderr], ...filesUnder(reports)];
   // The json flag prints the whole report on stdout as well.
   for (const [where, text] of outputs) assertClean(text, canary, `${c.name} (${canary}): ${where}`);
