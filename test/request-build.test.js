@@ -80,6 +80,16 @@ test('the scrubber: mixed encodings, base64 at every alignment, a misread header
     assert.is(s.cutTail(`body ${cut}`), 'body ', cut);
   }
   assert.is(s.cutTail('ordinary text'), 'ordinary text');
+  // A secret with backslashes, at one and two depths of JSON escaping; a secret too long for the per-character
+  // pattern, in its literal forms; a hostile run of backslashes is scanned without a match.
+  const slashes = 'a\\\\b\\c-secret';
+  const long = `${'k'.repeat(400)}/end`;
+  const both = new Scrubber([slashes, long]);
+  for (const text of [slashes, JSON.stringify(slashes), JSON.stringify(JSON.stringify(slashes)), long, encodeURIComponent(long), b64(long)]) {
+    assert.not.ok(both.scrub(`<${text}>`).includes('c-secret') || both.scrub(`<${text}>`).includes('kkkkkkkk'), text.slice(0, 40));
+  }
+  const hostile = '\\'.repeat(100000);
+  assert.is(both.scrub(hostile), hostile);
   assert.is(new Scrubber(['short']).scrub('short'), 'short', 'shorter than the minimum: not scrubbed as free text');
   assert.is(new Scrubber().scrub('anything'), 'anything');
 });

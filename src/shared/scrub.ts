@@ -33,8 +33,10 @@ function charPattern(ch: string): string {
   if (ch === ' ') alts.push('\\+');
   const units: number[] = [];
   for (let i = 0; i < ch.length; i++) units.push(ch.charCodeAt(i));
-  alts.push(units.map((u) => `\\\\+u${hexPattern(u, 4)}`).join(''));
-  if (ch === '/' || ch === '"' || ch === '\\') alts.push(`\\\\+${escapeRegExp(ch)}`);
+  // An escape starts where a run of backslashes starts: trying it again at each backslash inside a long run would
+  // make a hostile body of backslashes slow to scan.
+  alts.push(units.map((u) => `(?<!\\\\)\\\\{1,8}u${hexPattern(u, 4)}`).join(''));
+  if (ch === '/' || ch === '"') alts.push(`(?<!\\\\)\\\\{1,8}${escapeRegExp(ch)}`);
   const cp = ch.codePointAt(0)!;
   alts.push(`&(?:amp;)*#(?:0*${cp}|[xX]0*${hexPattern(cp, 1)});?`);
   if (NAMED_ENTITY[ch]) alts.push(`&(?:amp;)*${NAMED_ENTITY[ch]};`);
@@ -76,6 +78,42 @@ interface Compiled {
   window: number;
 }
 
+/**
+ * Longer secrets (a whole Cookie header, a token blob) are matched in their literal forms only: a character-by-
+ * character pattern that long costs more to compile than it is worth, and their parts are registered on their own.
+ */
+const MAX_MIXED_LENGTH = 256;
+
+/**
+ * The secret as units to match: each character, except that a run of backslashes is one unit, matched at a bounded
+ * number of escaping depths. Letting each backslash match "one or more" would let a hostile run of backslashes make
+ * the matcher try every way of splitting it.
+ */
+function unitPatterns(secret: string): string[] {
+  const units: string[] = [];
+  for (const m of secret.matchAll(/\\+|[^\\]/gsu)) {
+    const unit = m[0];
+    if (!unit.startsWith('\\')) {
+      units.push(charPattern(unit));
+      continue;
+    }
+    const k = unit.length;
+    units.push(`(?<!\\\\)(?:(?:\\\\{${k}}){1,4}|(?:\\\\{1,8}u005[cC]){${k}}|(?:%(?:25)*5[cC]){${k}}|(?:&(?:amp;)*#(?:0*92|[xX]0*5[cC]);?){${k}})`);
+  }
+  return units;
+}
+
+/** Literal forms of a long secret: as is, JSON-escaped, percent-encoded. */
+function literalForms(secret: string): string[] {
+  const forms = [secret, JSON.stringify(secret).slice(1, -1)];
+  try {
+    forms.push(encodeURIComponent(secret));
+  } catch {
+    // a lone surrogate has no percent-encoded form
+  }
+  return forms;
+}
+
 function compile(secrets: string[]): Compiled {
   // Longest first: a secret that contains another one is replaced whole.
   const order = [...secrets].sort((a, b) => b.length - a.length);
@@ -83,20 +121,22 @@ function compile(secrets: string[]): Compiled {
   const tails: RegExp[] = [];
   const literals: string[] = [];
   for (const secret of order) {
-    const chars = [...secret].map(charPattern);
+    const mixed = secret.length <= MAX_MIXED_LENGTH;
+    const units = mixed ? unitPatterns(secret) : [];
     const b64 = base64Forms(secret);
     // A non-ASCII secret echoed in a header arrives as its UTF-8 bytes read as latin1 ("Ã©" for "é").
     const misread = Buffer.from(secret, 'utf8').toString('latin1');
-    const literal = misread !== secret ? [...b64, misread] : b64;
+    const literal = [...b64, ...(misread !== secret ? [misread] : []), ...(mixed ? [] : literalForms(secret))];
     literals.push(...literal);
-    groups.push(`(${[chars.join(''), ...literal.map(escapeRegExp)].join('|')})`);
-    // The secret's first characters up to the cut, in any of its encodings: C1 C2 C3 (C4 (C5 ...)?)?
-    const head = Math.min(MIN_TAIL, chars.length - 1);
+    groups.push(`(${[...(mixed ? [units.join('')] : []), ...literal.map(escapeRegExp)].join('|')})`);
+    if (!mixed) continue;
+    // The secret's first units up to the cut, in any of its encodings: U1 U2 U3 (U4 (U5 ...)?)?
+    const head = Math.min(MIN_TAIL, units.length - 1);
     let nested = '';
-    for (let i = chars.length - 2; i >= head; i--) nested = `(?:${chars[i]}${nested})?`;
-    tails.push(new RegExp(`${chars.slice(0, head).join('')}${nested}${PARTIAL_ESCAPE}$`));
+    for (let i = units.length - 2; i >= head; i--) nested = `(?:${units[i]}${nested})?`;
+    tails.push(new RegExp(`${units.slice(0, head).join('')}${nested}${PARTIAL_ESCAPE}$`));
   }
-  const longest = order.reduce((n, s) => Math.max(n, s.length), 0);
+  const longest = order.reduce((n, s) => Math.max(n, Math.min(s.length, MAX_MIXED_LENGTH)), 0);
   return { pattern: new RegExp(groups.join('|'), 'g'), order, tails, literals, window: longest * 24 + 64 };
 }
 
