@@ -113,9 +113,27 @@ export function buildSpec(input: RequestInput): RequestSpec {
   if (input.inputHeaders) spec.inputHeaders = input.inputHeaders;
   const key = keyOf(input, resolved);
   if (key.key !== undefined) Object.assign(spec, key);
-  // The endpoint URL's own userinfo is not part of the spec (the base URL is rebuilt from its origin): kept here.
-  // A key given apart stays a secret when the request's own key is used instead.
-  const found = [...(input.secrets ?? []), ...urlSecrets(input.endpoint), ...(input.key?.key ? [input.key.key] : [])];
-  spec.secrets = secretsOfRequest({ ...spec, secrets: found }, input.extraHeaders, input.env);
+  spec.secrets = secretsOfRequest({ ...spec, secrets: inputSecrets(input) }, input.extraHeaders, input.env);
   return spec;
+}
+
+/**
+ * The secrets an input carries, found without resolving it: the CLI registers them before building, so that even
+ * the message of an input that cannot be built (an unknown endpoint URL with a key in it) holds none of them.
+ */
+export function inputSecrets(input: RequestInput): string[] {
+  const found = [
+    ...(input.secrets ?? []),
+    // The endpoint URL's own userinfo is not part of the spec (the base URL is rebuilt from its origin).
+    ...urlSecrets(input.endpoint),
+    ...urlSecrets(input.baseUrl),
+    // A key given apart stays a secret when the request's own key is used instead.
+    ...(input.key?.key ? [input.key.key] : []),
+    ...headersSecrets(input.inputHeaders),
+    ...headersSecrets(input.extraHeaders),
+    ...paramSecrets(input.body),
+    ...paramSecrets(input.payload?.value),
+    ...(input.paramFlags ?? []).flatMap((flag) => paramSecrets({ [flag.slice(0, Math.max(0, flag.indexOf('=')))]: flag.slice(flag.indexOf('=') + 1) })),
+  ];
+  return [...new Set(found)].filter((v) => v !== '' && !isReference(v));
 }

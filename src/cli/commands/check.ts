@@ -5,7 +5,8 @@ import { UsageError } from '../../shared/errors.js';
 import { paint, print, printError, registerSecrets, scrubFile, useColor } from '../output.js';
 import { describeFsError } from '../../request/params.js';
 import { runPreflight, type PreflightOptions } from '../../preflight.js';
-import { buildSpec } from '../../request/build.js';
+import { buildSpec, inputSecrets, type RequestInput } from '../../request/build.js';
+import { urlSecrets } from '../../shared/secrets.js';
 import { readPayload } from '../../request/spec.js';
 import { parseIntendedRate } from '../../checks/ratelimit.js';
 import { VERDICT_TEXT } from '../../checks/verdict.js';
@@ -101,10 +102,12 @@ export function formatsFor(args: Pick<CheckArgs, 'har' | 'html' | 'junit' | 'bun
 async function specFromFlags(args: CheckArgs, context: InputContext): Promise<RequestSpec> {
   if (!args.endpoint) throw new UsageError('name an endpoint (e.g. getRentalRates), or use --from-curl, --from-har or --collection');
   const payload = await readPayload(args.payload);
-  const spec = buildSpec({
+  const input: RequestInput = {
     origin: 'flags', endpoint: args.endpoint, ...(payload ? { payload } : {}), paramFlags: args.param ?? [],
     extraHeaders: context.extraHeaders, key: context.key, baseUrl: args.baseUrl, rapidapi: args.rapidapi,
-  });
+  };
+  registerSecrets(inputSecrets(input));
+  const spec = buildSpec(input);
   registerSecrets(spec.secrets ?? []);
   return spec;
 }
@@ -151,6 +154,8 @@ export async function saveReport(report: Report, args: Pick<CheckArgs, 'reportsD
 }
 
 export async function run(args: CheckArgs): Promise<number> {
+  // Known before any message can quote them (a usage error about --base-url).
+  registerSecrets([args.key, ...urlSecrets(args.baseUrl)]);
   checkUsage(args);
   const context: InputContext = { key: await readKey(args), extraHeaders: parseHeaderFlags(args.header) };
   const inputs = await import('./inputs.js');

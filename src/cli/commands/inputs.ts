@@ -2,7 +2,7 @@ import { UsageError } from '../../shared/errors.js';
 import { InputError, type RawRequest } from '../../inputs/raw.js';
 import { print, printError, registerSecrets } from '../output.js';
 import { parseJsonText, readInputText } from '../../request/params.js';
-import { buildSpec } from '../../request/build.js';
+import { buildSpec, inputSecrets, type RequestInput } from '../../request/build.js';
 import { validateParams } from '../../catalog/validate.js';
 import type { KeySource, RequestSpec, ValidationResult } from '../../types.js';
 
@@ -40,10 +40,12 @@ function expandVariable(value: string): string {
 
 /** One raw request → a spec; the endpoint is found by its /client/... or RapidAPI path, whatever prefix precedes it. */
 export function specFromRaw(raw: RawRequest, args: InputArgs, context: InputContext, origin: string, secrets: string[] = []): RequestSpec {
-  const spec = buildSpec({
+  const input: RequestInput = {
     origin, endpoint: raw.url, body: raw.body, inputHeaders: raw.headers, extraHeaders: context.extraHeaders,
     key: context.key, baseUrl: args.baseUrl, rapidapi: args.rapidapi, secrets, expand: expandVariable,
-  });
+  };
+  registerSecrets(inputSecrets(input));
+  const spec = buildSpec(input);
   registerSecrets(spec.secrets ?? []);
   // A collection's unresolved variables are summed up once for the whole collection.
   for (const note of raw.notes ?? []) {

@@ -1,6 +1,7 @@
 import { print, paint, registerSecrets } from '../output.js';
 import { resolveRequest, type SpecInput } from '../../request/spec.js';
 import { validateParams } from '../../catalog/validate.js';
+import { redactParams } from '../../shared/redact.js';
 import type { Problem, ValidationResult } from '../../types.js';
 
 export interface ValidateArgs extends SpecInput {
@@ -13,7 +14,7 @@ export async function run(args: ValidateArgs): Promise<number> {
   const params = spec.params;
   registerSecrets([process.env.MASHVISOR_API_KEY, ...(spec.secrets ?? [])]);
   const result = await validateParams(spec.operation, params);
-  if (args.json) print(JSON.stringify({ ...result, params }, null, 2));
+  if (args.json) print(JSON.stringify({ ...result, params: redactParams(params) }, null, 2));
   else print(await renderResult(result));
   return result.valid ? 0 : 1;
 }
