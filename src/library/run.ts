@@ -3,7 +3,9 @@ import { isPlainObject } from '../request/params.js';
 import { buildSpec, secretsOfRequest } from '../request/build.js';
 import { runPreflight as runSpec, type PreflightOptions } from '../preflight.js';
 import { validateParams } from '../catalog/validate.js';
-import type { Report, RequestSpec, ValidationResult } from '../types.js';
+import type { Problem, Report, RequestSpec, ValidationResult } from '../types.js';
+import { isKeyParam, redactParams } from '../shared/redact.js';
+import { Scrubber } from '../shared/scrub.js';
 
 /** A request as a library user writes it. */
 export interface PreflightRequest {
@@ -39,7 +41,11 @@ export function toSpec(request: PreflightRequest | RequestSpec): RequestSpec {
 /** Offline: are the parameters what the documentation asks for? No key, no network. */
 export async function validateRequest(request: PreflightRequest | RequestSpec): Promise<ValidationResult> {
   const spec = toSpec(request);
-  return validateParams(spec.operation, spec.params);
+  const result = await validateParams(spec.operation, spec.params);
+  // A finding about a key-like parameter does not quote its value; nor does any other text, in any encoding.
+  const scrubber = new Scrubber(spec.secrets ?? []);
+  const mask = (p: Problem): Problem => (isKeyParam(p.param) && p.value !== undefined ? { ...p, value: redactParams({ [p.param]: p.value })[p.param] } : p);
+  return scrubber.deep({ ...result, errors: result.errors.map(mask), warnings: result.warnings.map(mask) });
 }
 
 /** The whole checklist with at most one request by default (none when the parameters are invalid). */
