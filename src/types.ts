@@ -76,6 +76,11 @@ export interface RequestSpec {
   keySource?: KeySource;
   /** Headers exactly as the user's input carried them (curl, HAR, collection, interceptor); used by the auth check. */
   inputHeaders?: Record<string, string>;
+  /**
+   * Every credential the request carries, wherever it sat (key, headers, userinfo, key-like parameters, proxy
+   * settings): filled by the request builder; reports and output remove each of them in any encoding.
+   */
+  secrets?: string[];
   /** Where the spec came from, for the report: 'flags', 'curl', 'har#3', 'collection:Get rental rates', 'interceptor'. */
   origin?: string;
 }

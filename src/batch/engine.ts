@@ -6,6 +6,7 @@ import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import { distFile } from '../shared/dist-files.js';
 import { UsageError } from '../shared/errors.js';
+import { registerSecrets, scrub } from '../cli/output.js';
 import { readBatchBlocks, parseBatchLine, type BatchRequest } from './jsonl.js';
 import { describeFsError, isPlainObject, paramsFromPayload } from '../request/params.js';
 import { queryFromSearch, resolveEndpoint, type ResolvedEndpoint } from '../catalog/resolve.js';
@@ -387,7 +388,8 @@ function addCounts(into: Counts, from: Counts): void {
 export async function run(args: { batch: string; json?: boolean }): Promise<number> {
   const input = await openInput(args.batch);
   const json = Boolean(args.json);
-  const sink = new InvalidLines(json, (text) => process.stdout.write(text));
+  registerSecrets([process.env.MASHVISOR_API_KEY]);
+  const sink = new InvalidLines(json, writeOut);
   try {
     let pass: Pass;
     const cut = 'file' in input && input.size >= PARALLEL_MIN_BYTES && availableParallelism() > 1 ? middleCut(input.file, input.size) : null;
@@ -427,14 +429,19 @@ async function replaySpill(file: string, offset: number, sink: InvalidLines): Pr
   }
 }
 
+/** Through the CLI's output boundary, like every other byte it prints (the stream keeps the order of the writes). */
+function writeOut(text: string): void {
+  process.stdout.write(scrub(text));
+}
+
 async function finish(pass: Pass, sink: InvalidLines, json: boolean): Promise<number> {
   const { total, tally } = pass;
   if (json) {
     const endpoints = Object.fromEntries(tally.byName);
-    process.stdout.write(`${JSON.stringify({ ...total, endpoints, invalidLines: sink.kept, invalidLinesTruncated: total.invalid > sink.kept.length }, null, 2)}\n`);
+    writeOut(`${JSON.stringify({ ...total, endpoints, invalidLines: sink.kept, invalidLinesTruncated: total.invalid > sink.kept.length }, null, 2)}\n`);
   } else {
     sink.flush(true);
-    process.stdout.write(await summary(total, tally.byName));
+    writeOut(await summary(total, tally.byName));
   }
   return total.invalid > 0 ? 1 : 0;
 }

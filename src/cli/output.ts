@@ -1,30 +1,46 @@
 import { writeSync } from 'node:fs';
-import { isKeyParam, makeRedactor, scrubOutput } from '../shared/redact.js';
+import { scrubOutput } from '../shared/redact.js';
+import { Scrubber } from '../shared/scrub.js';
+import { paramSecrets, proxySecrets } from '../shared/secrets.js';
 
-// Every line the CLI prints goes through here, so a key the tool knows about can never reach the terminal.
-const secrets: string[] = [];
-let redactor: ((text: string) => string) | null = null;
+// The process's output boundary: every line the CLI prints, every report file and history line it writes, passes
+// this one scrubber, which knows every secret any input of this run carried.
+const registry = new Scrubber();
+let envRegistered = false;
 
 export function registerSecret(secret: string | undefined): void {
-  if (!secret || secret.length < 4 || secrets.includes(secret)) return;
-  secrets.push(secret);
-  const trimmed = secret.trim().replace(/^["']|["']$/g, '').replace(/^bearer\s+/i, '').trim();
-  if (trimmed !== secret && trimmed.length >= 4 && !secrets.includes(trimmed)) secrets.push(trimmed);
-  redactor = makeRedactor(secrets);
+  registerSecrets([secret]);
+}
+
+export function registerSecrets(secrets: Iterable<string | undefined>): void {
+  if (!envRegistered) {
+    envRegistered = true;
+    // Proxy credentials travel with every request (Proxy-Authorization) whatever the input: known from the start.
+    for (const s of proxySecrets()) registry.add(s);
+  }
+  for (const secret of secrets) {
+    if (!secret) continue;
+    registry.add(secret);
+    const trimmed = secret.trim().replace(/^["']|["']$/g, '').replace(/^bearer\s+/i, '').trim();
+    registry.add(trimmed);
+  }
 }
 
 /** A key the user put among the parameters (api_key=..., token=...) is as secret as one given with --key. */
 export function registerKeyParams(values: Record<string, unknown>): void {
-  for (const [name, value] of Object.entries(values)) {
-    if (isKeyParam(name)) for (const v of [value].flat()) if (typeof v === 'string') registerSecret(v);
-  }
+  registerSecrets(paramSecrets(values));
 }
-
-const unchanged = (text: string) => text;
 
 /** The known secrets, and (as a last guard) anything shaped like a credential: `x-api-key: ...`, `?api_key=...`. */
 export function scrub(text: string): string {
-  return scrubOutput(text, redactor ?? unchanged);
+  if (!envRegistered) registerSecrets([]);
+  return scrubOutput(text, registry.scrub);
+}
+
+/** Scrubs every byte of a file's content before it is written. */
+export function scrubFile(text: string): string {
+  if (!envRegistered) registerSecrets([]);
+  return registry.scrub(text);
 }
 
 // Lines go to the file descriptor itself rather than through process.stdout: creating that stream loads Node's

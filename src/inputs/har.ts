@@ -2,7 +2,9 @@
 // safe to attach to a support ticket.
 import { InputError, setHeader, type RawRequest } from './raw.js';
 import { DIRECT_HOST, RAPIDAPI_HOST } from '../catalog/hosts.js';
-import { isKeyParam, isSensitiveHeader, squashName } from '../shared/redact.js';
+import { isKeyParam, isSensitiveHeader, safeDecode, splitUserinfo, squashName } from '../shared/redact.js';
+import { MIN_SECRET_LENGTH, Scrubber } from '../shared/scrub.js';
+import { formSecrets, headerSecrets, paramSecrets, urlSecrets } from '../shared/secrets.js';
 
 interface HarHeader {
   name: string;
@@ -99,14 +101,14 @@ export interface SanitizeOptions {
 export const REDACTED = '[REDACTED]';
 
 /** Shorter values are too likely to be ordinary words or numbers to be replaced everywhere. */
-const MIN_ECHO_LENGTH = 6;
+const MIN_ECHO_LENGTH = MIN_SECRET_LENGTH;
 
 /**
  * A deep copy of a HAR with keys, cookies and credentials taken out of requests and responses, and any echo of
  * those values elsewhere (bodies, other headers, URLs, comments) replaced by [REDACTED]. Everything else is kept
  * as it was, so the copy still opens in browser devtools.
  */
-export function sanitizeHar(har: object, options: SanitizeOptions = {}): { har: object; removed: Removal[] } {
+export function sanitizeHar(har: object, options: SanitizeOptions = {}): { har: object; removed: Removal[]; secrets: string[] } {
   const mode = options.mode ?? 'redact';
   if (!isObject(har) || !isObject((har as { log?: unknown }).log)) throw new InputError('not a HAR file: it has no "log" object');
   const copy = JSON.parse(JSON.stringify(har)) as { log: { entries?: unknown[] } & Record<string, unknown> };
@@ -125,12 +127,14 @@ export function sanitizeHar(har: object, options: SanitizeOptions = {}): { har: 
       scrubCookies(part, n, where, secrets, removed);
     }
     if (isObject(e.request)) scrubQuery(e.request, n, mode, secrets, removed);
+    if (isObject(e.request)) scrubUrlRest(e.request, n, mode, secrets, removed);
     if (isObject(e.request)) scrubFormParams(e.request, n, mode, secrets, removed);
+    if (isObject(e.request)) scrubPostText(e.request, n, mode, secrets, removed);
   });
 
   // A server (or a proxy error page) may echo a key back: replace every copy of every removed value anywhere.
-  const needles = echoForms(secrets);
-  if (needles.length > 0) {
+  const needles = echoScrubbers(secrets);
+  if (needles) {
     entries.forEach((entry, i) => {
       if (!isObject(entry)) return;
       for (const [key, value] of Object.entries(entry as Record<string, unknown>)) {
@@ -145,7 +149,7 @@ export function sanitizeHar(har: object, options: SanitizeOptions = {}): { har: 
       if (replaced !== undefined) copy.log[key] = replaced;
     }
   }
-  return { har: copy, removed };
+  return { har: copy, removed, secrets: [...secrets] };
 }
 
 function scrubHeaders(
@@ -166,26 +170,11 @@ function scrubHeaders(
   part.headers = kept;
 }
 
-/** The whole value, and the parts a server might echo on their own: the token after "Bearer", cookie values. */
+/** The whole value, and the parts a server might echo on their own: the token after "Bearer", Basic's user and
+ * password, cookie values. */
 function collectHeaderSecrets(name: string, value: string, secrets: Set<string>): void {
   addSecret(secrets, value);
-  const lower = squashName(name);
-  if (lower === 'authorization' || lower === 'proxyauthorization') {
-    const credential = value.replace(/^\s*[A-Za-z-]+\s+/, '');
-    addSecret(secrets, credential);
-    if (/^\s*basic\s/i.test(value)) {
-      const decoded = Buffer.from(credential, 'base64').toString('utf8');
-      const colon = decoded.indexOf(':');
-      if (colon >= 0) addSecret(secrets, decoded.slice(colon + 1));
-    }
-  } else if (lower === 'cookie') {
-    for (const pair of value.split(';')) addSecret(secrets, pair.slice(pair.indexOf('=') + 1).trim());
-  } else if (lower === 'setcookie') {
-    for (const line of value.split('\n')) {
-      const first = line.split(';')[0];
-      addSecret(secrets, first.slice(first.indexOf('=') + 1).trim());
-    }
-  }
+  for (const part of headerSecrets(name, value)) addSecret(secrets, part);
 }
 
 function scrubCookies(
@@ -272,26 +261,88 @@ function scrubFormParams(
   postData.params = kept;
 }
 
+/** URL userinfo, and key-like pairs of the fragment (#access_token=...): the query has its own pass. */
+function scrubUrlRest(
+  request: Record<string, unknown>, entry: number, mode: 'redact' | 'remove', secrets: Set<string>, removed: Removal[],
+): void {
+  if (typeof request.url !== 'string') return;
+  let url = request.url;
+  const { prefix, userinfo, rest } = splitUserinfo(url);
+  if (userinfo !== null) {
+    for (const s of urlSecrets(url)) addSecret(secrets, s);
+    url = prefix + rest;
+    removed.push({ entry, where: 'request', what: 'URL userinfo' });
+  }
+  const hash = url.indexOf('#');
+  if (hash >= 0) {
+    const fragment = url.slice(hash + 1);
+    const found = formSecrets(fragment);
+    if (found.length > 0) {
+      for (const s of found) addSecret(secrets, s);
+      url = url.slice(0, hash + 1) + maskPairs(fragment, mode);
+      removed.push({ entry, where: 'request', what: 'URL fragment credential' });
+    }
+  }
+  request.url = url;
+}
+
+/** `a=1&token=T` with each key-like pair's value replaced (or the pair dropped). */
+function maskPairs(text: string, mode: 'redact' | 'remove'): string {
+  const out: string[] = [];
+  for (const pair of text.split('&')) {
+    const eq = pair.indexOf('=');
+    if (eq < 0 || !isKeyParam(safeDecode(pair.slice(0, eq)).trim())) out.push(pair);
+    else if (mode === 'redact') out.push(`${pair.slice(0, eq)}=${encodeURIComponent(REDACTED)}`);
+  }
+  return out.join('&');
+}
+
+/** A JSON body's key-like fields at any depth, or a form body's key-like pairs. */
+function scrubPostText(
+  request: Record<string, unknown>, entry: number, mode: 'redact' | 'remove', secrets: Set<string>, removed: Removal[],
+): void {
+  const postData = request.postData as { text?: unknown } | undefined;
+  if (!isObject(postData) || typeof postData.text !== 'string' || postData.text === '') return;
+  const found = paramSecrets(postData.text);
+  if (found.length === 0) return;
+  for (const s of found) addSecret(secrets, s);
+  const text = postData.text.trim();
+  if (/^[[{]/.test(text)) {
+    postData.text = JSON.stringify(maskJson(JSON.parse(text), mode));
+  } else {
+    postData.text = maskPairs(postData.text, mode);
+  }
+  removed.push({ entry, where: 'request', what: 'postData.text credential' });
+}
+
+function maskJson(value: unknown, mode: 'redact' | 'remove', depth = 0): unknown {
+  if (value === null || typeof value !== 'object' || depth > 64) return value;
+  if (Array.isArray(value)) return value.map((v) => maskJson(v, mode, depth + 1));
+  const out: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(value)) {
+    if (!isKeyParam(k)) out[k] = maskJson(v, mode, depth + 1);
+    else if (mode === 'redact') out[k] = REDACTED;
+  }
+  return out;
+}
+
 function addSecret(secrets: Set<string>, value: string): void {
   const v = value.trim();
   if (v.length >= MIN_ECHO_LENGTH && v !== REDACTED) secrets.add(v);
 }
 
-/** The forms in which a value can show up elsewhere: as is, percent-encoded, escaped inside a JSON string. */
-function echoForms(secrets: Set<string>): string[] {
-  const forms = new Set<string>();
-  for (const s of secrets) {
-    forms.add(s);
-    try {
-      forms.add(encodeURIComponent(s));
-    } catch {
-      // a lone surrogate: no encoded form to look for
-    }
-    forms.add(JSON.stringify(s).slice(1, -1));
-    forms.add(s.replace(/\//g, '\\/'));
-  }
-  // Longest first, so a value is replaced whole before any shorter value inside it.
-  return [...forms].filter((f) => f.length >= MIN_ECHO_LENGTH).sort((a, b) => b.length - a.length);
+interface EchoScrubbers {
+  text: Scrubber;
+  /** The same secrets as their UTF-8 bytes read as latin1: for decoded base64 bodies. */
+  bytes: Scrubber;
+}
+
+/** Every value found, in every form it can show up elsewhere (the shared scrubber's forms), replaced by [REDACTED]. */
+function echoScrubbers(secrets: Set<string>): EchoScrubbers | null {
+  const text = new Scrubber(secrets, REDACTED);
+  if (text.size === 0) return null;
+  const bytes = new Scrubber([...secrets].map((s) => Buffer.from(s, 'utf8').toString('latin1')), REDACTED);
+  return { text, bytes };
 }
 
 /**
@@ -299,10 +350,10 @@ function echoForms(secrets: Set<string>): string[] {
  * when nothing changed. Base64 response bodies are decoded, scrubbed and re-encoded.
  */
 function replaceEverywhere(
-  value: unknown, needles: string[], path: string, entry: number, where: Removal['where'], removed: Removal[],
+  value: unknown, needles: EchoScrubbers, path: string, entry: number, where: Removal['where'], removed: Removal[],
 ): unknown {
   if (typeof value === 'string') {
-    const out = replaceAll(value, needles);
+    const out = needles.text.scrub(value);
     if (out === value) return undefined;
     removed.push({ entry, where, what: `${path} (echo of a removed value)` });
     return out;
@@ -337,29 +388,22 @@ function replaceEverywhere(
 }
 
 function replaceInBase64(
-  text: string, needles: string[], path: string, entry: number, where: Removal['where'], removed: Removal[],
+  text: string, needles: EchoScrubbers, path: string, entry: number, where: Removal['where'], removed: Removal[],
 ): string | undefined {
-  // latin1 maps bytes to characters one to one, so any UTF-8 needle can be searched as its bytes.
-  const decoded = Buffer.from(text, 'base64').toString('latin1');
-  const byteNeedles = needles.map((n) => Buffer.from(n, 'utf8').toString('latin1'));
-  const out = replaceAll(decoded, byteNeedles);
+  const bytes = Buffer.from(text, 'base64');
+  let utf8: string | null = null;
+  try {
+    utf8 = new TextDecoder('utf-8', { fatal: true }).decode(bytes);
+  } catch {
+    // not text: searched as bytes below
+  }
+  // Text is searched as text (every escaping applies); anything else as bytes: latin1 maps bytes to characters one
+  // to one, so any UTF-8 needle can be searched as its bytes.
+  const decoded = utf8 ?? bytes.toString('latin1');
+  const out = utf8 !== null ? needles.text.scrub(decoded) : needles.bytes.scrub(decoded);
   if (out === decoded) return undefined;
   removed.push({ entry, where, what: `${path} (echo of a removed value, base64)` });
-  return Buffer.from(out, 'latin1').toString('base64');
-}
-
-function replaceAll(text: string, needles: string[]): string {
-  let out = text;
-  for (const n of needles) if (out.includes(n)) out = out.split(n).join(REDACTED);
-  return out;
-}
-
-function safeDecode(text: string): string {
-  try {
-    return decodeURIComponent(text.replace(/\+/g, ' '));
-  } catch {
-    return text;
-  }
+  return Buffer.from(out, utf8 !== null ? 'utf8' : 'latin1').toString('base64');
 }
 
 function isObject(value: unknown): value is object {

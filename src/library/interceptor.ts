@@ -1,10 +1,10 @@
 import { nowMs } from '../shared/clock.js';
 import type { AxiosError, AxiosInstance, InternalAxiosRequestConfig } from 'axios';
-import { keyCarriedBy } from '../checks/auth.js';
+import { buildSpec } from '../request/build.js';
+import { basicSecrets } from '../shared/secrets.js';
 import { classifyNetworkError } from '../http/exchange.js';
-import { findHeader } from '../inputs/raw.js';
 import { evaluate, type PreflightOptions } from '../preflight.js';
-import { RAPIDAPI_HOST, resolveEndpoint } from '../catalog/resolve.js';
+import { resolveEndpoint } from '../catalog/resolve.js';
 import { validateParams } from '../catalog/validate.js';
 import type { Exchange, HttpMethod, Report, ReportFormat, RequestSpec } from '../types.js';
 
@@ -77,30 +77,15 @@ function exchangeFrom(error: AxiosError, url: URL, headers: Record<string, strin
 }
 
 function specFrom(config: InternalAxiosRequestConfig, url: URL, headers: Record<string, string>): RequestSpec | null {
-  let resolved;
   try {
-    resolved = resolveEndpoint(url.href);
+    resolveEndpoint(url.href);
   } catch {
     return null; // not a Mashvisor operation: leave the error alone
   }
-  const rapidapi = url.host === RAPIDAPI_HOST || findHeader(headers, 'x-rapidapi-key') !== undefined;
-  const key = keyCarriedBy(headers, resolved.query);
-  let body: unknown = config.data;
-  if (typeof body === 'string') {
-    try {
-      body = JSON.parse(body);
-    } catch { /* keep the text */ }
-  }
-  const spec: RequestSpec = {
-    operation: resolved.operation,
-    params: { path: resolved.path, query: resolved.query, ...(body !== undefined ? { body } : {}) },
-    mode: rapidapi ? 'rapidapi' : 'direct',
-    baseUrl: resolved.baseUrl ?? url.origin,
-    inputHeaders: headers,
-    origin: 'interceptor',
-  };
-  if (key) Object.assign(spec, { key, keySource: 'input' as const });
-  return spec;
+  // axios sends `auth` as Basic credentials without putting them in config.headers: secrets all the same.
+  const auth = config.auth;
+  const secrets = auth ? basicSecrets(String(auth.username ?? ''), String(auth.password ?? '')) : [];
+  return buildSpec({ origin: 'interceptor', endpoint: url.href, body: config.data ?? undefined, inputHeaders: headers, secrets });
 }
 
 async function reportFor(error: AxiosError, options: AttachOptions): Promise<PreflightAttachment | null> {

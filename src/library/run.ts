@@ -1,9 +1,11 @@
 import { UsageError } from '../shared/errors.js';
-import { isPlainObject, mergeParams, paramsFromPayload } from '../request/params.js';
+import { isPlainObject } from '../request/params.js';
+import { buildSpec, secretsOfRequest } from '../request/build.js';
 import { runPreflight as runSpec, type PreflightOptions } from '../preflight.js';
-import { DIRECT_BASE_URL, RAPIDAPI_BASE_URL, resolveEndpoint } from '../catalog/resolve.js';
 import { validateParams } from '../catalog/validate.js';
-import type { Params, Report, RequestSpec, ValidationResult } from '../types.js';
+import type { Problem, Report, RequestSpec, ValidationResult } from '../types.js';
+import { isKeyParam, redactParams } from '../shared/redact.js';
+import { Scrubber } from '../shared/scrub.js';
 
 /** A request as a library user writes it. */
 export interface PreflightRequest {
@@ -22,27 +24,28 @@ function isSpec(value: PreflightRequest | RequestSpec): value is RequestSpec {
   return 'operation' in value && 'params' in value && 'mode' in value;
 }
 
-/** PreflightRequest → RequestSpec: resolves the endpoint and places each parameter where it travels. */
+/** PreflightRequest → RequestSpec, through the same builder as the CLI (same mode rule, same secrets). */
 export function toSpec(request: PreflightRequest | RequestSpec): RequestSpec {
-  if (isSpec(request)) return request;
-  const resolved = resolveEndpoint(request.endpoint);
-  const layers: Params[] = [{ path: resolved.path, query: resolved.query }];
-  if (request.params !== undefined) {
-    if (!isPlainObject(request.params)) throw new UsageError('params must be an object');
-    layers.push(paramsFromPayload(resolved.operation, request.params, 'params'));
-  }
-  const mode = request.rapidapi || (resolved.baseUrl && resolved.mode === 'rapidapi') ? 'rapidapi' : 'direct';
-  const baseUrl = request.baseUrl ?? resolved.baseUrl ?? (mode === 'rapidapi' ? RAPIDAPI_BASE_URL : DIRECT_BASE_URL);
-  const spec: RequestSpec = { operation: resolved.operation, params: mergeParams(resolved.operation, layers), mode, baseUrl, origin: 'library' };
-  if (request.key !== undefined) Object.assign(spec, { key: request.key, keySource: 'option' as const });
-  if (request.headers) spec.inputHeaders = request.headers;
-  return spec;
+  if (isSpec(request)) return { ...request, secrets: secretsOfRequest(request) };
+  if (request.params !== undefined && !isPlainObject(request.params)) throw new UsageError('params must be an object');
+  return buildSpec({
+    origin: 'library', endpoint: request.endpoint,
+    ...(request.params !== undefined ? { payload: { value: request.params, source: 'params' } } : {}),
+    ...(request.key !== undefined ? { key: { key: request.key, keySource: 'option' as const } } : {}),
+    ...(request.headers ? { inputHeaders: request.headers } : {}),
+    ...(request.baseUrl !== undefined ? { baseUrl: request.baseUrl } : {}),
+    rapidapi: Boolean(request.rapidapi),
+  });
 }
 
 /** Offline: are the parameters what the documentation asks for? No key, no network. */
 export async function validateRequest(request: PreflightRequest | RequestSpec): Promise<ValidationResult> {
   const spec = toSpec(request);
-  return validateParams(spec.operation, spec.params);
+  const result = await validateParams(spec.operation, spec.params);
+  // A finding about a key-like parameter does not quote its value; nor does any other text, in any encoding.
+  const scrubber = new Scrubber(spec.secrets ?? []);
+  const mask = (p: Problem): Problem => (isKeyParam(p.param) && p.value !== undefined ? { ...p, value: redactParams({ [p.param]: p.value })[p.param] } : p);
+  return scrubber.deep({ ...result, errors: result.errors.map(mask), warnings: result.warnings.map(mask) });
 }
 
 /** The whole checklist with at most one request by default (none when the parameters are invalid). */

@@ -4,8 +4,10 @@ import { parseJson } from '../checks/response.js';
 import { EXIT_CODES, VERDICT_TEXT } from '../checks/verdict.js';
 import { TOOL_NAME, toolVersion } from '../shared/version.js';
 import { reproductionCurl } from './curl.js';
-import { isKeyParam, isSensitiveHeader, keyFingerprint, makeRedactor, redactDeep, redactHeaders, redactUrl, type Redactor } from '../shared/redact.js';
-import type { CheckResult, Environment, Exchange, RateLimitState, Report, RequestSpec, ValidationResult, Verdict } from '../types.js';
+import { isKeyParam, keyFingerprint, redactHeaders, redactParams, redactUrl } from '../shared/redact.js';
+import { attachScrubber, Scrubber } from '../shared/scrub.js';
+import { secretsOfRequest } from '../request/build.js';
+import type { Problem, CheckResult, Environment, Exchange, RateLimitState, Report, RequestSpec, ValidationResult, Verdict } from '../types.js';
 
 export interface ReportInput {
   spec: RequestSpec;
@@ -23,22 +25,9 @@ export interface ReportInput {
 }
 
 
-/** Every value that could be a credential: the key, and whatever the user's own input carried as one. */
+/** Every value that could be a credential: what the request builder found, and the headers actually sent. */
 export function secretsOf(spec: RequestSpec, headers: Record<string, string>): string[] {
-  const found = new Set<string>();
-  const add = (v: unknown) => {
-    if (typeof v !== 'string') return;
-    const bare = v.trim().replace(/^["']|["']$/g, '').replace(/^(bearer|basic)\s+/i, '').trim();
-    for (const s of [v, v.trim(), bare]) if (s.length >= 4) found.add(s);
-  };
-  add(spec.key);
-  for (const source of [spec.inputHeaders ?? {}, headers]) {
-    for (const [name, value] of Object.entries(source)) if (isSensitiveHeader(name)) add(value);
-  }
-  // A key put among the parameters, or at the top of a JSON body, is a key all the same.
-  const body = spec.params.body && typeof spec.params.body === 'object' && !Array.isArray(spec.params.body) ? spec.params.body as Record<string, unknown> : {};
-  for (const [name, value] of [...Object.entries(spec.params.query), ...Object.entries(body)]) if (isKeyParam(name)) [value].flat().forEach(add);
-  return [...found].sort((a, b) => b.length - a.length);
+  return secretsOfRequest(spec, headers).sort((a, b) => b.length - a.length);
 }
 
 /** A message as a clause inside a longer sentence: no closing full stop. */
@@ -60,26 +49,23 @@ function summaryOf(verdict: Verdict, checks: CheckResult[], spec: RequestSpec, r
  * as the secret: drop such a tail.
  */
 export function dropSecretPrefixTail(text: string, secrets: string[]): string {
-  for (const secret of secrets) {
-    for (let n = Math.min(secret.length - 1, text.length); n >= 4; n--) {
-      if (text.endsWith(secret.slice(0, n))) return text.slice(0, text.length - n);
-    }
-  }
-  return text;
+  return new Scrubber(secrets).cutTail(text);
 }
 
-function responseOf(exchange: Exchange | null, redact: Redactor, secrets: string[]): Report['response'] {
+function responseOf(exchange: Exchange | null, scrubber: Scrubber): Report['response'] {
   const res = exchange?.response;
   if (!exchange || !res) return null;
-  const text = redact(res.truncated ? dropSecretPrefixTail(res.body, secrets) : res.body);
+  // Scrubbed with the rest of the report by the deep pass in buildReport: the parsed body is scrubbed value by
+  // value, so a secret JSON-escaped in the text is caught in its decoded form too.
+  const text = res.truncated ? scrubber.cutTail(res.body) : res.body;
   const parsed = res.truncated ? { ok: false as const } : parseJson(text);
   const doc = documentedFor(res.status);
   return {
     status: res.status,
     statusText: res.statusText,
     httpVersion: res.httpVersion,
-    headers: redactHeaders(res.headers, redact),
-    body: parsed.ok ? redactDeep(parsed.value, redact) : null,
+    headers: redactHeaders(res.headers, scrubber.scrub),
+    body: parsed.ok ? parsed.value : null,
     bodyText: text,
     bodyBytes: res.bodyBytes,
     truncated: res.truncated,
@@ -89,12 +75,18 @@ function responseOf(exchange: Exchange | null, redact: Redactor, secrets: string
   };
 }
 
+/** A finding about a key-like parameter does not quote its value. */
+function maskProblem(problem: Problem): Problem {
+  return isKeyParam(problem.param) && problem.value !== undefined ? { ...problem, value: redactParams({ [problem.param]: problem.value })[problem.param] } : problem;
+}
+
 /** The one report every format is written from. Everything in it passes through redaction. */
 export function buildReport(input: ReportInput): Report {
   const { spec, exchange, verdict } = input;
-  const secrets = secretsOf(spec, input.headers);
-  const redact = makeRedactor(secrets);
+  const scrubber = new Scrubber(secretsOf(spec, input.headers));
+  const redact = scrubber.scrub;
   const url = redactUrl(input.url, redact);
+  const body = redactParams(spec.params.body);
   const headers = redactHeaders(input.headers, redact);
   const key = spec.key ? keyFingerprint(spec.key.trim()) : null;
   const report: Report = {
@@ -109,29 +101,31 @@ export function buildReport(input: ReportInput): Report {
       endpoint: spec.operation.path,
       operationId: spec.operation.operationId,
       mode: spec.mode,
-      baseUrl: spec.baseUrl,
+      baseUrl: redactUrl(spec.baseUrl, redact),
       url,
-      query: spec.params.query,
+      query: redactParams(spec.params.query),
       path: spec.params.path,
-      body: spec.params.body ?? null,
+      body: body ?? null,
       headers,
       origin: spec.origin ?? 'flags',
     },
-    response: responseOf(exchange, redact, secrets),
+    response: responseOf(exchange, scrubber),
     error: exchange?.error ?? null,
     ...(exchange ? { timings: exchange.timings } : {}),
     checks: input.checks,
     rateLimit: input.rateLimit,
     key: { present: Boolean(spec.key), fingerprint: key?.fingerprint ?? null, last4: key?.last4 ?? null, source: spec.key ? spec.keySource ?? null : null },
     requestsSent: input.requestsSent,
-    validation: { errors: input.validation.errors, warnings: input.validation.warnings },
+    validation: { errors: input.validation.errors.map(maskProblem), warnings: input.validation.warnings.map(maskProblem) },
     reproduction: {
-      curl: reproductionCurl({ method: spec.operation.method, url, headers, body: spec.operation.hasBody ? spec.params.body : undefined, mode: spec.mode }),
+      curl: reproductionCurl({ method: spec.operation.method, url, headers, body: spec.operation.hasBody ? body : undefined, mode: spec.mode }),
     },
     environment: input.environment,
   };
   // Deep pass: a key may hide anywhere (a check message quoting the server, a parameter value, a note).
-  return redactDeep(report, redact);
+  const clean = scrubber.deep(report);
+  attachScrubber(clean, scrubber);
+  return clean;
 }
 
 export function requestPath(spec: RequestSpec): string {

@@ -7,6 +7,7 @@ import { closeSync, constants as fsc, fchmodSync, fsync, linkSync, openSync, unl
 import { copyFile, mkdir, open, rename, stat, unlink } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import type { Report, ReportFormat } from '../types.js';
+import { scrubberOf } from '../shared/scrub.js';
 import { renderHar } from './har.js';
 import { renderHtml } from './html.js';
 import { renderJson } from './json.js';
@@ -36,7 +37,12 @@ const FILE_MODE = 0o600;
 const DIR_MODE = 0o700;
 const MAX_SUFFIX = 10_000;
 
+/** The report in one format; every byte through the scrubber the report was built with. */
 export function renderFormat(report: Report, format: ReportFormat): string {
+  return scrubberOf(report)(renderUnscrubbed(report, format));
+}
+
+function renderUnscrubbed(report: Report, format: ReportFormat): string {
   switch (format) {
     case 'json':
       return renderJson(report);
@@ -203,11 +209,14 @@ export async function writeReportFiles(
   report: Report,
   dir: string,
   formats: ReportFormat[],
-  options: { junitPath?: string; baseName?: string } = {},
+  options: { junitPath?: string; baseName?: string; scrub?: (text: string) => string } = {},
 ): Promise<Partial<Record<ReportFormat, string>>> {
   const unique = [...new Set(formats)];
+  // One pass of one scrubber over every byte: the caller's (the CLI's, which knows every secret of the run), else the
+  // one the report was built with.
+  const scrub = options.scrub ?? scrubberOf(report);
   // Render everything first: a writer bug must not leave a partial set of files behind.
-  const contents = new Map<ReportFormat, string>(unique.map((f) => [f, renderFormat(report, f)]));
+  const contents = new Map<ReportFormat, string>(unique.map((f) => [f, scrub(renderUnscrubbed(report, f))]));
   const paths: Partial<Record<ReportFormat, string>> = {};
 
   const junitElsewhere = options.junitPath !== undefined && contents.has('junit');

@@ -61,9 +61,9 @@ export function historyLine(entry: HistoryEntry): string {
  * Appends one entry as one complete line with a single O_APPEND write. Direct calls, as for the report files:
  * each is one quick system call, and a trip through the thread pool would cost more than the work.
  */
-export async function appendHistory(dir: string, entry: HistoryEntry): Promise<void> {
+export async function appendHistory(dir: string, entry: HistoryEntry, scrub: (text: string) => string = (t) => t): Promise<void> {
   mkdirSync(dir, { recursive: true, mode: 0o700 });
-  appendFileSync(join(dir, HISTORY_FILE), Buffer.from(historyLine(entry), 'utf8'), { flag: 'a', mode: 0o600 });
+  appendFileSync(join(dir, HISTORY_FILE), Buffer.from(scrub(historyLine(entry)), 'utf8'), { flag: 'a', mode: 0o600 });
 }
 
 function isEntry(value: unknown): value is HistoryEntry {

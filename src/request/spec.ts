@@ -1,7 +1,7 @@
-import { mergeParams, paramsFromPayload, parseJsonText, readInputText } from './params.js';
+import { parseJsonText, readInputText } from './params.js';
 import { UsageError } from '../shared/errors.js';
-import { resolveEndpoint, type ResolvedEndpoint } from '../catalog/resolve.js';
-import type { Params } from '../types.js';
+import { buildSpec } from './build.js';
+import type { RequestSpec } from '../types.js';
 
 export interface SpecInput {
   endpoint?: string;
@@ -9,21 +9,18 @@ export interface SpecInput {
   payload?: string;
 }
 
-export interface ResolvedRequest {
-  resolved: ResolvedEndpoint;
-  params: Params;
+/** The --payload file (or stdin), parsed; undefined when none is given. */
+export async function readPayload(file: string | string[] | undefined): Promise<{ value: unknown; source: string } | undefined> {
+  // yargs turns a repeated string option into a list.
+  if (Array.isArray(file)) throw new UsageError('--payload may be given once (merge the files, or add --param)');
+  if (file === undefined) return undefined;
+  const source = file === '-' ? 'payload from stdin' : file;
+  return { value: parseJsonText(await readInputText(file, 'payload'), source), source };
 }
 
-/** Endpoint + --payload + --param → the operation and its parameters (URL values < payload < flags). */
-export async function resolveRequest(input: SpecInput): Promise<ResolvedRequest> {
-  // yargs turns a repeated string option into a list.
-  if (Array.isArray(input.payload)) throw new UsageError('--payload may be given once (merge the files, or add --param)');
-  const resolved = resolveEndpoint(input.endpoint);
-  const layers: Params[] = [{ path: resolved.path, query: resolved.query }];
-  if (input.payload !== undefined) {
-    const source = input.payload === '-' ? 'payload from stdin' : input.payload;
-    const payload = parseJsonText(await readInputText(input.payload), source);
-    layers.push(paramsFromPayload(resolved.operation, payload, source));
-  }
-  return { resolved, params: mergeParams(resolved.operation, layers, input.param ?? []) };
+/** Endpoint + --payload + --param → the request, through the one builder (URL values < payload < flags). */
+export async function resolveRequest(input: SpecInput): Promise<RequestSpec> {
+  if (!input.endpoint) return buildSpec({ origin: 'flags', endpoint: '' });
+  const payload = await readPayload(input.payload);
+  return buildSpec({ origin: 'flags', endpoint: input.endpoint, ...(payload ? { payload } : {}), paramFlags: input.param ?? [] });
 }

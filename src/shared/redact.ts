@@ -1,94 +1,16 @@
-// Secrets never leave the process: everything that is written or printed goes through these functions first.
-import { nodeCrypto } from './lazy-builtins.js';
+// Credential naming and structural redaction: which headers, parameters and URL parts hold a credential, and the
+// masked copies of them that reports show. Free-text removal of known secrets is the Scrubber's (scrub.ts).
+import { maskFor } from './fingerprint.js';
+import { deepMap, MIN_SECRET_LENGTH, Scrubber } from './scrub.js';
+
+export { keyFingerprint, maskFor } from './fingerprint.js';
+export { MIN_SECRET_LENGTH, Scrubber } from './scrub.js';
 
 export type Redactor = (text: string) => string;
 
-/** Shorter strings are too likely to occur by chance ("1234" in a price) to be replaced everywhere. */
-const MIN_SECRET_LENGTH = 4;
-
-/** A stable, non-reversible name for a key, so two reports can be compared without either holding the key. */
-export function keyFingerprint(key: string): { fingerprint: string; last4: string } {
-  const hex = nodeCrypto().createHash('sha256').update(key, 'utf8').digest('hex');
-  // For very short keys the last four characters would be most of the key: show none.
-  const last4 = key.length >= 8 ? key.slice(-4) : '';
-  return { fingerprint: `sha256:${hex.slice(0, 12)}`, last4 };
-}
-
-function escapeRegExp(text: string): string {
-  return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
-}
-
-/** The way HTML forms and URLSearchParams encode: stricter than encodeURIComponent, spaces as '+'. */
-function formEncode(text: string): string {
-  return new URLSearchParams({ v: text }).toString().slice(2);
-}
-
-/**
- * Base64 pieces that appear whenever the secret is base64-encoded inside a longer text
- * (e.g. "Basic base64(user:key)"): the secret can start at any of three byte offsets in a 3-byte group,
- * and only the groups made entirely of secret bytes encode the same way whatever surrounds them.
- */
-function base64Forms(secret: string): string[] {
-  const bytes = Buffer.from(secret, 'utf8');
-  const forms: string[] = [];
-  const whole = bytes.toString('base64');
-  forms.push(whole, whole.replace(/=+$/, ''), bytes.toString('base64url'));
-  for (let offset = 0; offset < 3; offset++) {
-    const lead = offset === 0 ? 0 : 3 - offset; // secret bytes that share the first group with foreign bytes
-    const usable = Math.floor((bytes.length - lead) / 3) * 3;
-    if (usable < 6) continue;
-    const core = bytes.subarray(lead, lead + usable);
-    forms.push(core.toString('base64'), core.toString('base64url'));
-  }
-  return forms;
-}
-
-function secretForms(secret: string): string[] {
-  const uri = encodeURIComponent(secret);
-  const forms = [
-    secret,
-    uri,
-    uri.replace(/%20/g, '+'),
-    uri.replace(/%[0-9A-F]{2}/g, (m) => m.toLowerCase()),
-    formEncode(secret),
-    encodeURIComponent(uri), // a URL carried inside another URL's query
-    JSON.stringify(secret).slice(1, -1),
-    JSON.stringify(JSON.stringify(secret)).slice(1, -1), // JSON inside a JSON string (e.g. a HAR's postData.text)
-    ...base64Forms(secret),
-  ];
-  return forms.filter((f) => f.length >= MIN_SECRET_LENGTH);
-}
-
-/**
- * Returns a function that replaces every known encoding of every secret with '[REDACTED:<fingerprint>]'.
- * One regular expression with the longest forms first, applied in a single pass, so a replacement is never
- * itself rewritten and a longer encoding wins over a shorter one that it contains.
- */
+/** A function that replaces every known encoding of every secret with '[REDACTED:<fingerprint>]'. */
 export function makeRedactor(secrets: string[]): Redactor {
-  const secretOf = new Map<string, string>();
-  for (const secret of secrets) {
-    if (typeof secret !== 'string' || secret.length < MIN_SECRET_LENGTH) continue;
-    for (const form of secretForms(secret)) {
-      if (!secretOf.has(form)) secretOf.set(form, secret);
-    }
-  }
-  if (secretOf.size === 0) return (text: string) => text;
-  // Labels are made on first use: hashing needs node:crypto, which most runs would otherwise load before sending.
-  const labels = new Map<string, string>();
-  const labelFor = (secret: string) => {
-    let label = labels.get(secret);
-    if (label === undefined) labels.set(secret, (label = `[REDACTED:${keyFingerprint(secret).fingerprint}]`));
-    return label;
-  };
-  const forms = [...secretOf.keys()].sort((a, b) => b.length - a.length);
-  const pattern = new RegExp(forms.map(escapeRegExp).join('|'), 'g');
-  return (text: string) => {
-    if (typeof text !== 'string' || text.length === 0) return text;
-    return text.replace(pattern, (match) => {
-      const secret = secretOf.get(match);
-      return secret === undefined ? '[REDACTED]' : labelFor(secret);
-    });
-  };
+  return new Scrubber(secrets).scrub;
 }
 
 /** Headers whose values are credentials whatever they contain. Lower case. */
@@ -121,21 +43,34 @@ export function squashName(name: string): string {
 
 const SENSITIVE_SQUASHED: ReadonlySet<string> = new Set([...SENSITIVE_HEADERS].map(squashName));
 
-/** Headers whose first word is a public scheme name worth keeping ('Bearer [REDACTED]'). */
-const SCHEME_HEADERS: ReadonlySet<string> = new Set(['authorization', 'proxy-authorization']);
+/** Any name that says it holds a credential: x-mashvisor-token, X-Client-Secret, my-api-key, session-id, ... */
+const CREDENTIAL_WORDS = /apikey|token|secret|passw|credential|session|cookie|auth(?!or)|signature|key$/;
+/** Names that hold one of those words but describe, rather than carry, a credential. */
+const NOT_CREDENTIALS: ReadonlySet<string> = new Set([
+  'wwwauthenticate', 'proxyauthenticate', 'authenticationinfo', 'accesscontrolallowcredentials',
+  'accesscontrolallowheaders', 'accesscontrolexposeheaders', 'keepalive',
+]);
 
-export function isSensitiveHeader(name: string): boolean {
-  return SENSITIVE_SQUASHED.has(squashName(name));
+function looksLikeCredential(squashed: string): boolean {
+  return SENSITIVE_SQUASHED.has(squashed) || (CREDENTIAL_WORDS.test(squashed) && !NOT_CREDENTIALS.has(squashed));
 }
 
-function maskCredential(headerName: string, value: string): string {
+/** Headers whose first word is a public scheme name worth keeping ('Bearer [REDACTED:…]'). */
+const SCHEME_HEADERS: ReadonlySet<string> = new Set(['authorization', 'proxyauthorization']);
+
+export function isSensitiveHeader(name: string): boolean {
+  return looksLikeCredential(squashName(String(name)));
+}
+
+/** A credential value as a report shows it: the scheme kept, the secret replaced by its fingerprint. */
+export function maskCredential(headerName: string, value: string): string {
   // An empty value hides nothing and is itself a finding ("the key header was sent empty").
   if (value.trim() === '') return value;
-  if (SCHEME_HEADERS.has(headerName.toLowerCase())) {
-    const m = /^\s*([A-Za-z][A-Za-z0-9!#$%&'*+.^_`|~-]*)\s+\S/.exec(value);
-    if (m) return `${m[1]} [REDACTED]`;
+  if (SCHEME_HEADERS.has(squashName(headerName))) {
+    const m = /^\s*([A-Za-z][A-Za-z0-9!#$%&'*+.^_`|~-]*)\s+(\S.*)$/s.exec(value);
+    if (m) return `${m[1]} ${maskFor(m[2]!.trim())}`;
   }
-  return '[REDACTED]';
+  return maskFor(value);
 }
 
 /** A copy of the headers with credential values masked and every other value passed through the redactor. */
@@ -148,33 +83,21 @@ export function redactHeaders(headers: Record<string, string>, redactor: Redacto
   return out;
 }
 
-/** Query parameter names that carry credentials, compared in lower case. */
+/** Parameter names that carry credentials whatever else they say. */
 const KEY_PARAMS: ReadonlySet<string> = new Set([
-  'api_key',
-  'apikey',
-  'api-key',
-  'key',
-  'x-api-key',
-  'x_api_key',
-  'token',
-  'access_token',
-  'auth_token',
-  'rapidapi-key',
-  'rapidapi_key',
-  'x-rapidapi-key',
-  'password',
-  'client_secret',
-  'api_token',
+  'api_key', 'apikey', 'api-key', 'key', 'x-api-key', 'x_api_key', 'token', 'access_token', 'auth_token',
+  'rapidapi-key', 'rapidapi_key', 'x-rapidapi-key', 'password', 'client_secret', 'api_token', 'sig', 'pass', 'pwd',
 ]);
 
 const KEY_PARAMS_SQUASHED: ReadonlySet<string> = new Set([...KEY_PARAMS].map(squashName));
 
-/** A query (or payload) parameter whose value is a credential: api_key, key, token, ... */
+/** A query, form or JSON parameter whose value is a credential: api_key, key, token, clientSecret, ... */
 export function isKeyParam(name: string): boolean {
-  return KEY_PARAMS_SQUASHED.has(squashName(name));
+  const squashed = squashName(String(name));
+  return KEY_PARAMS_SQUASHED.has(squashed) || (CREDENTIAL_WORDS.test(squashed) && !NOT_CREDENTIALS.has(squashed));
 }
 
-function safeDecode(text: string): string {
+export function safeDecode(text: string): string {
   try {
     return decodeURIComponent(text.replace(/\+/g, ' '));
   } catch {
@@ -183,7 +106,7 @@ function safeDecode(text: string): string {
 }
 
 /** Splits 'scheme://userinfo@host/...' around the userinfo; the password may itself hold '@', so the last one counts. */
-function splitUserinfo(url: string): { prefix: string; userinfo: string | null; rest: string } {
+export function splitUserinfo(url: string): { prefix: string; userinfo: string | null; rest: string } {
   const scheme = /^([A-Za-z][A-Za-z0-9+.-]*:\/\/)?/.exec(url)?.[0] ?? '';
   const afterScheme = url.slice(scheme.length);
   const end = afterScheme.search(/[/?#]/);
@@ -193,32 +116,33 @@ function splitUserinfo(url: string): { prefix: string; userinfo: string | null; 
   return { prefix: scheme, userinfo: authority.slice(0, at), rest: afterScheme.slice(at + 1) };
 }
 
+/** `a=1&api_key=K&b=2` with each key-like pair's value masked; every other byte kept. */
+export function redactFormText(text: string): string {
+  return text
+    .split('&')
+    .map((pair) => {
+      const eq = pair.indexOf('=');
+      if (eq === -1 || !isKeyParam(safeDecode(pair.slice(0, eq)).trim())) return pair;
+      const value = safeDecode(pair.slice(eq + 1));
+      return value === '' || value.startsWith('[REDACTED') ? pair : `${pair.slice(0, eq)}=${maskFor(value)}`;
+    })
+    .join('&');
+}
+
 /**
- * A URL without credentials: userinfo dropped, key-like query parameters masked, the rest through the redactor.
- * Works on the text rather than through `new URL()` so the URL keeps the exact encoding it was sent with.
+ * A URL without credentials: userinfo dropped, key-like parameters of the query and of the fragment
+ * (#access_token=...) masked, the rest through the redactor. Works on the text rather than through `new URL()`
+ * so the URL keeps the exact encoding it was sent with.
  */
-export function redactUrl(url: string, redactor: Redactor): string {
+export function redactUrl(url: string, redactor: Redactor = (t) => t): string {
   if (typeof url !== 'string' || url === '') return url;
   const { prefix, rest } = splitUserinfo(url);
   const hashAt = rest.indexOf('#');
   const beforeHash = hashAt === -1 ? rest : rest.slice(0, hashAt);
-  const hash = hashAt === -1 ? '' : rest.slice(hashAt);
+  const hash = hashAt === -1 ? '' : `#${redactFormText(rest.slice(hashAt + 1))}`;
   const queryAt = beforeHash.indexOf('?');
-  let result = prefix + beforeHash;
-  if (queryAt !== -1) {
-    const query = beforeHash
-      .slice(queryAt + 1)
-      .split('&')
-      .map((pair) => {
-        const eq = pair.indexOf('=');
-        const name = eq === -1 ? pair : pair.slice(0, eq);
-        if (eq !== -1 && KEY_PARAMS.has(safeDecode(name).trim().toLowerCase())) return `${name}=[REDACTED]`;
-        return pair;
-      })
-      .join('&');
-    result = prefix + beforeHash.slice(0, queryAt) + '?' + query;
-  }
-  return redactor(result + hash);
+  const path = queryAt === -1 ? beforeHash : `${beforeHash.slice(0, queryAt)}?${redactFormText(beforeHash.slice(queryAt + 1))}`;
+  return redactor(prefix + path + hash);
 }
 
 /** A proxy URL for messages: whatever is before '@' (user, password, token) is masked, host and port kept. */
@@ -229,33 +153,43 @@ export function redactProxyUrl(url: string): string {
   return `${prefix}[REDACTED]@${rest}`;
 }
 
-/** A deep copy in which every string, and every object key, went through the redactor. */
-export function redactDeep<T>(value: T, redactor: Redactor): T {
-  const seen = new WeakMap<object, unknown>();
-  const walk = (v: unknown): unknown => {
-    if (typeof v === 'string') return redactor(v);
-    if (v === null || typeof v !== 'object') return v;
-    if (seen.has(v)) return seen.get(v);
-    if (v instanceof Date) return new Date(v.getTime());
-    if (Array.isArray(v)) {
-      const copy: unknown[] = [];
-      seen.set(v, copy);
-      for (const item of v) copy.push(walk(item));
-      return copy;
-    }
+/**
+ * Parameters (query, path, a JSON body) with the value of every key-like name masked, at any depth; a form-encoded
+ * body text has its key-like pairs masked. Everything else is kept as it is.
+ */
+export function redactParams<T>(value: T): T {
+  const walk = (v: unknown, depth: number): unknown => {
+    if (typeof v === 'string') return /^[^\s={}[\]"]+=[^&]*(&|$)/.test(v) ? redactFormText(v) : v;
+    if (v === null || typeof v !== 'object' || depth > 64) return v;
+    if (Array.isArray(v)) return v.map((item) => walk(item, depth + 1));
     const copy: Record<string, unknown> = {};
-    seen.set(v, copy);
-    for (const [k, item] of Object.entries(v)) copy[redactor(k)] = walk(item);
+    for (const [k, item] of Object.entries(v)) copy[k] = isKeyParam(k) ? maskValue(item) : walk(item, depth + 1);
     return copy;
   };
-  return walk(value) as T;
+  return walk(value, 0) as T;
+}
+
+function maskValue(value: unknown): unknown {
+  if (Array.isArray(value)) return value.map(maskValue);
+  if (value === null || value === undefined || value === '' || typeof value === 'boolean') return value;
+  const text = typeof value === 'string' ? value : JSON.stringify(value);
+  return text.startsWith('[REDACTED') ? text : maskFor(text);
+}
+
+/** A deep copy in which every string, and every object key, went through the redactor. */
+export function redactDeep<T>(value: T, redactor: Redactor): T {
+  return deepMap(value, redactor);
+}
+
+function escapeRegExp(text: string): string {
+  return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 }
 
 const HEADER_LINE = new RegExp(
   `(^|[\\s"'{,])(${[...SENSITIVE_HEADERS].map(escapeRegExp).join('|')})(["']?\\s*[:=]\\s*["']?)([^\\r\\n"']*)`,
   'gim',
 );
-const KEY_PARAM_IN_TEXT = new RegExp(`([?&](?:${[...KEY_PARAMS].map(escapeRegExp).join('|')})=)([^&#\\s"'<>]+)`, 'gi');
+const KEY_PARAM_IN_TEXT = new RegExp(`([?&#](?:${[...KEY_PARAMS].map(escapeRegExp).join('|')})=)([^&#\\s"'<>]+)`, 'gi');
 const USERINFO_IN_TEXT = /\b([A-Za-z][A-Za-z0-9+.-]*:\/\/)[^\s/?#@"'<>]+@/g;
 
 /**
@@ -270,10 +204,11 @@ export function scrubOutput(text: string, redactor: Redactor): string {
     .replace(HEADER_LINE, (all, lead: string, name: string, sep: string, value: string) => {
       const v = value.trim();
       if (v === '' || v.startsWith('$') || v.startsWith('[REDACTED')) return all;
-      return `${lead}${name}${sep}${maskCredential(name, value)}`;
+      return `${lead}${name}${sep}${maskCredential(name, value).replace(/\[REDACTED:[^\]]*\]/, '[REDACTED]')}`;
     })
     .replace(KEY_PARAM_IN_TEXT, (all, head: string, value: string) =>
       value.startsWith('[REDACTED') || value.startsWith('$') ? all : `${head}[REDACTED]`,
     )
     .replace(USERINFO_IN_TEXT, '$1[REDACTED]@');
 }
+

@@ -2,16 +2,17 @@ import { nowMs } from '../../shared/clock.js';
 import { collectYoungGarbage } from '../../shared/gc.js';
 import { promises as fsp } from 'node:fs';
 import { UsageError } from '../../shared/errors.js';
-import { paint, print, printError, registerKeyParams, registerSecret, useColor } from '../output.js';
-import { describeFsError, isPlainObject } from '../../request/params.js';
-import { isSensitiveHeader } from '../../shared/redact.js';
+import { paint, print, printError, registerSecrets, scrubFile, useColor } from '../output.js';
+import { describeFsError } from '../../request/params.js';
 import { runPreflight, type PreflightOptions } from '../../preflight.js';
-import { DIRECT_BASE_URL, RAPIDAPI_BASE_URL } from '../../catalog/resolve.js';
-import { resolveRequest } from '../../request/spec.js';
+import { buildSpec, inputSecrets, type RequestInput } from '../../request/build.js';
+import { urlSecrets } from '../../shared/secrets.js';
+import { readPayload } from '../../request/spec.js';
 import { parseIntendedRate } from '../../checks/ratelimit.js';
 import { VERDICT_TEXT } from '../../checks/verdict.js';
 import { CHECK_SYMBOLS } from '../../report/json.js';
-import type { KeySource, Mode, Report, ReportFormat, RequestSpec } from '../../types.js';
+import type { KeySource, Report, ReportFormat, RequestSpec } from '../../types.js';
+import type { InputContext, Row } from './inputs.js';
 
 export interface CheckArgs {
   endpoint?: string;
@@ -55,7 +56,7 @@ export async function readKey(args: Pick<CheckArgs, 'key' | 'keyFile'>): Promise
       throw new UsageError(`cannot read key file ${args.keyFile}: ${describeFsError(err)}`);
     }
   } else if (process.env.MASHVISOR_API_KEY) found = { key: process.env.MASHVISOR_API_KEY, keySource: 'env' };
-  registerSecret(found.key);
+  registerSecrets([found.key]);
   return found;
 }
 
@@ -97,31 +98,18 @@ export function formatsFor(args: Pick<CheckArgs, 'har' | 'html' | 'junit' | 'bun
   return formats;
 }
 
-function modeOf(args: CheckArgs, hinted?: Mode): Mode {
-  if (args.rapidapi) return 'rapidapi';
-  if (args.baseUrl && /rapidapi\.com/i.test(args.baseUrl)) return 'rapidapi';
-  return hinted ?? 'direct';
-}
-
-async function specFromFlags(args: CheckArgs): Promise<RequestSpec> {
+/** Endpoint + --payload + --param + the rest of the flags → a spec, through the one request builder. */
+async function specFromFlags(args: CheckArgs, context: InputContext): Promise<RequestSpec> {
   if (!args.endpoint) throw new UsageError('name an endpoint (e.g. getRentalRates), or use --from-curl, --from-har or --collection');
-  const { resolved, params } = await resolveRequest({ endpoint: args.endpoint, param: args.param, payload: args.payload });
-  registerKeyParams(params.query);
-  if (isPlainObject(params.body)) registerKeyParams(params.body);
-  const urlMode = resolved.baseUrl ? resolved.mode : undefined;
-  const mode = modeOf(args, urlMode);
-  const baseUrl = args.baseUrl ?? resolved.baseUrl ?? (mode === 'rapidapi' ? RAPIDAPI_BASE_URL : DIRECT_BASE_URL);
-  return { operation: resolved.operation, params, mode, baseUrl, origin: 'flags', ...(await readKey(args)), ...keyFromHeaderFlags(args) };
-}
-
-/** No --key, --key-file or MASHVISOR_API_KEY, but -H "x-api-key: ..." (or x-rapidapi-key): that is the key. */
-function keyFromHeaderFlags(args: CheckArgs): { key?: string; keySource?: KeySource } {
-  if (args.key !== undefined || args.keyFile || process.env.MASHVISOR_API_KEY) return {};
-  const headers = parseHeaderFlags(args.header);
-  const found = Object.entries(headers).find(([name]) => /^(x-api-key|x-rapidapi-key)$/i.test(name));
-  if (!found) return {};
-  registerSecret(found[1]);
-  return { key: found[1], keySource: 'flag' };
+  const payload = await readPayload(args.payload);
+  const input: RequestInput = {
+    origin: 'flags', endpoint: args.endpoint, ...(payload ? { payload } : {}), paramFlags: args.param ?? [],
+    extraHeaders: context.extraHeaders, key: context.key, baseUrl: args.baseUrl, rapidapi: args.rapidapi,
+  };
+  registerSecrets(inputSecrets(input));
+  const spec = buildSpec(input);
+  registerSecrets(spec.secrets ?? []);
+  return spec;
 }
 
 const TONE = { pass: 'green', warn: 'yellow', fail: 'red', skip: 'grey' } as const;
@@ -152,11 +140,11 @@ export async function saveReport(report: Report, args: Pick<CheckArgs, 'reportsD
   const { writeReportFiles } = await import('../../report/files.js');
   const { appendHistory } = await import('../../report/history.js');
   try {
-    const paths = await writeReportFiles(report, args.reportsDir, formatsFor(args), args.junit ? { junitPath: args.junit } : {});
+    const paths = await writeReportFiles(report, args.reportsDir, formatsFor(args), { scrub: scrubFile, ...(args.junit ? { junitPath: args.junit } : {}) });
     await appendHistory(args.reportsDir, {
       time: report.createdAt, endpoint: report.request.endpoint, operationId: report.request.operationId,
       status: report.response?.status ?? null, verdict: report.verdict, durationMs, requestsSent: report.requestsSent,
-    });
+    }, scrubFile);
     return { paths, fallback: null };
   } catch (err) {
     const { renderMarkdown } = await import('../../report/markdown.js');
@@ -166,12 +154,59 @@ export async function saveReport(report: Report, args: Pick<CheckArgs, 'reportsD
 }
 
 export async function run(args: CheckArgs): Promise<number> {
+  // Known before any message can quote them (a usage error about --base-url).
+  registerSecrets([args.key, ...urlSecrets(args.baseUrl)]);
   checkUsage(args);
-  const { specsFromInput } = await import('./inputs.js');
-  const fromInput = await specsFromInput(args);
-  if (fromInput !== null) return fromInput;
-  const spec = await specFromFlags(args);
-  return runOne(spec, args);
+  const context: InputContext = { key: await readKey(args), extraHeaders: parseHeaderFlags(args.header) };
+  const inputs = await import('./inputs.js');
+  const plan = await inputs.planFromInput(args, context);
+  if (plan === null) return runOne(await specFromFlags(args, context), args);
+  if (plan.kind === 'one') return plan.offline ? inputs.printOfflineOne(plan.spec, args) : runOne(plan.spec, args);
+  if (plan.offline) return inputs.printOffline(plan.rows, args);
+  return liveRows(plan.rows, args);
+}
+
+/** Live checks of a collection, one request each, until --max-requests is spent; the rest are listed as not run. */
+async function liveRows(rows: Row[], args: CheckArgs): Promise<number> {
+  const { printSummary, rowsJson } = await import('./inputs.js');
+  let budget = args.maxRequests ?? 1 + (args.probe ?? 0);
+  const results = new Map<number, string>();
+  const reports: unknown[] = [];
+  let failed = false;
+  for (const row of rows) {
+    if (!row.spec) {
+      failed = true;
+      continue;
+    }
+    if (budget <= 0 && row.validation!.valid) {
+      results.set(row.index, '– not run');
+      continue;
+    }
+    const started = nowMs();
+    // The same options as a single check (-H, --rate, --probe), within what is left of the budget.
+    const report = await runPreflight(row.spec, { ...preflightOptions(args), maxRequests: Math.min(1 + (args.probe ?? 0), budget) });
+    budget -= report.requestsSent;
+    await saveReport(report, args, Math.round(nowMs() - started));
+    results.set(row.index, report.verdict === 'pass' ? '✔ pass' : `✖ ${report.verdict}`);
+    if (report.verdict !== 'pass') failed = true;
+    reports.push(report);
+  }
+  if (args.json) print(JSON.stringify({ requests: rowsJson(rows), reports }, null, 2));
+  else {
+    await printSummary(rows, results);
+    if ([...results.values()].includes('– not run')) print(`Budget spent: raise --max-requests to run more (each may be billed).`);
+  }
+  return failed ? 1 : 0;
+}
+
+/** What every live check of this run is sent with: headers, rate, probe, timeout, budget, notices. */
+function preflightOptions(args: CheckArgs, extraHeaders: Record<string, string> = {}): PreflightOptions {
+  return {
+    timeoutMs: args.timeout, maxRequests: args.offline ? 0 : args.maxRequests, sendAnyway: args.sendAnyway, rate: args.rate, probe: args.probe,
+    headers: { ...extraHeaders, ...parseHeaderFlags(args.header) },
+    onNotice: (message) => printError(`mashvisor-preflight: ${message}`),
+    onDiscarded: collectYoungGarbage,
+  };
 }
 
 /** Renders a throw-away table so that cli-table3's code is compiled before the real one is needed. */
@@ -192,14 +227,8 @@ function once(fn: () => void): () => void {
 
 export async function runOne(spec: RequestSpec, args: CheckArgs, extraHeaders: Record<string, string> = {}): Promise<number> {
   const started = nowMs();
-  const headers = { ...extraHeaders, ...parseHeaderFlags(args.header) };
-  // A key given as -H "x-api-key: ..." is as secret as one given with --key.
-  for (const [name, value] of Object.entries(headers)) if (isSensitiveHeader(name)) registerSecret(value);
   const options: PreflightOptions = {
-    timeoutMs: args.timeout, maxRequests: args.offline ? 0 : args.maxRequests, sendAnyway: args.sendAnyway, rate: args.rate, probe: args.probe,
-    headers,
-    onNotice: (message) => printError(`mashvisor-preflight: ${message}`),
-    onDiscarded: collectYoungGarbage,
+    ...preflightOptions(args, extraHeaders),
     // While the server works on the request, load (and warm up) what turns its answer into files and a table.
     // The reports directory is created meanwhile too.
     onSent: once(() => void Promise.all([

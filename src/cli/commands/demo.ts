@@ -3,7 +3,7 @@ import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { print } from '../output.js';
 import { runPreflight, type PreflightOptions } from '../../preflight.js';
-import { resolveRequest } from '../../request/spec.js';
+import { buildSpec } from '../../request/build.js';
 import { startSandbox, SANDBOX_KEY, SANDBOX_RAPIDAPI_KEY, SCENARIO_HEADER } from '../../sandbox/server.js';
 import { saveReport } from './check.js';
 import type { Mode, Report, Verdict } from '../../types.js';
@@ -45,12 +45,15 @@ function closedPort(): Promise<number> {
 }
 
 async function runCase(c: DemoCase, urls: { direct: string; rapidapi: string; closed: string }, reportsDir: string) {
-  const { resolved, params } = await resolveRequest({ endpoint: c.endpoint, param: c.params });
   const mode = c.mode ?? 'direct';
   const baseUrl = c.unreachable ? urls.closed : mode === 'rapidapi' ? urls.rapidapi : urls.direct;
   const options: PreflightOptions = { timeoutMs: 5000, sendAnyway: c.sendAnyway, headers: c.scenario ? { [SCENARIO_HEADER]: c.scenario } : {} };
   const started = nowMs();
-  const report = await runPreflight({ operation: resolved.operation, params, mode, baseUrl, key: c.key, keySource: 'option', origin: `demo: ${c.name}` }, options);
+  const spec = buildSpec({
+    origin: `demo: ${c.name}`, endpoint: c.endpoint, paramFlags: c.params ?? [], baseUrl, rapidapi: mode === 'rapidapi',
+    ...(c.key !== undefined ? { key: { key: c.key, keySource: 'option' as const } } : {}),
+  });
+  const report = await runPreflight(spec, options);
   const saved = await saveReport(report, { reportsDir }, Math.round(nowMs() - started));
   return { report, path: saved.paths.md ?? '(not written)' };
 }

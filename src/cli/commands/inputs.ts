@@ -1,20 +1,36 @@
-import { nowMs } from '../../shared/clock.js';
 import { UsageError } from '../../shared/errors.js';
-import { InputError, findHeader, type RawRequest } from '../../inputs/raw.js';
-import { print, printError, registerSecret } from '../output.js';
+import { InputError, type RawRequest } from '../../inputs/raw.js';
+import { print, printError, registerSecrets } from '../output.js';
 import { parseJsonText, readInputText } from '../../request/params.js';
-import { keyCarriedBy } from '../../checks/auth.js';
-import { runPreflight } from '../../preflight.js';
-import { DIRECT_BASE_URL, RAPIDAPI_BASE_URL, RAPIDAPI_HOST } from '../../catalog/hosts.js';
-import { resolveEndpoint } from '../../catalog/resolve.js';
+import { buildSpec, inputSecrets, type RequestInput } from '../../request/build.js';
 import { validateParams } from '../../catalog/validate.js';
-import { readKey, runOne, saveReport, type CheckArgs } from './check.js';
-import type { Mode, Params, RequestSpec, ValidationResult } from '../../types.js';
+import type { KeySource, RequestSpec, ValidationResult } from '../../types.js';
 
-// check --from-curl / --from-har / --collection: the request as the user actually has it, turned into the same
-// RequestSpec the flags produce, with the input's own headers kept so the auth check can see how the key travelled.
+// check --from-curl / --from-har / --collection: the request as the user actually has it, turned by the one request
+// builder into the same RequestSpec the flags produce, with the input's own headers kept so the auth check can see
+// how the key travelled. This module reads inputs and says what to run; check.ts runs it.
 
 const MAX_INPUT_BYTES = 64 * 1024 * 1024;
+
+/** What of the check's arguments the inputs need; the key and -H headers are read by check.ts. */
+export interface InputArgs {
+  endpoint?: string;
+  json?: boolean;
+  baseUrl?: string;
+  rapidapi?: boolean;
+  fromCurl?: string;
+  fromHar?: string;
+  entry?: number;
+  collection?: string;
+  envFile?: string;
+  var?: string[];
+  offline?: boolean;
+}
+
+export interface InputContext {
+  key: { key?: string; keySource?: KeySource };
+  extraHeaders: Record<string, string>;
+}
 
 /** "$MASHVISOR_API_KEY" copied from a doc or a shell history: use the variable's value when it is set. */
 function expandVariable(value: string): string {
@@ -22,42 +38,20 @@ function expandVariable(value: string): string {
   return m && process.env[m[1]!] ? process.env[m[1]!]! : value;
 }
 
-
-function bodyOf(raw: RawRequest): unknown {
-  if (raw.body === null || raw.body === '') return undefined;
-  try {
-    return JSON.parse(raw.body);
-  } catch {
-    return raw.body; // the body validator will say it is not a JSON object
-  }
-}
-
-function modeOf(url: string, headers: Record<string, string>, args: CheckArgs, hinted?: Mode): Mode {
-  if (args.rapidapi) return 'rapidapi';
-  if (/^https?:\/\/[^/]*rapidapi\.com/i.test(url) || url.includes(RAPIDAPI_HOST)) return 'rapidapi';
-  if (findHeader(headers, 'x-rapidapi-host') !== undefined && hinted !== 'direct') return 'rapidapi';
-  return hinted ?? 'direct';
-}
-
 /** One raw request → a spec; the endpoint is found by its /client/... or RapidAPI path, whatever prefix precedes it. */
-export async function specFromRaw(raw: RawRequest, args: CheckArgs, origin: string): Promise<RequestSpec> {
-  for (const [name, value] of Object.entries(raw.headers)) {
-    if (/^(x-api-key|x-rapidapi-key|authorization|api-key|x-apikey)$/i.test(name) && !value.includes('{{')) registerSecret(expandVariable(value));
-  }
-  const resolved = resolveEndpoint(raw.url);
-  const body = bodyOf(raw);
-  const params: Params = { path: resolved.path, query: resolved.query, ...(body !== undefined ? { body } : {}) };
-  const mode = modeOf(raw.url, raw.headers, args, resolved.mode);
-  const baseUrl = args.baseUrl ?? resolved.baseUrl ?? (mode === 'rapidapi' ? RAPIDAPI_BASE_URL : DIRECT_BASE_URL);
-  const carried = keyCarriedBy(raw.headers, resolved.query);
-  const fromInput = carried === undefined ? undefined : expandVariable(carried);
-  if (fromInput !== undefined) registerSecret(fromInput);
-  const key = fromInput !== undefined ? { key: fromInput, keySource: 'input' as const } : await readKey(args);
+export function specFromRaw(raw: RawRequest, args: InputArgs, context: InputContext, origin: string, secrets: string[] = []): RequestSpec {
+  const input: RequestInput = {
+    origin, endpoint: raw.url, body: raw.body, inputHeaders: raw.headers, extraHeaders: context.extraHeaders,
+    key: context.key, baseUrl: args.baseUrl, rapidapi: args.rapidapi, secrets, expand: expandVariable,
+  };
+  registerSecrets(inputSecrets(input));
+  const spec = buildSpec(input);
+  registerSecrets(spec.secrets ?? []);
   // A collection's unresolved variables are summed up once for the whole collection.
   for (const note of raw.notes ?? []) {
     if (!(origin.startsWith('collection') && note.startsWith('unresolved variables'))) printError(`mashvisor-preflight: note: ${note}`);
   }
-  return { operation: resolved.operation, params, mode, baseUrl, inputHeaders: raw.headers, origin, ...key };
+  return spec;
 }
 
 async function readInput(file: string, what: string): Promise<string> {
@@ -73,7 +67,7 @@ function asUsage<T>(fn: () => T, source: string): T {
   }
 }
 
-interface Row {
+export interface Row {
   index: number;
   name: string;
   spec: RequestSpec | null;
@@ -81,13 +75,13 @@ interface Row {
   validation: ValidationResult | null;
 }
 
-async function validateAll(raws: RawRequest[], args: CheckArgs, label: string): Promise<Row[]> {
+async function validateAll(raws: RawRequest[], args: InputArgs, context: InputContext, label: string, secrets: string[] = []): Promise<Row[]> {
   const rows: Row[] = [];
   for (const [i, raw] of raws.entries()) {
     const index = raw.index ?? i + 1;
     const name = raw.name ?? `${raw.method} ${raw.url}`;
     try {
-      const spec = await specFromRaw(raw, args, `${label}#${index}`);
+      const spec = specFromRaw(raw, args, context, `${label}#${index}`, secrets);
       rows.push({ index, name, spec, problem: null, validation: await validateParams(spec.operation, spec.params) });
     } catch (err) {
       if (!(err instanceof UsageError)) throw err;
@@ -97,7 +91,7 @@ async function validateAll(raws: RawRequest[], args: CheckArgs, label: string): 
   return rows;
 }
 
-async function printSummary(rows: Row[], extra: Map<number, string> = new Map()): Promise<void> {
+export async function printSummary(rows: Row[], extra: Map<number, string> = new Map()): Promise<void> {
   const { default: Table } = await import('cli-table3');
   const table = new Table({ head: ['#', 'Request', 'Operation', 'Result', 'Problems'], style: { head: [], border: [] }, wordWrap: true, colWidths: [5, 30, 24, 14, 50] });
   for (const r of rows) {
@@ -109,31 +103,23 @@ async function printSummary(rows: Row[], extra: Map<number, string> = new Map())
   print(`${table.toString()}\n${rows.length} request${rows.length === 1 ? '' : 's'}: ${rows.length - invalid} valid, ${invalid} invalid`);
 }
 
-function rowsJson(rows: Row[]): unknown[] {
+export function rowsJson(rows: Row[]): unknown[] {
   return rows.map((r) => ({ index: r.index, name: r.name, operationId: r.spec?.operation.operationId ?? null, problem: r.problem, validation: r.validation }));
 }
 
-async function offline(rows: Row[], args: CheckArgs): Promise<number> {
-  if (args.json) print(JSON.stringify(rowsJson(rows), null, 2));
-  else await printSummary(rows);
-  return rows.some((r) => r.problem || !r.validation!.valid) ? 1 : 0;
-}
+/** What check.ts is to run: one request (live, or validated offline), or a list of requests. */
+export type InputPlan =
+  | { kind: 'one'; spec: RequestSpec; offline: boolean }
+  | { kind: 'rows'; rows: Row[]; offline: boolean };
 
-async function fromCurl(args: CheckArgs): Promise<number> {
+async function fromCurl(args: InputArgs, context: InputContext): Promise<InputPlan> {
   const text = args.fromCurl === '-' ? await readInput('-', 'curl command') : args.fromCurl!;
   const { parseCurl } = await import('../../inputs/curl.js');
   const raw = asUsage(() => parseCurl(text), 'curl command');
-  const spec = await specFromRaw(raw, args, 'curl');
-  if (args.offline) {
-    const { renderResult } = await import('./validate.js');
-    const result = await validateParams(spec.operation, spec.params);
-    print(args.json ? JSON.stringify(result, null, 2) : await renderResult(result));
-    return result.valid ? 0 : 1;
-  }
-  return runOne(spec, args);
+  return { kind: 'one', spec: specFromRaw(raw, args, context, 'curl'), offline: Boolean(args.offline) };
 }
 
-async function fromHar(args: CheckArgs): Promise<number> {
+async function fromHar(args: InputArgs, context: InputContext): Promise<InputPlan> {
   const { readHarEntries, filterMashvisor } = await import('../../inputs/har.js');
   const har = parseJsonText(await readInput(args.fromHar!, 'HAR file'), args.fromHar!);
   const entries = asUsage(() => filterMashvisor(readHarEntries(har)), args.fromHar!);
@@ -141,13 +127,13 @@ async function fromHar(args: CheckArgs): Promise<number> {
   if (args.entry !== undefined) {
     const chosen = entries.find((e) => e.index === args.entry);
     if (!chosen) throw new UsageError(`--entry ${args.entry}: not a Mashvisor request in this HAR; choose one of ${entries.map((e) => e.index).join(', ')}`);
-    return runOne(await specFromRaw(chosen, args, `har#${args.entry}`), args);
+    return { kind: 'one', spec: specFromRaw(chosen, args, context, `har#${args.entry}`), offline: false };
   }
   if (!args.offline && entries.length > 1) {
     throw new UsageError(`${args.fromHar} holds ${entries.length} Mashvisor requests (entries ${entries.map((e) => e.index).join(', ')}): validate them all with --offline, or re-run one with --entry N`);
   }
-  if (!args.offline) return runOne(await specFromRaw(entries[0]!, args, `har#${entries[0]!.index}`), args);
-  return offline(await validateAll(entries, args, 'har'), args);
+  if (!args.offline) return { kind: 'one', spec: specFromRaw(entries[0]!, args, context, `har#${entries[0]!.index}`), offline: false };
+  return { kind: 'rows', rows: await validateAll(entries, args, context, 'har'), offline: true };
 }
 
 function parseVars(flags: string[] = []): Record<string, string> {
@@ -160,56 +146,40 @@ function parseVars(flags: string[] = []): Record<string, string> {
   return vars;
 }
 
-async function fromCollection(args: CheckArgs): Promise<number> {
+async function fromCollection(args: InputArgs, context: InputContext): Promise<InputPlan> {
   const { loadCollection } = await import('../../inputs/postman.js');
   const json = parseJsonText(await readInput(args.collection!, 'collection'), args.collection!);
   const env = args.envFile ? parseJsonText(await readInput(args.envFile, 'environment file'), args.envFile) : undefined;
   const loaded = asUsage(() => loadCollection(json, { env, vars: parseVars(args.var) }), args.collection!);
-  if (loaded.auth?.value && !loaded.auth.value.includes('{{')) registerSecret(expandVariable(loaded.auth.value));
+  // An apikey auth may put the key in a header of any name: its value is a secret whatever the name says.
+  const secrets = loaded.auth?.value ? [expandVariable(loaded.auth.value)] : [];
+  registerSecrets(secrets);
   if (loaded.unresolved.length) printError(`mashvisor-preflight: note: unresolved variables: ${loaded.unresolved.map((v) => `{{${v}}}`).join(', ')} (set them with --var name=value or --env-file)`);
-  const rows = await validateAll(loaded.requests, args, 'collection');
-  if (args.offline) return offline(rows, args);
-  return liveCollection(rows, args);
-}
-
-/** Live checks, one request each, until --max-requests is spent; the rest are listed as not run. */
-async function liveCollection(rows: Row[], args: CheckArgs): Promise<number> {
-  let budget = args.maxRequests ?? 1;
-  const results = new Map<number, string>();
-  const reports: unknown[] = [];
-  let failed = false;
-  for (const row of rows) {
-    if (!row.spec) {
-      failed = true;
-      continue;
-    }
-    if (budget <= 0 && row.validation!.valid) {
-      results.set(row.index, '– not run');
-      continue;
-    }
-    const started = nowMs();
-    const report = await runPreflight(row.spec, { timeoutMs: args.timeout, maxRequests: Math.min(1, budget), sendAnyway: args.sendAnyway });
-    budget -= report.requestsSent;
-    await saveReport(report, args, Math.round(nowMs() - started));
-    results.set(row.index, report.verdict === 'pass' ? '✔ pass' : `✖ ${report.verdict}`);
-    if (report.verdict !== 'pass') failed = true;
-    reports.push(report);
-  }
-  if (args.json) print(JSON.stringify({ requests: rowsJson(rows), reports }, null, 2));
-  else {
-    await printSummary(rows, results);
-    if ([...results.values()].includes('– not run')) print(`Budget spent: raise --max-requests to run more (each may be billed).`);
-  }
-  return failed ? 1 : 0;
+  return { kind: 'rows', rows: await validateAll(loaded.requests, args, context, 'collection', secrets), offline: Boolean(args.offline) };
 }
 
 /** check --from-curl / --from-har / --collection: null when none is given. */
-export async function specsFromInput(args: CheckArgs): Promise<number | null> {
+export async function planFromInput(args: InputArgs, context: InputContext): Promise<InputPlan | null> {
   const given = [args.fromCurl, args.fromHar, args.collection].filter((x) => x !== undefined).length;
   if (!given) return null;
   if (given > 1) throw new UsageError('use one of --from-curl, --from-har and --collection at a time');
   if (args.endpoint) throw new UsageError('give either an endpoint or an input (--from-curl, --from-har, --collection), not both');
-  if (args.fromCurl !== undefined) return fromCurl(args);
-  if (args.fromHar !== undefined) return fromHar(args);
-  return fromCollection(args);
+  if (args.fromCurl !== undefined) return fromCurl(args, context);
+  if (args.fromHar !== undefined) return fromHar(args, context);
+  return fromCollection(args, context);
+}
+
+/** Offline: the table (or JSON) of every request's validation. */
+export async function printOffline(rows: Row[], args: InputArgs): Promise<number> {
+  if (args.json) print(JSON.stringify(rowsJson(rows), null, 2));
+  else await printSummary(rows);
+  return rows.some((r) => r.problem || !r.validation!.valid) ? 1 : 0;
+}
+
+/** Offline, one request: its validation. */
+export async function printOfflineOne(spec: RequestSpec, args: InputArgs): Promise<number> {
+  const { renderResult } = await import('./validate.js');
+  const result = await validateParams(spec.operation, spec.params);
+  print(args.json ? JSON.stringify(result, null, 2) : await renderResult(result));
+  return result.valid ? 0 : 1;
 }

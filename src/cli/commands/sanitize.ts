@@ -1,7 +1,7 @@
 import { writeFile } from 'node:fs/promises';
 import { UsageError } from '../../shared/errors.js';
 import { InputError } from '../../inputs/raw.js';
-import { print } from '../output.js';
+import { print, registerSecrets, scrubFile } from '../output.js';
 import { describeFsError, parseJsonText, readInputText } from '../../request/params.js';
 
 const MAX_HAR_BYTES = 256 * 1024 * 1024;
@@ -20,7 +20,9 @@ export async function run(args: { file: string; out?: string }): Promise<number>
   const out = args.out ?? args.file.replace(/(\.har)?$/i, '.sanitized.har');
   if (out === args.file) throw new UsageError('the output would overwrite the input: pass -o with another name');
   try {
-    await writeFile(out, `${JSON.stringify(result.har, null, 2)}\n`, { mode: 0o600, flag: 'wx' });
+    // What was taken out is known from here on: no byte written or printed may hold it, in any encoding.
+    registerSecrets(result.secrets);
+    await writeFile(out, scrubFile(`${JSON.stringify(result.har, null, 2)}\n`), { mode: 0o600, flag: 'wx' });
   } catch (err) {
     const code = (err as NodeJS.ErrnoException).code;
     throw new UsageError(`cannot write ${out}: ${code === 'EEXIST' ? 'the file exists (choose another name with -o)' : describeFsError(err)}`);

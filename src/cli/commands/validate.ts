@@ -1,6 +1,7 @@
-import { print, paint, registerKeyParams, registerSecret } from '../output.js';
+import { print, paint, registerSecrets } from '../output.js';
 import { resolveRequest, type SpecInput } from '../../request/spec.js';
 import { validateParams } from '../../catalog/validate.js';
+import { redactParams } from '../../shared/redact.js';
 import type { Problem, ValidationResult } from '../../types.js';
 
 export interface ValidateArgs extends SpecInput {
@@ -9,11 +10,11 @@ export interface ValidateArgs extends SpecInput {
 
 /** Exit 0 when valid (warnings allowed), 1 when not; bad input throws a UsageError (exit 2). */
 export async function run(args: ValidateArgs): Promise<number> {
-  const { resolved, params } = await resolveRequest(args);
-  registerSecret(process.env.MASHVISOR_API_KEY);
-  registerKeyParams(params.query);
-  const result = await validateParams(resolved.operation, params);
-  if (args.json) print(JSON.stringify({ ...result, params }, null, 2));
+  const spec = await resolveRequest(args);
+  const params = spec.params;
+  registerSecrets([process.env.MASHVISOR_API_KEY, ...(spec.secrets ?? [])]);
+  const result = await validateParams(spec.operation, params);
+  if (args.json) print(JSON.stringify({ ...result, params: redactParams(params) }, null, 2));
   else print(await renderResult(result));
   return result.valid ? 0 : 1;
 }

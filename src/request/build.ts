@@ -1,0 +1,139 @@
+// The one request builder. Flags, payload files, curl, HAR, Postman, the library and the interceptor all describe
+// a request differently; each is turned into a RequestSpec here, with one rule for the mode, one for the key, and
+// one list of the secrets the request carries (filled from every place a credential can sit).
+import { UsageError } from '../shared/errors.js';
+import { keyCarriedBy } from '../checks/auth.js';
+import { findHeader } from '../inputs/raw.js';
+import { DIRECT_BASE_URL, RAPIDAPI_BASE_URL, RAPIDAPI_HOST } from '../catalog/hosts.js';
+import { resolveEndpoint, type ResolvedEndpoint } from '../catalog/resolve.js';
+import { headersSecrets, isReference, paramSecrets, proxySecrets, urlSecrets } from '../shared/secrets.js';
+import { isPlainObject, mergeParams, paramsFromPayload } from './params.js';
+import type { KeySource, Mode, Params, RequestSpec } from '../types.js';
+
+export interface RequestInput {
+  /** For the report: 'flags', 'curl', 'har#3', 'collection#2', 'library', 'interceptor'. */
+  origin: string;
+  /** An operationId, a path or a full URL (query, userinfo and base URL taken from it). */
+  endpoint: string;
+  /** Flat parameters or { query, path, body } (a payload file, the library's params), and where they came from. */
+  payload?: { value: unknown; source: string };
+  /** --param name=value flags; they win over everything else. */
+  paramFlags?: string[];
+  /** The body as a recorded request carried it: JSON text is parsed, anything else kept as text. */
+  body?: unknown;
+  /** Headers exactly as the user's request carried them (curl, HAR, collection, library, interceptor). */
+  inputHeaders?: Record<string, string>;
+  /** Headers added on top (--header, the library's options.headers). */
+  extraHeaders?: Record<string, string>;
+  /** A key given apart from the request: --key, --key-file, MASHVISOR_API_KEY, the library's key. */
+  key?: { key?: string; keySource?: KeySource };
+  baseUrl?: string;
+  rapidapi?: boolean;
+  /** Values the input says are credentials though their place would not tell (a Postman apikey auth header). */
+  secrets?: string[];
+  /** Where proxy settings are read from (default: process.env). */
+  env?: Record<string, string | undefined>;
+  /** "$MASHVISOR_API_KEY" copied from a doc: its value, when the caller can tell it. */
+  expand?: (value: string) => string;
+}
+
+export function isRapidApiUrl(url: string): boolean {
+  try {
+    const host = new URL(url).hostname.toLowerCase();
+    return host === 'rapidapi.com' || host.endsWith('.rapidapi.com');
+  } catch {
+    return url.includes(RAPIDAPI_HOST);
+  }
+}
+
+/**
+ * The one mode rule: --rapidapi; else a RapidAPI host (the base URL given, or the endpoint URL's); else the form
+ * of a full URL's path (/client/... is direct, a RapidAPI path is not); else RapidAPI headers; else direct.
+ */
+export function modeFor(input: { rapidapi?: boolean; baseUrl?: string; resolved: ResolvedEndpoint; headers: Record<string, string> }): Mode {
+  if (input.rapidapi) return 'rapidapi';
+  const base = input.baseUrl ?? input.resolved.baseUrl;
+  if (base && isRapidApiUrl(base)) return 'rapidapi';
+  if (input.resolved.baseUrl && input.resolved.mode) return input.resolved.mode;
+  const carriesRapidApi = ['x-rapidapi-key', 'x-rapidapi-host'].some((h) => findHeader(input.headers, h) !== undefined);
+  return carriesRapidApi ? 'rapidapi' : 'direct';
+}
+
+function parsedBody(body: unknown): unknown {
+  if (typeof body !== 'string') return body === null ? undefined : body;
+  if (body === '') return undefined;
+  try {
+    return JSON.parse(body);
+  } catch {
+    return body; // the body validator will say it is not a JSON object
+  }
+}
+
+/** The key: the one the user's own request carries, else the one given apart, else an x-api-key given with -H. */
+function keyOf(input: RequestInput, resolved: ResolvedEndpoint): { key?: string; keySource?: KeySource } {
+  const expand = input.expand ?? ((v: string) => v);
+  if (input.inputHeaders) {
+    const carried = keyCarriedBy(input.inputHeaders, resolved.query);
+    if (carried !== undefined) return { key: expand(carried), keySource: 'input' };
+  }
+  if (input.key?.key !== undefined) return input.key;
+  const fromHeader = Object.entries(input.extraHeaders ?? {}).find(([name]) => /^(x-api-key|x-rapidapi-key)$/i.test(name));
+  return fromHeader ? { key: expand(fromHeader[1]), keySource: 'flag' } : {};
+}
+
+/** Every value in the request that is a credential, wherever it sits. */
+export function secretsOfRequest(spec: RequestSpec, extraHeaders: Record<string, string> = {}, env?: Record<string, string | undefined>): string[] {
+  const found = new Set<string>(spec.secrets ?? []);
+  const add = (values: string[]) => values.forEach((v) => found.add(v));
+  if (spec.key) add([spec.key, spec.key.trim(), spec.key.trim().replace(/^["']|["']$/g, '').replace(/^bearer\s+/i, '').trim()]);
+  add(headersSecrets(spec.inputHeaders));
+  add(headersSecrets(extraHeaders));
+  add(urlSecrets(spec.baseUrl));
+  add(paramSecrets(spec.params.query));
+  add(paramSecrets(spec.params.body));
+  add(proxySecrets(env));
+  return [...found].filter((v) => v !== '' && !isReference(v));
+}
+
+/** Any input → the RequestSpec every command, the library and the interceptor run. */
+export function buildSpec(input: RequestInput): RequestSpec {
+  const resolved = resolveEndpoint(input.endpoint);
+  const layers: Params[] = [{ path: resolved.path, query: resolved.query }];
+  if (input.payload !== undefined) {
+    if (!isPlainObject(input.payload.value) && input.origin === 'library') throw new UsageError('params must be an object');
+    layers.push(paramsFromPayload(resolved.operation, input.payload.value, input.payload.source));
+  }
+  const body = parsedBody(input.body);
+  if (body !== undefined) layers.push({ path: {}, query: {}, body });
+  const params = mergeParams(resolved.operation, layers, input.paramFlags ?? []);
+  const headers = { ...input.inputHeaders, ...input.extraHeaders };
+  const mode = modeFor({ rapidapi: input.rapidapi, baseUrl: input.baseUrl, resolved, headers });
+  const baseUrl = input.baseUrl ?? resolved.baseUrl ?? (mode === 'rapidapi' ? RAPIDAPI_BASE_URL : DIRECT_BASE_URL);
+  const spec: RequestSpec = { operation: resolved.operation, params, mode, baseUrl, origin: input.origin };
+  if (input.inputHeaders) spec.inputHeaders = input.inputHeaders;
+  const key = keyOf(input, resolved);
+  if (key.key !== undefined) Object.assign(spec, key);
+  spec.secrets = secretsOfRequest({ ...spec, secrets: inputSecrets(input) }, input.extraHeaders, input.env);
+  return spec;
+}
+
+/**
+ * The secrets an input carries, found without resolving it: the CLI registers them before building, so that even
+ * the message of an input that cannot be built (an unknown endpoint URL with a key in it) holds none of them.
+ */
+export function inputSecrets(input: RequestInput): string[] {
+  const found = [
+    ...(input.secrets ?? []),
+    // The endpoint URL's own userinfo is not part of the spec (the base URL is rebuilt from its origin).
+    ...urlSecrets(input.endpoint),
+    ...urlSecrets(input.baseUrl),
+    // A key given apart stays a secret when the request's own key is used instead.
+    ...(input.key?.key ? [input.key.key] : []),
+    ...headersSecrets(input.inputHeaders),
+    ...headersSecrets(input.extraHeaders),
+    ...paramSecrets(input.body),
+    ...paramSecrets(input.payload?.value),
+    ...(input.paramFlags ?? []).flatMap((flag) => paramSecrets({ [flag.slice(0, Math.max(0, flag.indexOf('=')))]: flag.slice(flag.indexOf('=') + 1) })),
+  ];
+  return [...new Set(found)].filter((v) => v !== '' && !isReference(v));
+}
