@@ -11,6 +11,8 @@ import { describeFsError, isPlainObject, paramsFromPayload } from '../request/pa
 import { queryFromSearch, resolveEndpoint, type ResolvedEndpoint } from '../catalog/resolve.js';
 import { isPlaceholder, loadValidators, validateWith, type OperationValidators } from '../catalog/validate.js';
 import type { Params } from '../types.js';
+import { cellText } from '../shared/terminal.js';
+import { write } from '../cli/output.js';
 
 // validate --batch: one request a line, streamed in constant memory. Invalid lines are printed as they are found;
 // only counters are kept, so a log of any size fits. A large file is judged in two halves at once (the second in a
@@ -387,7 +389,7 @@ function addCounts(into: Counts, from: Counts): void {
 export async function run(args: { batch: string; json?: boolean }): Promise<number> {
   const input = await openInput(args.batch);
   const json = Boolean(args.json);
-  const sink = new InvalidLines(json, (text) => process.stdout.write(text));
+  const sink = new InvalidLines(json, (text) => write(1, text));
   try {
     let pass: Pass;
     const cut = 'file' in input && input.size >= PARALLEL_MIN_BYTES && availableParallelism() > 1 ? middleCut(input.file, input.size) : null;
@@ -431,10 +433,10 @@ async function finish(pass: Pass, sink: InvalidLines, json: boolean): Promise<nu
   const { total, tally } = pass;
   if (json) {
     const endpoints = Object.fromEntries(tally.byName);
-    process.stdout.write(`${JSON.stringify({ ...total, endpoints, invalidLines: sink.kept, invalidLinesTruncated: total.invalid > sink.kept.length }, null, 2)}\n`);
+    write(1, `${JSON.stringify({ ...total, endpoints, invalidLines: sink.kept, invalidLinesTruncated: total.invalid > sink.kept.length }, null, 2)}\n`);
   } else {
     sink.flush(true);
-    process.stdout.write(await summary(total, tally.byName));
+    write(1, await summary(total, tally.byName));
   }
   return total.invalid > 0 ? 1 : 0;
 }
@@ -442,7 +444,7 @@ async function finish(pass: Pass, sink: InvalidLines, json: boolean): Promise<nu
 async function summary(total: Counts, perEndpoint: Map<string, Counts>): Promise<string> {
   const { default: Table } = await import('cli-table3');
   const table = new Table({ head: ['Endpoint', 'Lines', 'Valid', 'Invalid'], style: { head: [], border: [] } });
-  for (const [name, c] of [...perEndpoint].sort((a, b) => b[1].lines - a[1].lines)) table.push([name, c.lines, c.valid, c.invalid]);
+  for (const [name, c] of [...perEndpoint].sort((a, b) => b[1].lines - a[1].lines)) table.push([cellText(name), c.lines, c.valid, c.invalid]);
   const verdict = total.invalid ? `✖ ${total.invalid} invalid` : '✔ all valid';
   return `${table.toString()}\n${verdict}: ${total.lines} lines, ${total.valid} valid, ${total.invalid} invalid\n`;
 }

@@ -3,6 +3,7 @@ import { appendFileSync, mkdirSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Verdict } from '../types.js';
+import { cellText } from '../shared/terminal.js';
 
 export const HISTORY_FILE = 'history.jsonl';
 
@@ -131,13 +132,13 @@ export async function renderHistoryTable(history: History): Promise<string> {
 
   const runs = new Table({ head: ['Time (UTC)', 'Operation', 'Status', 'Verdict', 'Duration', 'Requests'], style });
   for (const e of history.entries) {
-    runs.push([e.time, e.operationId, statusKey(e.status), e.verdict, `${e.durationMs} ms`, String(e.requestsSent)]);
+    runs.push([cellText(e.time), cellText(e.operationId), statusKey(e.status), e.verdict, `${e.durationMs} ms`, String(e.requestsSent)]);
   }
 
   const statuses = Object.keys(history.byStatus).sort();
   const perEndpoint = new Table({ head: ['Endpoint', 'Runs', ...statuses], style });
   for (const [endpoint, stats] of Object.entries(history.byEndpoint).sort(([a], [b]) => a.localeCompare(b))) {
-    perEndpoint.push([endpoint, String(stats.runs), ...statuses.map((s) => String(stats.byStatus[s] ?? 0))]);
+    perEndpoint.push([cellText(endpoint), String(stats.runs), ...statuses.map((s) => String(stats.byStatus[s] ?? 0))]);
   }
 
   const parts = [runs.toString(), '', perEndpoint.toString()];

@@ -2,7 +2,7 @@ import { nowMs } from '../../shared/clock.js';
 import { collectYoungGarbage } from '../../shared/gc.js';
 import { promises as fsp } from 'node:fs';
 import { UsageError } from '../../shared/errors.js';
-import { paint, print, printError, registerKeyParams, registerSecret, useColor } from '../output.js';
+import { cellText, paint, print, printError, registerKeyParams, registerSecret, useColor } from '../output.js';
 import { describeFsError, isPlainObject } from '../../request/params.js';
 import { isSensitiveHeader } from '../../shared/redact.js';
 import { runPreflight, type PreflightOptions } from '../../preflight.js';
@@ -134,7 +134,7 @@ export async function renderChecks(report: Report): Promise<string> {
   const table = new Table({ head: ['Check', 'Result', 'Details / advice'], style: { head: [], border: [] }, wordWrap: true, colWidths: [22, 9, width - 36] });
   for (const c of report.checks) {
     const details = c.advice ? `${c.message}\n→ ${c.advice}` : c.message;
-    table.push([c.title, paint(TONE[c.status], `${CHECK_SYMBOLS[c.status]} ${c.status}`, color), details]);
+    table.push([cellText(c.title), paint(TONE[c.status], `${CHECK_SYMBOLS[c.status]} ${c.status}`, color), cellText(details)]);
   }
   return table.toString();
 }
