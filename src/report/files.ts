@@ -128,7 +128,7 @@ const flush = (fd: number) => new Promise<void>((resolve, reject) => fsync(fd, (
  */
 async function writeTemp(dir: string, name: string, content: string): Promise<string> {
   const temp = join(dir, `.${name}.${process.pid}.${randomBytes(6).toString('hex')}.tmp`);
-  const fd = openSync(temp, fsc.O_WRONLY | fsc.O_CREAT | fsc.O_EXCL, FILE_MODE);
+  const fd = openSync(temp, fsc.O_WRONLY | fsc.O_CREAT | fsc.O_EXCL | fsc.O_NOFOLLOW, FILE_MODE);
   try {
     fchmodSync(fd, FILE_MODE); // the umask could only have removed bits; make the mode exact
     writeFileSync(fd, content, 'utf8');

@@ -153,10 +153,16 @@ export async function saveReport(report: Report, args: Pick<CheckArgs, 'reportsD
   const { appendHistory } = await import('../../report/history.js');
   try {
     const paths = await writeReportFiles(report, args.reportsDir, formatsFor(args), args.junit ? { junitPath: args.junit } : {});
-    await appendHistory(args.reportsDir, {
-      time: report.createdAt, endpoint: report.request.endpoint, operationId: report.request.operationId,
-      status: report.response?.status ?? null, verdict: report.verdict, durationMs, requestsSent: report.requestsSent,
-    });
+    try {
+      await appendHistory(args.reportsDir, {
+        time: report.createdAt, endpoint: report.request.endpoint, operationId: report.request.operationId,
+        status: report.response?.status ?? null, verdict: report.verdict, durationMs, requestsSent: report.requestsSent,
+      });
+    } catch (err) {
+      // The reports are written: a history that cannot be appended to is said in one line, and nothing more.
+      const message = err instanceof Error && err.name === 'HistoryWriteError' ? err.message : `history not recorded: ${(err as Error).message}`;
+      printError(`mashvisor-preflight: ${message.split('\n')[0]}`);
+    }
     return { paths, fallback: null };
   } catch (err) {
     const { renderMarkdown } = await import('../../report/markdown.js');
