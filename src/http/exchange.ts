@@ -8,6 +8,9 @@ import type { Exchange, HttpMethod, NetworkErrorKind, Timings } from '../types.j
 
 export const MAX_BODY_BYTES = 1024 * 1024;
 
+/** What a Node timer holds; a longer delay would fire at once. The CLI refuses more; a library caller gets this. */
+const MAX_TIMER_MS = 2_147_483_647;
+
 export interface OutgoingRequest {
   method: HttpMethod;
   url: string;
@@ -257,7 +260,7 @@ export async function performExchange(req: OutgoingRequest): Promise<Exchange> {
   const timer = setTimeout(() => {
     timedOut = true;
     controller.abort();
-  }, req.timeoutMs);
+  }, Math.min(req.timeoutMs, MAX_TIMER_MS));
   const agents = timingAgent(isTls, marks, req.onSent);
   try {
     const res = await axios.request({
