@@ -1,6 +1,7 @@
 import { fillPath } from '../catalog/resolve.js';
 import { documentedFor } from '../catalog/codes.js';
 import { parseJson } from '../checks/response.js';
+import { keepEscapedWithin } from '../shared/json-bounds.js';
 import { EXIT_CODES, VERDICT_TEXT } from '../checks/verdict.js';
 import { TOOL_NAME, toolVersion } from '../shared/version.js';
 import { reproductionCurl } from './curl.js';
@@ -71,8 +72,11 @@ export function dropSecretPrefixTail(text: string, secrets: string[]): string {
 function responseOf(exchange: Exchange | null, redact: Redactor, secrets: string[]): Report['response'] {
   const res = exchange?.response;
   if (!exchange || !res) return null;
-  const text = redact(res.truncated ? dropSecretPrefixTail(res.body, secrets) : res.body);
-  const parsed = res.truncated ? { ok: false as const } : parseJson(text);
+  // A body of control characters would weigh six times its size in the report: less of it is kept.
+  const within = keepEscapedWithin(res.body);
+  const truncated = res.truncated || within.length < res.body.length;
+  const text = redact(truncated ? dropSecretPrefixTail(within, secrets) : res.body);
+  const parsed = truncated ? { ok: false as const } : parseJson(text);
   const doc = documentedFor(res.status);
   return {
     status: res.status,
@@ -82,7 +86,7 @@ function responseOf(exchange: Exchange | null, redact: Redactor, secrets: string
     body: parsed.ok ? redactDeep(parsed.value, redact) : null,
     bodyText: text,
     bodyBytes: res.bodyBytes,
-    truncated: res.truncated,
+    truncated,
     contentType: res.headers['content-type'] ?? null,
     documented: doc ? { code: doc.code, text: doc.documented } : null,
     timings: exchange.timings,

@@ -81,3 +81,22 @@ export function refusedBecause(parsed: BoundedParse): string | null {
     ? `the JSON is nested more than ${MAX_JSON_DEPTH} levels deep, so it was kept as text and not read`
     : `the JSON's shape would make it many times larger when laid out, so it was kept as text`;
 }
+
+/** The most a kept body may weigh once JSON-escaped in the report. */
+export const MAX_ESCAPED_BODY = 2 * 1024 * 1024;
+
+/**
+ * The longest beginning of `text` whose JSON-escaped form stays within `max` characters. A body of control
+ * characters (a bomb of zero bytes) is written as \u0000 each, six times its size, and every copy made while
+ * writing the report costs as much: such a body keeps less of its beginning instead.
+ */
+export function keepEscapedWithin(text: string, max = MAX_ESCAPED_BODY): string {
+  if (text.length * 6 <= max) return text;
+  let weight = 0;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    weight += c < 0x20 ? 6 : c === 34 || c === 92 ? 2 : 1;
+    if (weight > max) return text.slice(0, i);
+  }
+  return text;
+}
