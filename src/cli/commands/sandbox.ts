@@ -83,6 +83,9 @@ export async function run(args: SandboxArgs): Promise<number> {
   if (args.rateLimit !== undefined) options.rateLimit = { limit: args.rateLimit, windowSeconds: 60 };
   if (args.hugeMib !== undefined) options.hugeBodyBytes = Math.round(args.hugeMib * 1024 * 1024);
 
+  // Listening before the handlers are in place would leave a moment when SIGTERM kills the process outright
+  // (exit by signal, no "stopped" line): a client may connect as soon as the port is open.
+  const signalled = waitForSignal();
   let sandbox: Sandbox;
   try {
     sandbox = await startSandbox(options);
@@ -95,7 +98,7 @@ export async function run(args: SandboxArgs): Promise<number> {
   }
 
   writeOwn(1, banner(sandbox));
-  const signal = await waitForSignal();
+  const signal = await signalled;
   await sandbox.close();
   writeOwn(1, `Sandbox stopped (${signal}); ${sandbox.requests} request(s) served.\n`);
   return 0;
