@@ -53,10 +53,11 @@ const ATTACKS = {
   br: () => ({ headers: { 'Content-Encoding': 'br' }, body: makeBombs().br }),
   deflate: () => ({ headers: { 'Content-Encoding': 'deflate' }, body: makeBombs().deflate }),
   // Escapes in the reason phrase, a header value and the API's error message (a JSON string escapes them as \u).
+  // Node's parser refuses C0 and DEL in a header value but takes bytes 0x80-0x9f, read as C1 controls.
   escapes: () => ({
     status: 400,
     reason: `Bad ${ESCAPES}Request`,
-    headers: { 'X-Note': `hello ${ESCAPES}` },
+    headers: { 'X-Note': 'hello \u009b2J\u0085\u009d0;title\u009c world' },
     body: JSON.stringify({ status: 'error', code: 400, message: `${ESCAPES} ${MARKDOWN_ATTACK}` }),
   }),
   // The same on a server error, whose message lands in the summary line.

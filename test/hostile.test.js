@@ -194,10 +194,18 @@ test('escapes: ESC/OSC/BEL/C1 in the reason phrase and the error message never r
 });
 
 test('escapes: a header value with C1 bytes and a reason phrase with ESC on a 400', async () => {
-  const r = await checkAgainst('escapes');
-  assertSafeStreams(r);
-  assert.ok([1, 4].includes(r.code), `exit ${r.code}`);
-  assertMarkdownIntact(await readFile(r.md, 'utf8'));
+  for (const extra of [[], ['--json'], ['--format', 'md']]) {
+    const r = await checkAgainst('escapes', extra);
+    assertSafeStreams(r);
+    assert.is(r.code, 1, r.stderr);
+    const report = JSON.parse(await readFile(r.json, 'utf8'));
+    assert.is(report.response.status, 400);
+    assert.ok(report.response.statusText.includes('\u001b]0;pwned'), 'the report keeps what was sent');
+    assert.ok(report.response.headers['x-note'].includes('\u009b'));
+    if (extra[0] === '--json') JSON.parse(r.stdout);
+    if (extra[0] === '--format') assert.match(r.stdout, /Bad \\x1b\]0;pwned\\x07/);
+    assertMarkdownIntact(await readFile(r.md, 'utf8'));
+  }
 });
 
 test('rawtext: a text body with escapes, a heading and <script> stays fenced in the Markdown', async () => {
