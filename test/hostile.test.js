@@ -337,6 +337,26 @@ files('validate --batch: a line over 1 MiB is reported as too long, not echoed; 
   assert.is(JSON.parse(json.stdout).invalid, 2);
 });
 
+files('input files nested thousands deep: one clear usage error, no stack overflow', async () => {
+  const deep = (d) => '['.repeat(d) + ']'.repeat(d);
+  const payload = join(work, 'deep-payload.json');
+  await writeFile(payload, `{"state":${deep(100_000)}}`);
+  const har = join(work, 'deep.har');
+  await writeFile(har, `{"log":${deep(100_000)}}`);
+  for (const args of [['validate', 'getRentalRates', '--payload', payload], ['check', '--from-har', har, '--offline'], ['report', har, '--format', 'md']]) {
+    const r = await runCli(args);
+    assert.is(r.code, 2, `${args.join(' ')}: ${r.stderr}`);
+    assert.is(r.stderr.trim().split('\n').length, 1, r.stderr);
+    assert.not.ok(/Maximum call stack|unexpected error/.test(r.stderr), r.stderr);
+  }
+  const batch = join(work, 'deep.jsonl');
+  await writeFile(batch, `{"endpoint":"getRentalRates","params":{"state":${deep(100_000)}}}\n{"endpoint":"${'q'.repeat(500_000)}"}\n`);
+  const r = await runCli(['validate', '--batch', batch]);
+  assert.is(r.code, 1, r.stderr);
+  assert.match(r.stdout, /line 1\tgetRentalRates\tthe parameters are nested too deeply to read/);
+  assert.ok(r.stdout.length < 10_000, `a long endpoint name is not echoed whole (${r.stdout.length} characters)`);
+});
+
 /** Runs a command whose stdout reader has already gone (`... | head -1` after head exited). */
 function withClosedStdout(args, env = {}) {
   return new Promise((resolve, reject) => {

@@ -157,7 +157,8 @@ function carefulProblem(p: Prepared, resolved: ResolvedEndpoint, given: unknown)
   try {
     params = paramsOf(resolved, given);
   } catch (err) {
-    return (err as Error).message;
+    // Only a value nested thousands deep overflows the walk over the parameters: say that, not V8's words.
+    return err instanceof RangeError ? 'the parameters are nested too deeply to read' : (err as Error).message;
   }
   const result = validateWith(p.validators, resolved.operation, params);
   return result.valid ? null : result.errors.map((e) => e.message).join('; ');
@@ -181,6 +182,14 @@ interface Judgement {
   problem: string | null;
 }
 
+// A line may name an endpoint of a megabyte: its report line and table row show the beginning only.
+const MAX_NAME_CHARS = 200;
+const MAX_PROBLEM_CHARS = 1000;
+
+function shortened(text: string, max: number): string {
+  return text.length > max ? `${text.slice(0, max - 1)}…` : text;
+}
+
 function judged(into: Judgement, counts: Counts, operationId: string, problem: string | null): Judgement {
   into.counts = counts;
   into.operationId = operationId;
@@ -197,8 +206,8 @@ function judge(text: string, resolver: Resolver, preparer: Preparer, tally: Tall
   if ('error' in req) return judged(into, tally.countsFor('(unreadable)'), '(unreadable)', req.error);
   const resolved = resolver.resolve(req);
   if (typeof resolved === 'string') {
-    const name = req.endpoint ?? req.url ?? '?';
-    return judged(into, tally.countsFor(name), name, resolved);
+    const name = shortened(req.endpoint ?? req.url ?? '?', MAX_NAME_CHARS);
+    return judged(into, tally.countsFor(name), name, shortened(resolved, MAX_PROBLEM_CHARS));
   }
   const prepared = preparer.cached(resolved);
   if (!prepared) return resolved;

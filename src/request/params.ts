@@ -1,3 +1,4 @@
+import { jsonShape, MAX_INPUT_DEPTH } from '../shared/json-bounds.js';
 import { promises as fsp } from 'node:fs';
 import type { FileHandle } from 'node:fs/promises';
 import { UsageError } from '../shared/errors.js';
@@ -83,6 +84,8 @@ export function formatBytes(n: number): string {
 /** JSON.parse with a one-line error that says where: "payload.json: invalid JSON at line 3, column 7: expected ..." */
 export function parseJsonText(text: string, source: string): unknown {
   if (!text.trim()) throw new UsageError(`${source} is empty: expected JSON`);
+  // Everything after the parse walks the value recursively; a file nested thousands deep would overflow it.
+  if (jsonShape(text, MAX_INPUT_DEPTH).tooDeep) throw new UsageError(`${source}: JSON nested more than ${MAX_INPUT_DEPTH} levels deep`);
   try {
     return JSON.parse(text);
   } catch {
