@@ -208,6 +208,15 @@ test('escapes: a header value with C1 bytes and a reason phrase with ESC on a 40
   }
 });
 
+test('HTML report: the server message, reason phrase and body are escaped text, never markup', async () => {
+  for (const attack of ['escapes500', 'rawtext']) {
+    const r = await checkAgainst(attack, ['--html']);
+    const html = await readFile(readdirSync(r.dir).map((f) => join(r.dir, f)).find((f) => f.endsWith('.html')), 'utf8');
+    assert.not.ok(/<script>alert|<script>x/.test(html), `${attack}: server markup reached the HTML`);
+    assert.ok(html.includes('&lt;script&gt;'), `${attack}: shown as text`);
+  }
+});
+
 test('rawtext: a text body with escapes, a heading and <script> stays fenced in the Markdown', async () => {
   const r = await checkAgainst('rawtext', ['--format', 'md']);
   assert.is(r.code, 3, r.stderr);
@@ -396,10 +405,15 @@ files('closed stdout: validate --batch, endpoints, history, check, validate, exp
     ['check', ...RATES, '--base-url', sandbox.directBaseUrl, '--reports-dir', dir, '--json'],
     ['check', ...RATES, '--base-url', sandbox.directBaseUrl, '--reports-dir', dir, '--format', 'md'],
     ['history', '--reports-dir', dir],
+    ['demo', '--reports-dir', join(work, 'reports-demo')],
     ['history', '--reports-dir', dir, '--json'],
     ['--help'],
   ];
   for (const args of commands) assertQuiet(await withClosedStdout(args, env), await normalCode(args, env), args.join(' '));
+  const saved = join(dir, readdirSync(dir).find((f) => f.endsWith('.json')));
+  for (const args of [['report', saved, '--format', 'md'], ['report', saved, '--format', 'json']]) {
+    assertQuiet(await withClosedStdout(args), await normalCode(args), args.join(' '));
+  }
 });
 
 function freePort() {
