@@ -178,6 +178,7 @@ for (const bomb of ['gzip', 'br', 'deflate']) {
     assert.is(report.response.truncated, true);
     // Read no further than the cap and one chunk: a gigabyte (gzip) or 64 MiB (br, deflate) was on offer.
     assert.ok(report.response.bodyBytes < 2 * 1024 * 1024, `read ${report.response.bodyBytes} bytes`);
+    assert.match(report.checks.find((c) => c.id === 'response').message, /decoding stopped after its first 1 MiB/);
     assert.ok(statSync(r.json).size < 4 * 1024 * 1024, `JSON report is ${statSync(r.json).size} bytes`);
   });
 }

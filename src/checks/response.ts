@@ -20,6 +20,11 @@ export function parseJson(text: string): BoundedParse {
   return parseBoundedJson(text);
 }
 
+/** A body the server sent compressed; it is decoded only up to the cap, so its full size is not known. */
+function compressed(headers: Record<string, string>): boolean {
+  return /\b(?:gzip|deflate|br|compress)\b/i.test(headers['content-encoding'] ?? '');
+}
+
 function isHtml(contentType: string | undefined, body: string): boolean {
   return /text\/html/i.test(contentType ?? '') || /^\s*(<!doctype html|<html)/i.test(body);
 }
@@ -92,7 +97,9 @@ function successResult(res: NonNullable<Exchange['response']>, envelope: Envelop
   if (envelope && envelope.status !== undefined && envelope.status !== 'success') {
     return result('warn', 'none', `HTTP ${res.status}, but the envelope says status "${String(envelope.status)}".${said}`, 'Read the message; the request may need other parameters.', details);
   }
-  const size = res.truncated ? ` (body over 1 MiB: ${res.bodyBytes} bytes, truncated in the report)` : '';
+  const size = !res.truncated ? ''
+    : compressed(res.headers) ? ' (compressed body: decoding stopped after its first 1 MiB, truncated in the report)'
+      : ` (body over 1 MiB: ${res.bodyBytes} bytes, truncated in the report)`;
   return result('pass', 'none', `HTTP ${res.status}: success${size}`, '', details);
 }
 
