@@ -203,6 +203,8 @@ test('escapes: a header value with C1 bytes and a reason phrase with ESC on a 40
     assert.is(report.response.status, 400);
     assert.ok(report.response.statusText.includes('\u001b]0;pwned'), 'the report keeps what was sent');
     assert.ok(report.response.headers['x-note'].includes('\u009b'));
+    // The file itself holds no raw control byte (cat report.json is safe); JSON escapes keep the values.
+    assert.not.ok(RAW_CONTROL.test(await readFile(r.json, 'utf8')));
     if (extra[0] === '--json') JSON.parse(r.stdout);
     if (extra[0] === '--format') assert.match(r.stdout, /Bad \\x1b\]0;pwned\\x07/);
     assertMarkdownIntact(await readFile(r.md, 'utf8'));

@@ -12,6 +12,7 @@ import { renderHtml } from './html.js';
 import { renderJson } from './json.js';
 import { renderJunit } from './junit.js';
 import { renderMarkdown } from './markdown.js';
+import { jsonWithoutControls } from '../shared/terminal.js';
 
 export class ReportWriteError extends Error {
   readonly dir: string;
@@ -43,7 +44,7 @@ export function renderFormat(report: Report, format: ReportFormat): string {
     case 'md':
       return renderMarkdown(report);
     case 'har':
-      return JSON.stringify(renderHar(report), null, 2) + '\n';
+      return jsonWithoutControls(JSON.stringify(renderHar(report), null, 2)) + '\n';
     case 'html':
       return renderHtml(report);
     case 'junit':

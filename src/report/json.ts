@@ -2,9 +2,10 @@
 // Everything here is pure: the same Report always gives the same output (no clock, no environment, no I/O).
 import type { CheckStatus, Report, Timings, Verdict } from '../types.js';
 import { parseBoundedJson } from '../shared/json-bounds.js';
+import { jsonWithoutControls } from '../shared/terminal.js';
 
 export function renderJson(report: Report): string {
-  return JSON.stringify(report, null, 2) + '\n';
+  return jsonWithoutControls(JSON.stringify(report, null, 2)) + '\n';
 }
 
 export const CHECK_SYMBOLS: Record<CheckStatus, string> = { pass: '✔', warn: '⚠', fail: '✖', skip: '–' };

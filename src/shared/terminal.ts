@@ -25,3 +25,14 @@ export function cellText(text: unknown): string {
   return escapeControls(text === null || text === undefined ? '' : String(text));
 }
 
+
+const RAW_IN_JSON = /[\u007f-\u009f]/;
+
+/**
+ * JSON text with DEL and C1 written as \u escapes. JSON.stringify escapes C0 itself but leaves these raw, and a
+ * report file is shown with cat as often as it is parsed: the value read back is the same.
+ */
+export function jsonWithoutControls(text: string): string {
+  if (!RAW_IN_JSON.test(text)) return text;
+  return text.replace(/[\u007f-\u009f]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
+}
