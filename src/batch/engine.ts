@@ -6,12 +6,14 @@ import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import { distFile } from '../shared/dist-files.js';
 import { UsageError } from '../shared/errors.js';
-import { registerSecrets, scrub } from '../cli/output.js';
+import { registerSecrets } from '../cli/output.js';
 import { readBatchBlocks, parseBatchLine, type BatchRequest } from './jsonl.js';
 import { describeFsError, isPlainObject, paramsFromPayload } from '../request/params.js';
 import { queryFromSearch, resolveEndpoint, type ResolvedEndpoint } from '../catalog/resolve.js';
 import { isPlaceholder, loadValidators, validateWith, type OperationValidators } from '../catalog/validate.js';
 import type { Params } from '../types.js';
+import { cellText } from '../shared/terminal.js';
+import { write } from '../cli/output.js';
 
 // validate --batch: one request a line, streamed in constant memory. Invalid lines are printed as they are found;
 // only counters are kept, so a log of any size fits. A large file is judged in two halves at once (the second in a
@@ -156,7 +158,8 @@ function carefulProblem(p: Prepared, resolved: ResolvedEndpoint, given: unknown)
   try {
     params = paramsOf(resolved, given);
   } catch (err) {
-    return (err as Error).message;
+    // Only a value nested thousands deep overflows the walk over the parameters: say that, not V8's words.
+    return err instanceof RangeError ? 'the parameters are nested too deeply to read' : (err as Error).message;
   }
   const result = validateWith(p.validators, resolved.operation, params);
   return result.valid ? null : result.errors.map((e) => e.message).join('; ');
@@ -180,6 +183,14 @@ interface Judgement {
   problem: string | null;
 }
 
+// A line may name an endpoint of a megabyte: its report line and table row show the beginning only.
+const MAX_NAME_CHARS = 200;
+const MAX_PROBLEM_CHARS = 1000;
+
+function shortened(text: string, max: number): string {
+  return text.length > max ? `${text.slice(0, max - 1)}…` : text;
+}
+
 function judged(into: Judgement, counts: Counts, operationId: string, problem: string | null): Judgement {
   into.counts = counts;
   into.operationId = operationId;
@@ -196,8 +207,8 @@ function judge(text: string, resolver: Resolver, preparer: Preparer, tally: Tall
   if ('error' in req) return judged(into, tally.countsFor('(unreadable)'), '(unreadable)', req.error);
   const resolved = resolver.resolve(req);
   if (typeof resolved === 'string') {
-    const name = req.endpoint ?? req.url ?? '?';
-    return judged(into, tally.countsFor(name), name, resolved);
+    const name = shortened(req.endpoint ?? req.url ?? '?', MAX_NAME_CHARS);
+    return judged(into, tally.countsFor(name), name, shortened(resolved, MAX_PROBLEM_CHARS));
   }
   const prepared = preparer.cached(resolved);
   if (!prepared) return resolved;
@@ -429,9 +440,9 @@ async function replaySpill(file: string, offset: number, sink: InvalidLines): Pr
   }
 }
 
-/** Through the CLI's output boundary, like every other byte it prints (the stream keeps the order of the writes). */
+/** Through the CLI's output boundary (scrubbed, control characters escaped), like every other byte it prints. */
 function writeOut(text: string): void {
-  process.stdout.write(scrub(text));
+  write(1, text);
 }
 
 async function finish(pass: Pass, sink: InvalidLines, json: boolean): Promise<number> {
@@ -449,7 +460,7 @@ async function finish(pass: Pass, sink: InvalidLines, json: boolean): Promise<nu
 async function summary(total: Counts, perEndpoint: Map<string, Counts>): Promise<string> {
   const { default: Table } = await import('cli-table3');
   const table = new Table({ head: ['Endpoint', 'Lines', 'Valid', 'Invalid'], style: { head: [], border: [] } });
-  for (const [name, c] of [...perEndpoint].sort((a, b) => b[1].lines - a[1].lines)) table.push([name, c.lines, c.valid, c.invalid]);
+  for (const [name, c] of [...perEndpoint].sort((a, b) => b[1].lines - a[1].lines)) table.push([cellText(name), c.lines, c.valid, c.invalid]);
   const verdict = total.invalid ? `✖ ${total.invalid} invalid` : '✔ all valid';
   return `${table.toString()}\n${verdict}: ${total.lines} lines, ${total.valid} valid, ${total.invalid} invalid\n`;
 }

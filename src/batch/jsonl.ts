@@ -74,6 +74,11 @@ export interface BatchBlock {
   texts: string[];
 }
 
+/** Longer lines are not held: they stand for themselves as this text, judged "too long" without being read. */
+export const MAX_LINE_CHARS = 1024 * 1024;
+export const TOO_LONG_LINE = '\u0000line too long';
+export const TOO_LONG_MESSAGE = 'the line is longer than 1 MiB: not read';
+
 /**
  * The same lines, one block per chunk read: for callers that want to save the cost of an await, and of an
  * object, per line (the batch validator: a million small objects cost it more in garbage collection than its
@@ -85,6 +90,8 @@ export async function* readBatchBlocks(stream: NodeJS.ReadableStream, atFileStar
   let line = 0;
   // A byte order mark can only open a file, not the second half that a parallel run starts reading mid-file.
   let first = atFileStart;
+  // A line past MAX_LINE_CHARS is dropped as it comes (a 200 MB line would otherwise be held whole).
+  let overlong = false;
   for await (const chunk of stream as AsyncIterable<Buffer | string>) {
     let text = typeof chunk === 'string' ? chunk : decoder.write(chunk);
     if (first && text.length > 0) {
@@ -95,8 +102,12 @@ export async function* readBatchBlocks(stream: NodeJS.ReadableStream, atFileStar
     let start = 0;
     let nl = text.indexOf('\n');
     while (nl !== -1) {
-      let s = start === 0 && carry !== '' ? carry + text.slice(0, nl) : text.slice(start, nl);
-      if (start === 0) carry = '';
+      let s = start === 0 && overlong ? TOO_LONG_LINE : start === 0 && carry !== '' ? carry + text.slice(0, nl) : text.slice(start, nl);
+      if (start === 0) {
+        carry = '';
+        overlong = false;
+      }
+      if (s.length > MAX_LINE_CHARS) s = TOO_LONG_LINE;
       line++;
       if (s.length > 0 && s.charCodeAt(s.length - 1) === 13) s = s.slice(0, -1);
       if (s.length > 0 && !(s.charCodeAt(0) <= 32 && s.trim() === '')) {
@@ -106,10 +117,14 @@ export async function* readBatchBlocks(stream: NodeJS.ReadableStream, atFileStar
       start = nl + 1;
       nl = text.indexOf('\n', start);
     }
-    carry = start === 0 ? carry + text : text.slice(start);
+    if (!overlong) carry = start === 0 ? carry + text : text.slice(start);
+    if (carry.length > MAX_LINE_CHARS) {
+      overlong = true;
+      carry = '';
+    }
     if (out.texts.length > 0) yield out;
   }
-  carry += decoder.end();
+  carry = overlong ? TOO_LONG_LINE : carry + decoder.end();
   if (first && carry.charCodeAt(0) === 0xfeff) carry = carry.slice(1);
   if (carry.length > 0) {
     line++;
@@ -122,6 +137,7 @@ export async function* readBatchBlocks(stream: NodeJS.ReadableStream, atFileStar
 
 /** Reads one line: a request object with "endpoint" or "url", or an error that names no value from the line. */
 export function parseBatchLine(text: string): BatchRequest | BatchLineError {
+  if (text === TOO_LONG_LINE) return { error: TOO_LONG_MESSAGE };
   let value: unknown;
   try {
     value = JSON.parse(text);

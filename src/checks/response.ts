@@ -1,5 +1,6 @@
 import { documentedFor, statusClass } from '../catalog/codes.js';
 import type { CheckResult, Exchange, NetworkErrorKind, RequestSpec } from '../types.js';
+import { parseBoundedJson, refusedBecause, type BoundedParse } from '../shared/json-bounds.js';
 
 /** Whose side a response points at; the verdict is read from it. */
 export type Side = 'client' | 'server' | 'network' | 'none';
@@ -14,12 +15,14 @@ export interface Envelope {
   content?: unknown;
 }
 
-export function parseJson(text: string): { ok: true; value: unknown } | { ok: false } {
-  try {
-    return { ok: true, value: JSON.parse(text) };
-  } catch {
-    return { ok: false };
-  }
+/** A body's JSON, or why not: invalid, or refused as too deep or too large when laid out (see json-bounds.ts). */
+export function parseJson(text: string): BoundedParse {
+  return parseBoundedJson(text);
+}
+
+/** A body the server sent compressed; it is decoded only up to the cap, so its full size is not known. */
+function compressed(headers: Record<string, string>): boolean {
+  return /\b(?:gzip|deflate|br|compress)\b/i.test(headers['content-encoding'] ?? '');
 }
 
 function isHtml(contentType: string | undefined, body: string): boolean {
@@ -84,7 +87,9 @@ function redirectFailure(exchange: Exchange, details: Record<string, unknown>): 
     'Check --base-url: the API answers directly, it does not redirect.', { ...details, redirect: r });
 }
 
-function successResult(res: NonNullable<Exchange['response']>, envelope: Envelope | null, parsed: boolean, html: boolean, said: string, details: Record<string, unknown>): CheckResult {
+function successResult(res: NonNullable<Exchange['response']>, envelope: Envelope | null, parsed: boolean, html: boolean, said: string, details: Record<string, unknown>, refused: string | null = null): CheckResult {
+  // A body too deep or too large to lay out is not a broken one: say what was done with it, and no more.
+  if (refused) return result('warn', 'none', `HTTP ${res.status}: success, but ${refused}`, 'Nothing to fix on your side; the report holds the body as text.', details);
   if (!parsed && !res.truncated) {
     return result('fail', 'server', `HTTP ${res.status}, but the body is not valid JSON${html ? ' (an HTML page)' : ''}: a server-side problem`,
       'Contact support and attach the report.', { ...details, diagnosis: html ? 'html-on-success' : 'invalid-json' });
@@ -92,7 +97,9 @@ function successResult(res: NonNullable<Exchange['response']>, envelope: Envelop
   if (envelope && envelope.status !== undefined && envelope.status !== 'success') {
     return result('warn', 'none', `HTTP ${res.status}, but the envelope says status "${String(envelope.status)}".${said}`, 'Read the message; the request may need other parameters.', details);
   }
-  const size = res.truncated ? ` (body over 1 MiB: ${res.bodyBytes} bytes, truncated in the report)` : '';
+  const size = !res.truncated ? ''
+    : compressed(res.headers) ? ' (compressed body: decoding stopped after its first 1 MiB, truncated in the report)'
+      : ` (body over 1 MiB: ${res.bodyBytes} bytes, truncated in the report)`;
   return result('pass', 'none', `HTTP ${res.status}: success${size}`, '', details);
 }
 
@@ -144,7 +151,9 @@ export function responseCheck(spec: RequestSpec, exchange: Exchange | null, notS
   if (exchange.redirect) return redirectFailure(exchange, details);
 
   const html = isHtml(res.headers['content-type'], res.body);
-  const parsed = res.truncated ? { ok: false as const } : parseJson(res.body);
+  const parsed: BoundedParse = res.truncated ? { ok: false, reason: 'invalid' } : parseJson(res.body);
+  const refused = refusedBecause(parsed);
+  if (refused) details.bodyKeptAsText = refused;
   const envelope = parsed.ok && parsed.value && typeof parsed.value === 'object' && !Array.isArray(parsed.value) ? (parsed.value as Envelope) : null;
   if (envelope) {
     details.envelope = { kind: envelopeKind(envelope), status: envelope.status ?? null, code: envelope.code ?? null, message: envelope.message ?? null };
@@ -152,7 +161,7 @@ export function responseCheck(spec: RequestSpec, exchange: Exchange | null, notS
   const meaning = documented ? ` ${documented.documented}` : '';
   const said = serverSaid(envelope, documented?.documented ?? null);
 
-  if (res.status >= 200 && res.status < 300) return successResult(res, envelope, parsed.ok, html, said, details);
+  if (res.status >= 200 && res.status < 300) return successResult(res, envelope, parsed.ok, html, said, details, refused);
   if (res.status >= 500) return serverErrorResult(res, html, meaning, said, details);
   if (res.status === 404) return notFoundResult(spec, envelope, meaning, said, details);
   if (res.status >= 400) {

@@ -2,6 +2,9 @@ import { writeSync } from 'node:fs';
 import { scrubOutput } from '../shared/redact.js';
 import { Scrubber } from '../shared/scrub.js';
 import { paramSecrets, proxySecrets } from '../shared/secrets.js';
+import { CONTROL, escapeControls } from '../shared/terminal.js';
+
+export { cellText, escapeControls } from '../shared/terminal.js';
 
 // The process's output boundary: every line the CLI prints, every report file and history line it writes, passes
 // this one scrubber, which knows every secret any input of this run carried.
@@ -48,8 +51,25 @@ export function scrubFile(text: string): string {
 // shared with a parent that made it so) answers EAGAIN; from then on that stream takes over, so order is kept.
 const viaStream = { 1: false, 2: false };
 
+// A reader that went away (`| head -1`) ends the output, not the command: the command finishes with its own exit
+// code and says nothing more. Synchronous writes see EPIPE at once; the stream reports it as an 'error' event,
+// which unheard would end the process with a stack trace.
+const closed = { 1: false, 2: false };
+
+function quietStream(fd: 1 | 2): NodeJS.WriteStream {
+  const stream = fd === 1 ? process.stdout : process.stderr;
+  if (stream.listenerCount('error') === 0) {
+    stream.on('error', (err: NodeJS.ErrnoException) => {
+      if (err.code !== 'EPIPE') throw err;
+      closed[fd] = true;
+    });
+  }
+  return stream;
+}
+
 function writeFd(fd: 1 | 2, text: string): void {
-  const stream = () => (fd === 1 ? process.stdout : process.stderr);
+  if (closed[fd]) return;
+  const stream = () => quietStream(fd);
   if (viaStream[fd]) {
     stream().write(text);
     return;
@@ -59,19 +79,42 @@ function writeFd(fd: 1 | 2, text: string): void {
     while (rest.length > 0) rest = rest.subarray(writeSync(fd, rest));
   } catch (err) {
     const code = (err as NodeJS.ErrnoException).code;
-    if (code === 'EPIPE') return; // the reader has gone (`| head`): nothing more can be shown
+    if (code === 'EPIPE') {
+      closed[fd] = true; // the reader has gone (`| head`): nothing more can be shown
+      return;
+    }
     if (code !== 'EAGAIN') throw err;
     viaStream[fd] = true;
     stream().write(rest);
   }
 }
 
+// Text a server or an input file sent may carry terminal commands; everything printed passes escapeControls
+// (see shared/terminal.ts). The tool's own colours (paint) are kept only while colour is on.
+function terminal(fd: 1 | 2, text: string): string {
+  const line = text.endsWith('\n') ? text : `${text}\n`;
+  return escapeControls(scrub(line), CONTROL.test(line) && useColor(fd));
+}
+
 export function print(text: string): void {
-  writeFd(1, scrub(text.endsWith('\n') ? text : `${text}\n`));
+  writeFd(1, terminal(1, text));
 }
 
 export function printError(text: string): void {
-  writeFd(2, scrub(text.endsWith('\n') ? text : `${text}\n`));
+  writeFd(2, terminal(2, text));
+}
+
+/** Raw chunks of output (no newline added): the batch validator's blocks of lines. */
+export function write(fd: 1 | 2, text: string): void {
+  writeFd(fd, escapeControls(scrub(text)));
+}
+
+/**
+ * The sandbox's banner and notes: the tool's own text holding the simulator's public test keys, which the
+ * credential scrubber would mask. Control characters are still escaped.
+ */
+export function writeOwn(fd: 1 | 2, text: string): void {
+  writeFd(fd, escapeControls(text));
 }
 
 export function useColor(fd: 1 | 2 = 1): boolean {

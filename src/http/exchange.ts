@@ -8,6 +8,9 @@ import type { Exchange, HttpMethod, NetworkErrorKind, Timings } from '../types.j
 
 export const MAX_BODY_BYTES = 1024 * 1024;
 
+/** What a Node timer holds; a longer delay would fire at once. The CLI refuses more; a library caller gets this. */
+const MAX_TIMER_MS = 2_147_483_647;
+
 export interface OutgoingRequest {
   method: HttpMethod;
   url: string;
@@ -160,8 +163,20 @@ interface CappedBody {
   error: unknown;
 }
 
-/** Reads a body stream keeping at most `cap` bytes and counting the rest; never holds more than the cap in memory. */
-function readCapped(stream: NodeJS.ReadableStream, cap: number, onDiscarded?: () => void): Promise<CappedBody> {
+/** Content codings axios decodes on the fly; a few compressed bytes can decode to gigabytes. */
+const DECODED = /^(?:x-)?(?:gzip|deflate|br|compress)$/i;
+
+/** True when the body stream carries decoded bytes (the server sent it compressed). */
+function isDecoded(headers: Record<string, string>): boolean {
+  return (headers['content-encoding'] ?? '').split(',').some((coding) => DECODED.test(coding.trim()));
+}
+
+/**
+ * Reads a body stream keeping at most `cap` bytes and counting the rest; never holds more than the cap in memory.
+ * A decoded body (stopAtCap) is not read past the cap at all: decompressing a bomb to count it would cost the
+ * CPU and memory the cap is there to save, so reading stops and the body is marked truncated.
+ */
+function readCapped(stream: NodeJS.ReadableStream, cap: number, onDiscarded?: () => void, stopAtCap = false): Promise<CappedBody> {
   return new Promise((resolve) => {
     const chunks: Buffer[] = [];
     let kept = 0;
@@ -175,6 +190,11 @@ function readCapped(stream: NodeJS.ReadableStream, cap: number, onDiscarded?: ()
     let discarded = 0;
     stream.on('data', (chunk: Buffer) => {
       bytes += chunk.length;
+      if (kept >= cap && stopAtCap) {
+        finish(null);
+        (stream as NodeJS.ReadableStream & { destroy: () => void }).destroy();
+        return;
+      }
       if (kept >= cap) {
         discarded += chunk.length;
         if (onDiscarded && discarded >= RELEASE_EVERY) {
@@ -240,7 +260,7 @@ export async function performExchange(req: OutgoingRequest): Promise<Exchange> {
   const timer = setTimeout(() => {
     timedOut = true;
     controller.abort();
-  }, req.timeoutMs);
+  }, Math.min(req.timeoutMs, MAX_TIMER_MS));
   const agents = timingAgent(isTls, marks, req.onSent);
   try {
     const res = await axios.request({
@@ -258,9 +278,9 @@ export async function performExchange(req: OutgoingRequest): Promise<Exchange> {
       ...agents,
     });
     marks.firstByte ??= nowMs();
-    const body = await readCapped(res.data, req.maxBodyBytes ?? MAX_BODY_BYTES, req.onDiscarded);
-    marks.end = nowMs();
     const headers = responseHeaders(res);
+    const body = await readCapped(res.data, req.maxBodyBytes ?? MAX_BODY_BYTES, req.onDiscarded, isDecoded(headers));
+    marks.end = nowMs();
     exchange.response = {
       status: res.status,
       statusText: res.statusText ?? '',

@@ -1,6 +1,7 @@
 import { fillPath } from '../catalog/resolve.js';
 import { documentedFor } from '../catalog/codes.js';
 import { parseJson } from '../checks/response.js';
+import { keepEscapedWithin } from '../shared/json-bounds.js';
 import { EXIT_CODES, VERDICT_TEXT } from '../checks/verdict.js';
 import { TOOL_NAME, toolVersion } from '../shared/version.js';
 import { reproductionCurl } from './curl.js';
@@ -56,9 +57,12 @@ function responseOf(exchange: Exchange | null, scrubber: Scrubber): Report['resp
   const res = exchange?.response;
   if (!exchange || !res) return null;
   // Scrubbed with the rest of the report by the deep pass in buildReport: the parsed body is scrubbed value by
-  // value, so a secret JSON-escaped in the text is caught in its decoded form too.
-  const text = res.truncated ? scrubber.cutTail(res.body) : res.body;
-  const parsed = res.truncated ? { ok: false as const } : parseJson(text);
+  // value, so a secret JSON-escaped in the text is caught in its decoded form too. A body of control characters
+  // would weigh six times its size in the report: less of it is kept.
+  const within = keepEscapedWithin(res.body);
+  const truncated = res.truncated || within.length < res.body.length;
+  const text = truncated ? scrubber.cutTail(within) : res.body;
+  const parsed = truncated ? { ok: false as const } : parseJson(text);
   const doc = documentedFor(res.status);
   return {
     status: res.status,
@@ -68,7 +72,7 @@ function responseOf(exchange: Exchange | null, scrubber: Scrubber): Report['resp
     body: parsed.ok ? parsed.value : null,
     bodyText: text,
     bodyBytes: res.bodyBytes,
-    truncated: res.truncated,
+    truncated,
     contentType: res.headers['content-type'] ?? null,
     documented: doc ? { code: doc.code, text: doc.documented } : null,
     timings: exchange.timings,

@@ -13,6 +13,7 @@ import { renderHtml } from './html.js';
 import { renderJson } from './json.js';
 import { renderJunit } from './junit.js';
 import { renderMarkdown } from './markdown.js';
+import { jsonWithoutControls } from '../shared/terminal.js';
 
 export class ReportWriteError extends Error {
   readonly dir: string;
@@ -49,7 +50,7 @@ function renderUnscrubbed(report: Report, format: ReportFormat): string {
     case 'md':
       return renderMarkdown(report);
     case 'har':
-      return JSON.stringify(renderHar(report), null, 2) + '\n';
+      return jsonWithoutControls(JSON.stringify(renderHar(report), null, 2)) + '\n';
     case 'html':
       return renderHtml(report);
     case 'junit':
@@ -134,7 +135,7 @@ const flush = (fd: number) => new Promise<void>((resolve, reject) => fsync(fd, (
  */
 async function writeTemp(dir: string, name: string, content: string): Promise<string> {
   const temp = join(dir, `.${name}.${process.pid}.${randomBytes(6).toString('hex')}.tmp`);
-  const fd = openSync(temp, fsc.O_WRONLY | fsc.O_CREAT | fsc.O_EXCL, FILE_MODE);
+  const fd = openSync(temp, fsc.O_WRONLY | fsc.O_CREAT | fsc.O_EXCL | fsc.O_NOFOLLOW, FILE_MODE);
   try {
     fchmodSync(fd, FILE_MODE); // the umask could only have removed bits; make the mode exact
     writeFileSync(fd, content, 'utf8');

@@ -1,8 +1,9 @@
 // history.jsonl: one line per run, so "is it me or is it the API?" can be answered from past runs.
-import { appendFileSync, mkdirSync } from 'node:fs';
+import { closeSync, constants as fsc, fstatSync, mkdirSync, openSync, readSync, writeSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Verdict } from '../types.js';
+import { cellText } from '../shared/terminal.js';
 
 export const HISTORY_FILE = 'history.jsonl';
 
@@ -63,7 +64,32 @@ export function historyLine(entry: HistoryEntry): string {
  */
 export async function appendHistory(dir: string, entry: HistoryEntry, scrub: (text: string) => string = (t) => t): Promise<void> {
   mkdirSync(dir, { recursive: true, mode: 0o700 });
-  appendFileSync(join(dir, HISTORY_FILE), Buffer.from(scrub(historyLine(entry)), 'utf8'), { flag: 'a', mode: 0o600 });
+  const file = join(dir, HISTORY_FILE);
+  let fd: number;
+  try {
+    // Never through a symbolic link: one placed there would have each run append a line to a file elsewhere
+    // (or create one where the link points).
+    fd = openSync(file, fsc.O_WRONLY | fsc.O_APPEND | fsc.O_CREAT | fsc.O_NOFOLLOW, 0o600);
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'ELOOP') throw new HistoryWriteError(file, 'it is a symbolic link; not followed');
+    throw err;
+  }
+  try {
+    if (!fstatSync(fd).isFile()) throw new HistoryWriteError(file, 'it is not a regular file');
+    const line = Buffer.from(scrub(historyLine(entry)), 'utf8');
+    let done = 0;
+    while (done < line.length) done += writeSync(fd, line, done);
+  } finally {
+    closeSync(fd);
+  }
+}
+
+/** history.jsonl could not be written; the reports themselves were. */
+export class HistoryWriteError extends Error {
+  constructor(file: string, reason: string) {
+    super(`history not recorded in ${file}: ${reason}`);
+    this.name = 'HistoryWriteError';
+  }
 }
 
 function isEntry(value: unknown): value is HistoryEntry {
@@ -87,25 +113,8 @@ export function statusKey(status: number | null): string {
 
 /** Reads the history; with a limit, only the most recent entries (and the counts cover just those). */
 export async function readHistory(dir: string, limit?: number): Promise<History> {
-  let text = '';
-  try {
-    text = await readFile(join(dir, HISTORY_FILE), 'utf8');
-  } catch (err) {
-    if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw err;
-  }
-  let entries: HistoryEntry[] = [];
-  let skipped = 0;
-  for (const line of text.split('\n')) {
-    if (line.trim() === '') continue;
-    try {
-      const parsed: unknown = JSON.parse(line);
-      if (isEntry(parsed)) entries.push(parsed);
-      else skipped++;
-    } catch {
-      skipped++;
-    }
-  }
-  if (limit !== undefined && limit >= 0) entries = limit === 0 ? [] : entries.slice(-limit);
+  const file = join(dir, HISTORY_FILE);
+  const { entries, skipped } = limit !== undefined && limit >= 0 ? readRecent(file, limit) : await readAll(file);
 
   const byStatus: Record<string, number> = {};
   const byEndpoint: History['byEndpoint'] = {};
@@ -117,6 +126,85 @@ export async function readHistory(dir: string, limit?: number): Promise<History>
     ep.byStatus[key] = (ep.byStatus[key] ?? 0) + 1;
   }
   return { entries, byStatus, byEndpoint, skipped };
+}
+
+/** Adds one line to what was found: an entry, or a count of unreadable lines. */
+function takeLine(text: string, into: { entries: HistoryEntry[]; skipped: number }): void {
+  if (text.trim() === '') return;
+  try {
+    const parsed: unknown = JSON.parse(text);
+    if (isEntry(parsed)) into.entries.push(parsed);
+    else into.skipped++;
+  } catch {
+    into.skipped++;
+  }
+}
+
+async function readAll(file: string): Promise<{ entries: HistoryEntry[]; skipped: number }> {
+  let text = '';
+  try {
+    text = await readFile(file, 'utf8');
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw err;
+  }
+  const found = { entries: [] as HistoryEntry[], skipped: 0 };
+  for (const line of text.split('\n')) takeLine(line, found);
+  return found;
+}
+
+const TAIL_CHUNK = 64 * 1024;
+/** Our lines stay under MAX_LINE_BYTES; anything far longer is not an entry and is skipped without being held. */
+const LONGEST_LINE = 16 * MAX_LINE_BYTES;
+
+/**
+ * The last `limit` entries, read backwards from the end of the file in chunks: `history --limit 5` on a history
+ * of hundreds of megabytes reads a few kilobytes, and memory stays flat whatever the file holds.
+ */
+function readRecent(file: string, limit: number): { entries: HistoryEntry[]; skipped: number } {
+  const found = { entries: [] as HistoryEntry[], skipped: 0 };
+  if (limit === 0) return found;
+  let fd: number;
+  try {
+    fd = openSync(file, 'r');
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return found;
+    throw err;
+  }
+  try {
+    let pos = fstatSync(fd).size;
+    const chunk = Buffer.allocUnsafe(TAIL_CHUNK);
+    // The start of a line whose beginning is in a chunk not read yet; `overlong` when it was too long to keep.
+    let tail = Buffer.alloc(0);
+    let overlong = false;
+    const lineDone = (bytes: Buffer | null) => {
+      if (bytes) takeLine(bytes.toString('utf8'), found);
+      else found.skipped++;
+      tail = Buffer.alloc(0);
+      overlong = false;
+    };
+    while (pos > 0 && found.entries.length < limit) {
+      const size = Math.min(TAIL_CHUNK, pos);
+      pos -= size;
+      readSync(fd, chunk, 0, size, pos);
+      let end = size;
+      for (let i = size - 1; i >= 0 && found.entries.length < limit; i--) {
+        if (chunk[i] !== 10) continue;
+        lineDone(overlong ? null : Buffer.concat([chunk.subarray(i + 1, end), tail]));
+        end = i;
+      }
+      if (found.entries.length >= limit) break;
+      if (!overlong) tail = Buffer.concat([chunk.subarray(0, end), tail]);
+      if (tail.length > LONGEST_LINE) {
+        overlong = true;
+        tail = Buffer.alloc(0);
+      }
+    }
+    if (pos === 0 && found.entries.length < limit && (overlong || tail.length > 0)) lineDone(overlong ? null : tail);
+  } finally {
+    closeSync(fd);
+  }
+  found.entries.reverse();
+  return found;
 }
 
 /** Two plain tables (recent runs, then runs per endpoint); cli-table3 is loaded only when a table is drawn. */
@@ -131,13 +219,13 @@ export async function renderHistoryTable(history: History): Promise<string> {
 
   const runs = new Table({ head: ['Time (UTC)', 'Operation', 'Status', 'Verdict', 'Duration', 'Requests'], style });
   for (const e of history.entries) {
-    runs.push([e.time, e.operationId, statusKey(e.status), e.verdict, `${e.durationMs} ms`, String(e.requestsSent)]);
+    runs.push([cellText(e.time), cellText(e.operationId), statusKey(e.status), e.verdict, `${e.durationMs} ms`, String(e.requestsSent)]);
   }
 
   const statuses = Object.keys(history.byStatus).sort();
   const perEndpoint = new Table({ head: ['Endpoint', 'Runs', ...statuses], style });
   for (const [endpoint, stats] of Object.entries(history.byEndpoint).sort(([a], [b]) => a.localeCompare(b))) {
-    perEndpoint.push([endpoint, String(stats.runs), ...statuses.map((s) => String(stats.byStatus[s] ?? 0))]);
+    perEndpoint.push([cellText(endpoint), String(stats.runs), ...statuses.map((s) => String(stats.byStatus[s] ?? 0))]);
   }
 
   const parts = [runs.toString(), '', perEndpoint.toString()];

@@ -1,9 +1,11 @@
 // The Report as JSON, and the values derived from it that every human-facing writer shows the same way.
 // Everything here is pure: the same Report always gives the same output (no clock, no environment, no I/O).
 import type { CheckStatus, Report, Timings, Verdict } from '../types.js';
+import { parseBoundedJson } from '../shared/json-bounds.js';
+import { jsonWithoutControls } from '../shared/terminal.js';
 
 export function renderJson(report: Report): string {
-  return JSON.stringify(report, null, 2) + '\n';
+  return jsonWithoutControls(JSON.stringify(report, null, 2)) + '\n';
 }
 
 export const CHECK_SYMBOLS: Record<CheckStatus, string> = { pass: '✔', warn: '⚠', fail: '✖', skip: '–' };
@@ -72,11 +74,11 @@ export function displayBody(report: Report, maxChars: number): DisplayBody | nul
     text = JSON.stringify(r.body, null, 2);
     kind = 'json';
   } else if (looksJson(r.contentType, text)) {
-    try {
-      text = JSON.stringify(JSON.parse(text), null, 2);
+    // Not valid JSON after all (often because it was truncated), or too deep or too large to lay out: as received.
+    const parsed = parseBoundedJson(text);
+    if (parsed.ok) {
+      text = JSON.stringify(parsed.value, null, 2);
       kind = 'json';
-    } catch {
-      // Not valid JSON after all (often because it was truncated): show it as received.
     }
   }
   if (kind === 'text' && ((r.contentType ?? '').includes('html') || /^\s*<(!doctype|html)/i.test(text))) kind = 'html';

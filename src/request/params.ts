@@ -1,3 +1,4 @@
+import { jsonShape, MAX_INPUT_DEPTH } from '../shared/json-bounds.js';
 import { promises as fsp } from 'node:fs';
 import type { FileHandle } from 'node:fs/promises';
 import { UsageError } from '../shared/errors.js';
@@ -83,13 +84,18 @@ export function formatBytes(n: number): string {
 /** JSON.parse with a one-line error that says where: "payload.json: invalid JSON at line 3, column 7: expected ..." */
 export function parseJsonText(text: string, source: string): unknown {
   if (!text.trim()) throw new UsageError(`${source} is empty: expected JSON`);
+  let value: unknown;
   try {
-    return JSON.parse(text);
+    value = JSON.parse(text);
   } catch {
     const at = locateJsonError(text);
     if (!at) throw new UsageError(`${source}: invalid JSON`);
     throw new UsageError(`${source}: invalid JSON at line ${at.line}, column ${at.column}: expected ${at.expected}`);
   }
+  // JSON.parse copes with any depth, but everything after it walks the value recursively: a file nested
+  // thousands deep would overflow the stack there.
+  if (jsonShape(text, MAX_INPUT_DEPTH).tooDeep) throw new UsageError(`${source}: JSON nested more than ${MAX_INPUT_DEPTH} levels deep`);
+  return value;
 }
 
 export function isPlainObject(value: unknown): value is Record<string, unknown> {

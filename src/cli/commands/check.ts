@@ -2,7 +2,7 @@ import { nowMs } from '../../shared/clock.js';
 import { collectYoungGarbage } from '../../shared/gc.js';
 import { promises as fsp } from 'node:fs';
 import { UsageError } from '../../shared/errors.js';
-import { paint, print, printError, registerSecrets, scrubFile, useColor } from '../output.js';
+import { cellText, paint, print, printError, registerSecrets, scrubFile, useColor } from '../output.js';
 import { describeFsError } from '../../request/params.js';
 import { runPreflight, type PreflightOptions } from '../../preflight.js';
 import { buildSpec, inputSecrets, type RequestInput } from '../../request/build.js';
@@ -44,17 +44,46 @@ export interface CheckArgs {
   offline?: boolean;
 }
 
+/** Far more than any key; a larger file is not a key file (and reading it whole could exhaust memory). */
+export const MAX_KEY_FILE_BYTES = 64 * 1024;
+
+/** Reads a key file of at most MAX_KEY_FILE_BYTES: its size is checked first, and the read itself is bounded. */
+async function readKeyFile(file: string): Promise<string> {
+  let handle;
+  try {
+    handle = await fsp.open(file, 'r');
+  } catch (err) {
+    throw new UsageError(`cannot read key file ${file}: ${describeFsError(err)}`);
+  }
+  try {
+    const info = await handle.stat();
+    if (info.isDirectory()) throw new UsageError(`cannot read key file ${file}: it is a directory`);
+    if (info.size > MAX_KEY_FILE_BYTES) throw new UsageError(`key file ${file} is over 64 KiB: not a key file`);
+    // A pipe or a device has no size: read one byte past the limit to know.
+    const buffer = Buffer.alloc(MAX_KEY_FILE_BYTES + 1);
+    let got = 0;
+    for (;;) {
+      const { bytesRead } = await handle.read(buffer, got, buffer.length - got, null);
+      if (bytesRead === 0) break;
+      got += bytesRead;
+      if (got > MAX_KEY_FILE_BYTES) throw new UsageError(`key file ${file} is over 64 KiB: not a key file`);
+    }
+    return buffer.subarray(0, got).toString('utf8');
+  } catch (err) {
+    if (err instanceof UsageError) throw err;
+    throw new UsageError(`cannot read key file ${file}: ${describeFsError(err)}`);
+  } finally {
+    await handle.close();
+  }
+}
+
 /** The key from --key, --key-file or MASHVISOR_API_KEY, and where it came from. Registered for redaction at once. */
 export async function readKey(args: Pick<CheckArgs, 'key' | 'keyFile'>): Promise<{ key?: string; keySource?: KeySource }> {
   let found: { key?: string; keySource?: KeySource } = {};
   if (args.key !== undefined) found = { key: args.key, keySource: 'flag' };
   else if (args.keyFile) {
-    try {
-      // A key file ends with a newline by convention; anything else around the key is reported by the auth check.
-      found = { key: (await fsp.readFile(args.keyFile, 'utf8')).replace(/\r?\n$/, ''), keySource: 'file' };
-    } catch (err) {
-      throw new UsageError(`cannot read key file ${args.keyFile}: ${describeFsError(err)}`);
-    }
+    // A key file ends with a newline by convention; anything else around the key is reported by the auth check.
+    found = { key: (await readKeyFile(args.keyFile)).replace(/\r?\n$/, ''), keySource: 'file' };
   } else if (process.env.MASHVISOR_API_KEY) found = { key: process.env.MASHVISOR_API_KEY, keySource: 'env' };
   registerSecrets([found.key]);
   return found;
@@ -79,11 +108,17 @@ function isHttpUrl(text: string): boolean {
   }
 }
 
+/** The longest delay a Node timer holds; a longer one fires at once (after a warning), so it is refused. */
+export const MAX_TIMEOUT_MS = 2_147_483_647;
+
 export function checkUsage(args: CheckArgs): void {
-  for (const [name, value] of [['timeout', args.timeout], ['max-requests', args.maxRequests], ['probe', args.probe]] as const) {
+  for (const [name, value] of [['max-requests', args.maxRequests], ['probe', args.probe]] as const) {
     if (value !== undefined && (!Number.isInteger(value) || value < 0)) throw new UsageError(`--${name} must be a whole number ≥ 0`);
   }
-  if (args.timeout === 0) throw new UsageError('--timeout must be at least 1 ms');
+  const t = args.timeout;
+  if (t !== undefined && (!Number.isInteger(t) || t < 1 || t > MAX_TIMEOUT_MS)) {
+    throw new UsageError(`--timeout must be a whole number of milliseconds from 1 to ${MAX_TIMEOUT_MS}`);
+  }
   if (args.rate !== undefined && parseIntendedRate(args.rate) === null) {
     throw new UsageError(`--rate ${JSON.stringify(args.rate)} must look like 5/s or 100/min`);
   }
@@ -122,7 +157,7 @@ export async function renderChecks(report: Report): Promise<string> {
   const table = new Table({ head: ['Check', 'Result', 'Details / advice'], style: { head: [], border: [] }, wordWrap: true, colWidths: [22, 9, width - 36] });
   for (const c of report.checks) {
     const details = c.advice ? `${c.message}\n→ ${c.advice}` : c.message;
-    table.push([c.title, paint(TONE[c.status], `${CHECK_SYMBOLS[c.status]} ${c.status}`, color), details]);
+    table.push([cellText(c.title), paint(TONE[c.status], `${CHECK_SYMBOLS[c.status]} ${c.status}`, color), cellText(details)]);
   }
   return table.toString();
 }
@@ -141,10 +176,16 @@ export async function saveReport(report: Report, args: Pick<CheckArgs, 'reportsD
   const { appendHistory } = await import('../../report/history.js');
   try {
     const paths = await writeReportFiles(report, args.reportsDir, formatsFor(args), { scrub: scrubFile, ...(args.junit ? { junitPath: args.junit } : {}) });
-    await appendHistory(args.reportsDir, {
-      time: report.createdAt, endpoint: report.request.endpoint, operationId: report.request.operationId,
-      status: report.response?.status ?? null, verdict: report.verdict, durationMs, requestsSent: report.requestsSent,
-    }, scrubFile);
+    try {
+      await appendHistory(args.reportsDir, {
+        time: report.createdAt, endpoint: report.request.endpoint, operationId: report.request.operationId,
+        status: report.response?.status ?? null, verdict: report.verdict, durationMs, requestsSent: report.requestsSent,
+      }, scrubFile);
+    } catch (err) {
+      // The reports are written: a history that cannot be appended to is said in one line, and nothing more.
+      const message = err instanceof Error && err.name === 'HistoryWriteError' ? err.message : `history not recorded: ${(err as Error).message}`;
+      printError(`mashvisor-preflight: ${message.split('\n')[0]}`);
+    }
     return { paths, fallback: null };
   } catch (err) {
     const { renderMarkdown } = await import('../../report/markdown.js');

@@ -1,6 +1,6 @@
 import { UsageError } from '../../shared/errors.js';
 import { InputError, type RawRequest } from '../../inputs/raw.js';
-import { print, printError, registerSecrets } from '../output.js';
+import { cellText, print, printError, registerSecrets } from '../output.js';
 import { parseJsonText, readInputText } from '../../request/params.js';
 import { buildSpec, inputSecrets, type RequestInput } from '../../request/build.js';
 import { validateParams } from '../../catalog/validate.js';
@@ -97,7 +97,7 @@ export async function printSummary(rows: Row[], extra: Map<number, string> = new
   for (const r of rows) {
     const result = extra.get(r.index) ?? (r.problem ? '✖ unknown' : r.validation!.valid ? (r.validation!.warnings.length ? '⚠ valid' : '✔ valid') : '✖ invalid');
     const problems = r.problem ?? [...r.validation!.errors, ...r.validation!.warnings].map((p) => `${p.severity === 'error' ? '✖' : '⚠'} ${p.message}`).join('\n');
-    table.push([String(r.index), r.name, r.spec?.operation.operationId ?? '—', result, problems || '']);
+    table.push([String(r.index), cellText(r.name), r.spec?.operation.operationId ?? '—', result, cellText(problems)]);
   }
   const invalid = rows.filter((r) => r.problem || !r.validation!.valid).length;
   print(`${table.toString()}\n${rows.length} request${rows.length === 1 ? '' : 's'}: ${rows.length - invalid} valid, ${invalid} invalid`);

@@ -1,6 +1,6 @@
 import { dirname } from 'node:path';
 import { UsageError } from '../../shared/errors.js';
-import { print } from '../output.js';
+import { print, printError } from '../output.js';
 import { isPlainObject, parseJsonText, readInputText } from '../../request/params.js';
 import type { Report, ReportFormat } from '../../types.js';
 
@@ -36,7 +36,7 @@ export async function run(args: { file: string; format?: string; html?: boolean;
   const paths = await writeReportFiles(report, args.outDir ?? dirname(args.file), formats, args.junit ? { junitPath: args.junit } : {});
   // With --format the report itself is on stdout; the paths go to stderr so stdout stays one document.
   const line = `Written: ${Object.values(paths).join(', ')}`;
-  if (args.format) process.stderr.write(`${line}\n`);
+  if (args.format) printError(line);
   else print(line);
   return 0;
 }

@@ -3,6 +3,7 @@ import {
   startSandbox, SANDBOX_KEY, SANDBOX_RAPIDAPI_KEY, RAPIDAPI_HOST, SCENARIOS, SCENARIO_HEADER,
 } from '../../sandbox/server.js';
 import type { Sandbox, SandboxOptions } from '../../sandbox/server.js';
+import { writeOwn } from '../output.js';
 
 export interface SandboxArgs {
   port?: number;
@@ -14,7 +15,7 @@ export interface SandboxArgs {
 }
 
 function usageError(message: string): number {
-  process.stderr.write(`mashvisor-preflight sandbox: ${message}\n`);
+  writeOwn(2, `mashvisor-preflight sandbox: ${message}\n`);
   return 2;
 }
 
@@ -82,6 +83,9 @@ export async function run(args: SandboxArgs): Promise<number> {
   if (args.rateLimit !== undefined) options.rateLimit = { limit: args.rateLimit, windowSeconds: 60 };
   if (args.hugeMib !== undefined) options.hugeBodyBytes = Math.round(args.hugeMib * 1024 * 1024);
 
+  // Listening before the handlers are in place would leave a moment when SIGTERM kills the process outright
+  // (exit by signal, no "stopped" line): a client may connect as soon as the port is open.
+  const signalled = waitForSignal();
   let sandbox: Sandbox;
   try {
     sandbox = await startSandbox(options);
@@ -93,9 +97,9 @@ export async function run(args: SandboxArgs): Promise<number> {
     return usageError((err as Error).message);
   }
 
-  process.stdout.write(banner(sandbox));
-  const signal = await waitForSignal();
+  writeOwn(1, banner(sandbox));
+  const signal = await signalled;
   await sandbox.close();
-  process.stdout.write(`Sandbox stopped (${signal}); ${sandbox.requests} request(s) served.\n`);
+  writeOwn(1, `Sandbox stopped (${signal}); ${sandbox.requests} request(s) served.\n`);
   return 0;
 }

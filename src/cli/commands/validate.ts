@@ -1,4 +1,4 @@
-import { print, paint, registerSecrets } from '../output.js';
+import { cellText, print, paint, registerSecrets } from '../output.js';
 import { resolveRequest, type SpecInput } from '../../request/spec.js';
 import { validateParams } from '../../catalog/validate.js';
 import { redactParams } from '../../shared/redact.js';
@@ -39,7 +39,7 @@ export async function problemTable(problems: Problem[], width = terminalWidth())
   });
   for (const p of problems) {
     const severity = p.severity === 'error' ? paint('red', '✖ error') : paint('yellow', '⚠ warning');
-    table.push([paramLabel(p), severity, cell(p.message, problemWidth), cell(p.fix, fixWidth)]);
+    table.push([cellText(paramLabel(p)), severity, cell(cellText(p.message), problemWidth), cell(cellText(p.fix), fixWidth)]);
   }
   return table.toString();
 }
