@@ -1,15 +1,13 @@
-import { authCheck, authPreflight } from './checks/auth.js';
-import { paramsCheck } from './checks/params.js';
-import { parseIntendedRate, parseRetryAfter, rateLimitCheck, type ProbeResult } from './checks/ratelimit.js';
-import { responseCheck, type NotSent } from './checks/response.js';
-import { decideVerdict } from './checks/verdict.js';
+import { authPreflight } from './checks/auth.js';
+import { CHECKS, judge, type AnyCheck } from './checks/index.js';
+import { parseIntendedRate, parseRetryAfter, rateLimitState } from './checks/ratelimit.js';
 import { RAPIDAPI_HOST } from './catalog/resolve.js';
 import { buildReport, requestPath } from './report/build.js';
 import { collectEnvironment } from './report/environment.js';
 import { toolVersion, TOOL_NAME } from './shared/version.js';
 import { validateParams } from './catalog/validate.js';
 import type { OutgoingRequest } from './http/exchange.js';
-import type { CheckResult, Exchange, Report, RequestSpec, ValidationResult } from './types.js';
+import type { CheckContext, Exchange, NotSent, ProbeResult, RateLimitState, Report, RequestSpec, ValidationResult } from './types.js';
 
 export interface PreflightOptions {
   /** Bounds each exchange as a whole, connect included. Default 30 s. */
@@ -122,28 +120,36 @@ export interface Evaluation {
   probe?: ProbeResult | null;
   /** Why no request was sent, when none was. */
   notSent?: NotSent;
+  /** Who sent the exchange when it was not us: 'your app' (the interceptor), 'the HAR' (a recorded answer). */
+  recordedBy?: string;
+}
+
+/** The rate-limit state shown beside the checks; a header shape that defeats the reader costs this block only. */
+function rateLimitOf(exchange: Exchange | null, nowMs: number): RateLimitState | null {
+  const res = exchange?.response;
+  if (!res) return null;
+  try {
+    return rateLimitState(Object.fromEntries(Object.entries(res.headers).map(([k, v]) => [k.toLowerCase(), v])), res.status, nowMs);
+  } catch {
+    return null;
+  }
 }
 
 /** Checks → verdict → report, from whatever exchange happened (none, ours, or one captured in the user's app). */
-export function evaluate(input: Evaluation, options: PreflightOptions = {}): Report {
+export function evaluate(input: Evaluation, options: PreflightOptions = {}, checks: readonly AnyCheck[] = CHECKS): Report {
   const { spec, validation, exchange } = input;
-  const rate = options.rate ? parseIntendedRate(options.rate) : null;
-  const rateLimit = rateLimitCheck({
-    headers: exchange?.response?.headers ?? null,
-    status: exchange?.response?.status ?? null,
-    intendedPerSecond: rate,
-    probe: input.probe ?? null,
-    nowMs: options.now?.getTime(),
-  });
-  const checks: CheckResult[] = [
-    paramsCheck(validation, Boolean(options.sendAnyway)),
-    authCheck(spec, authPreflight(spec), exchange),
-    rateLimit.check,
-    responseCheck(spec, exchange, input.notSent),
-  ];
-  const verdict = decideVerdict(checks);
+  const nowMs = options.now?.getTime() ?? Date.now();
+  const recordedBy = input.recordedBy ?? (spec.origin === 'interceptor' ? 'your app' : undefined);
+  const ctx: CheckContext = {
+    spec, validation, exchange, sendAnyway: Boolean(options.sendAnyway),
+    intendedPerSecond: options.rate ? parseIntendedRate(options.rate) : null,
+    probe: input.probe ?? null, nowMs,
+    ...(input.notSent ? { notSent: input.notSent } : {}),
+    ...(recordedBy ? { recordedBy } : {}),
+  };
+  const judged = judge(ctx, checks);
   return buildReport({
-    spec, validation, exchange, checks, rateLimit: rateLimit.state, verdict, requestsSent: input.requestsSent,
+    spec, validation, exchange, checks: judged.checks, rateLimit: rateLimitOf(exchange, nowMs), verdict: judged.verdict, requestsSent: input.requestsSent,
     environment: collectEnvironment(toolVersion(), axiosVersion ?? 'not loaded', options.now ? { now: options.now } : {}),
     url: exchange?.request.url ?? input.request.url,
     headers: exchange?.request.headers ?? input.request.headers,

@@ -1,6 +1,6 @@
 import { DOCUMENTED_CODES } from '../catalog/codes.js';
 import { isKeyParam } from '../shared/redact.js';
-import type { CheckResult, Exchange, Mode, RequestSpec } from '../types.js';
+import type { AuthDetails, Check, CheckContext, CheckResultOf, Exchange, Mode, RequestSpec } from '../types.js';
 
 const PLACEHOLDER = /^(<[^>]*>|\{\{[^}]*\}\}|\$\{?[A-Z_][A-Z0-9_]*\}?|your[-_ ]?(api[-_ ]?)?key|api[-_ ]?key|x{3,}|\*{3,}|changeme|replace[-_ ]?me|<?api key>?|test|key)$/i;
 /** RapidAPI keys carry recognisable markers ("msh…p…jsn…"). */
@@ -129,11 +129,19 @@ function blockingAdvice(spec: RequestSpec): string {
   return 'Fix the key, then run the check again.';
 }
 
-export function authCheck(spec: RequestSpec, pre: AuthPreflight, exchange: Exchange | null): CheckResult {
-  const base = { id: 'auth' as const, title: 'API key' };
-  const details: Record<string, unknown> = { mode: spec.mode, header: spec.mode === 'direct' ? 'x-api-key' : 'x-rapidapi-key', notes: pre.notes };
+/** How the key was sent and whether the API took it: the errors page's "check your API key". */
+export const authCheck: Check<'auth'> = {
+  id: 'auth',
+  title: 'API key',
+  run: judgeKey,
+};
+
+function judgeKey({ spec, exchange, recordedBy }: CheckContext): CheckResultOf<'auth'> {
+  const pre = authPreflight(spec);
+  const base = { id: 'auth' as const, title: authCheck.title };
+  const details: AuthDetails = { mode: spec.mode, header: spec.mode === 'direct' ? 'x-api-key' : 'x-rapidapi-key', notes: pre.notes };
   if (pre.blocking.length) {
-    const sent = !exchange ? ' No request was sent.' : spec.origin === 'interceptor' ? ' (as your app sent it)' : ' (sent anyway)';
+    const sent = !exchange ? ' No request was sent.' : recordedBy ? ` (as ${recordedBy} sent it)` : ' (sent anyway)';
     return { ...base, status: 'fail', message: `${pre.blocking.join('; ')}.${sent}`, advice: blockingAdvice(spec), details };
   }
   const status = exchange?.response?.status;

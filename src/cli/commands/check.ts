@@ -9,7 +9,7 @@ import { runPreflight, type PreflightOptions } from '../../preflight.js';
 import { DIRECT_BASE_URL, RAPIDAPI_BASE_URL } from '../../catalog/resolve.js';
 import { resolveRequest } from '../../request/spec.js';
 import { parseIntendedRate } from '../../checks/ratelimit.js';
-import { VERDICT_TEXT } from '../../checks/verdict.js';
+import { VERDICT_TEXT } from '../../shared/verdict.js';
 import { CHECK_SYMBOLS } from '../../report/json.js';
 import type { KeySource, Mode, Report, ReportFormat, RequestSpec } from '../../types.js';
 
