@@ -108,6 +108,8 @@ export interface Exchange {
     body: string;
     bodyBytes: number;
     truncated: boolean;
+    /** A recorded answer whose body the recording left out (a HAR saved without content): not an empty body. */
+    bodyNotRecorded?: true;
   } | null;
   timings: Timings;
   error: { kind: NetworkErrorKind; code: string; message: string } | null;

@@ -88,6 +88,8 @@ function crossedKey(spec: RequestSpec): string | null {
 export interface AuthPreflight {
   blocking: string[];
   notes: string[];
+  /** The blocking problems are how the user's own request carried the key, not the key itself. */
+  misplaced: boolean;
 }
 
 function carriesExpectedHeader(spec: RequestSpec): boolean {
@@ -106,6 +108,7 @@ export function authPreflight(spec: RequestSpec): AuthPreflight {
   return {
     blocking: misplaced ? notes : keyProblems(spec.key),
     notes: misplaced ? [] : notes,
+    misplaced,
   };
 }
 
@@ -139,21 +142,24 @@ export const authCheck: Check<'auth'> = {
 function judgeKey({ spec, exchange, recordedBy }: CheckContext): CheckResultOf<'auth'> {
   const pre = authPreflight(spec);
   const base = { id: 'auth' as const, title: authCheck.title };
-  const details: AuthDetails = { mode: spec.mode, header: spec.mode === 'direct' ? 'x-api-key' : 'x-rapidapi-key', notes: pre.notes };
-  if (pre.blocking.length) {
+  const details: AuthDetails = { mode: spec.mode, header: spec.mode === 'direct' ? 'x-api-key' : 'x-rapidapi-key', notes: pre.misplaced ? pre.blocking : pre.notes };
+  const status = exchange?.response?.status;
+  // A key sent the wrong way that the API took anyway (a 2xx): the answer outranks our reading, so only warn.
+  const tookIt = pre.misplaced && status !== undefined && status >= 200 && status < 300;
+  const notes = tookIt ? pre.blocking : pre.notes;
+  if (pre.blocking.length && !tookIt) {
     const sent = !exchange ? ' No request was sent.' : recordedBy ? ` (as ${recordedBy} sent it)` : ' (sent anyway)';
     return { ...base, status: 'fail', message: `${pre.blocking.join('; ')}.${sent}`, advice: blockingAdvice(spec), details };
   }
-  const status = exchange?.response?.status;
   if (status === undefined) {
-    return { ...base, status: pre.notes.length ? 'warn' : 'skip', message: exchange ? 'not checked: no answer from the API' : 'not checked: no request was sent',
-      advice: pre.notes.join('; '), details };
+    return { ...base, status: notes.length ? 'warn' : 'skip', message: exchange ? 'not checked: no answer from the API' : 'not checked: no request was sent',
+      advice: notes.join('; '), details };
   }
   const crossed = crossedKey(spec);
   if (status === 401 || status === 403) {
     const said = serverMessage(exchange!);
     if (crossed) details.crossedKey = true;
-    const hint = [crossed, ...pre.notes].filter(Boolean).join('; ');
+    const hint = [crossed, ...notes].filter(Boolean).join('; ');
     const what = status === 401
       ? `401: the key is wrong or inactive (${DOCUMENTED_CODES['401']!.documented})`
       : '403: the key is known but not allowed to use this API (plan or subscription)';
@@ -163,8 +169,8 @@ function judgeKey({ spec, exchange, recordedBy }: CheckContext): CheckResultOf<'
   }
   // A server error or a redirect may come before the key is looked at: it was not rejected, which is all we know.
   const accepted = status >= 500 || (status >= 300 && status < 400) ? `the key was not rejected (HTTP ${status})` : `the key was accepted (HTTP ${status})`;
-  if (pre.notes.length) {
-    return { ...base, status: 'warn', message: `${accepted}, but: ${pre.notes.join('; ')}`, advice: 'Send the key the documented way.', details };
+  if (notes.length) {
+    return { ...base, status: 'warn', message: `${accepted}, but: ${notes.join('; ')}`, advice: 'Send the key the documented way.', details };
   }
   return { ...base, status: 'pass', message: `${accepted}, sent in ${keyHeaderText(spec)}`, advice: '', details };
 }

@@ -1,5 +1,6 @@
 // What every input parser (curl, HAR, Postman, batch) hands to the CLI: a request as the user wrote it,
 // before endpoint resolution and validation.
+import type { Exchange } from '../types.js';
 
 export interface RawRequest {
   method: string;
@@ -13,6 +14,8 @@ export interface RawRequest {
   index?: number;
   /** Things the user should know about how the input was read. Never hold header values. */
   notes?: string[];
+  /** The exchange as the input recorded it (a HAR entry's response), judged offline like a live answer. */
+  recorded?: Exchange;
 }
 
 /**

@@ -5,7 +5,7 @@ import { print } from '../output.js';
 import { runPreflight, type PreflightOptions } from '../../preflight.js';
 import { resolveRequest } from '../../request/spec.js';
 import { startSandbox, SANDBOX_KEY, SANDBOX_RAPIDAPI_KEY, SCENARIO_HEADER } from '../../sandbox/server.js';
-import { saveReport } from './check.js';
+import { saveReport } from '../run-check.js';
 import { headline } from '../../report/json.js';
 import type { Mode, Report, Verdict } from '../../types.js';
 
