@@ -125,6 +125,13 @@ test('the batch engine and its worker import no command', () => {
   assert.equal(edgesInto('batch', ['cli']), []);
 });
 
+test('the batch engine writes nothing itself: the table and stdout belong to cli/commands/batch.ts', () => {
+  for (const file of [...graph.keys()].filter((f) => folder(f) === 'batch')) {
+    const text = stripComments(readFileSync(join(SRC, file), 'utf8'));
+    assert.not.ok(/process\.stdout|cli-table3/.test(text), `${file} writes to the terminal`);
+  }
+});
+
 test('at most 5 .ts files at the top of src/', () => {
   const top = [...graph.keys()].filter((f) => !f.includes('/'));
   assert.ok(top.length <= 5, `top-level files: ${top.join(', ')}`);
