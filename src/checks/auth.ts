@@ -59,7 +59,7 @@ export function headerMistakes(headers: Record<string, string> | undefined, quer
     const lower = name.toLowerCase();
     const value = headers![name]!;
     if (lower === 'authorization' && /^bearer\s/i.test(value) && !has(expected)) {
-      mistakes.push(`the key travels as "Authorization: Bearer …"; the ${mode === 'direct' ? 'direct API' : 'RapidAPI gateway'} expects the ${expected} header`);
+      mistakes.push(`the key travels as a Bearer token in the Authorization header; the ${mode === 'direct' ? 'direct API' : 'RapidAPI gateway'} expects the ${expected} header`);
     } else if (MISSPELLED.test(lower) && lower !== 'x-api-key') {
       mistakes.push(`the key travels in a header named "${name}"; the API expects "${expected}"`);
     }
