@@ -122,6 +122,21 @@ isolation('a response header holding a number, not text, used to throw out of th
   assert.is(report.checks.find((c) => c.id === 'response').status, 'pass');
 });
 
+isolation('the schema types details by check id: a wrong shape is refused, an internal-error row is accepted', async () => {
+  const ctx = await contextFor();
+  const report = evaluate({ spec: ctx.spec, validation: ctx.validation, exchange: ctx.exchange, requestsSent: 1, request: outgoingRequest(ctx.spec, {}) }, { now: NOW });
+  assert.is(await validateReport(report), null);
+  const wrong = JSON.parse(JSON.stringify(report));
+  wrong.checks[0].details = { errors: 0, warnings: 0 };
+  assert.ok(await validateReport(wrong), 'params details with counts instead of lists');
+  const side = JSON.parse(JSON.stringify(report));
+  side.checks[3].details.side = 'support';
+  assert.ok(await validateReport(side), 'an unknown side');
+  const crashed = JSON.parse(JSON.stringify(report));
+  crashed.checks[2] = { ...crashed.checks[2], status: 'fail', details: { internalError: 'TypeError: x' } };
+  assert.is(await validateReport(crashed), null);
+});
+
 const headlines = suite('one headline rule');
 
 headlines('the row a status points at, else the failed response row, else the first failure, else a warning, else the response', () => {
