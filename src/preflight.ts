@@ -4,6 +4,7 @@ import { parseIntendedRate, parseRetryAfter, rateLimitState } from './checks/rat
 import { RAPIDAPI_HOST } from './catalog/resolve.js';
 import { buildReport, requestPath } from './report/build.js';
 import { collectEnvironment } from './report/environment.js';
+import { hasHeader } from './shared/headers.js';
 import { toolVersion, TOOL_NAME } from './shared/version.js';
 import { validateParams } from './catalog/validate.js';
 import type { OutgoingRequest } from './http/exchange.js';
@@ -44,10 +45,6 @@ export function queryString(query: RequestSpec['params']['query']): string {
 
 export function requestUrl(spec: RequestSpec): string {
   return `${spec.baseUrl.replace(/\/+$/, '')}${requestPath(spec)}${queryString(spec.params.query)}`;
-}
-
-function hasHeader(headers: Record<string, string>, name: string): boolean {
-  return Object.keys(headers).some((h) => h.toLowerCase() === name);
 }
 
 /** The headers to send: the user's own (when the input carried them), else ours, plus the key the documented way. */

@@ -1,4 +1,5 @@
 import { DOCUMENTED_CODES } from '../catalog/codes.js';
+import { findHeader, hasHeader } from '../shared/headers.js';
 import { isKeyParam } from '../shared/redact.js';
 import type { AuthDetails, Check, CheckContext, CheckResultOf, Exchange, Mode, RequestSpec } from '../types.js';
 
@@ -30,18 +31,15 @@ export function keyProblems(key: string | undefined): string[] {
 
 const MISSPELLED = /^(x[-_]?api[-_]?key|x[-_]?apikey|api[-_]?key|apikey|x[-_]api[-_]token|x[-_]?mashvisor[-_]?key|key)$/i;
 
-function headerValue(headers: Record<string, string>, name: string): string | undefined {
-  return Object.entries(headers).find(([h]) => h.toLowerCase() === name)?.[1];
-}
 
 /**
  * The key a request carries, wherever it put it: the documented headers first, then the usual mistakes
  * (a Bearer token, a misspelled header, the query string), which headerMistakes then names.
  */
 export function keyCarriedBy(headers: Record<string, string>, query: Record<string, unknown>): string | undefined {
-  const documented = headerValue(headers, 'x-api-key') ?? headerValue(headers, 'x-rapidapi-key');
+  const documented = findHeader(headers, 'x-api-key') ?? findHeader(headers, 'x-rapidapi-key');
   if (documented !== undefined) return documented;
-  const bearer = /^bearer\s+(.+)$/i.exec(headerValue(headers, 'authorization') ?? '')?.[1]?.trim();
+  const bearer = /^bearer\s+(.+)$/i.exec(findHeader(headers, 'authorization') ?? '')?.[1]?.trim();
   if (bearer) return bearer;
   const misnamed = Object.entries(headers).find(([name]) => MISSPELLED.test(name))?.[1];
   if (misnamed !== undefined) return misnamed;
@@ -53,7 +51,7 @@ export function keyCarriedBy(headers: Record<string, string>, query: Record<stri
 export function headerMistakes(headers: Record<string, string> | undefined, query: Record<string, unknown>, mode: Mode): string[] {
   const mistakes: string[] = [];
   const names = Object.keys(headers ?? {});
-  const has = (n: string) => names.some((h) => h.toLowerCase() === n);
+  const has = (n: string) => hasHeader(headers ?? {}, n);
   const expected = mode === 'direct' ? 'x-api-key' : 'x-rapidapi-key';
   for (const name of names) {
     const lower = name.toLowerCase();
@@ -93,8 +91,7 @@ export interface AuthPreflight {
 }
 
 function carriesExpectedHeader(spec: RequestSpec): boolean {
-  const expected = spec.mode === 'direct' ? 'x-api-key' : 'x-rapidapi-key';
-  return Object.keys(spec.inputHeaders ?? {}).some((h) => h.toLowerCase() === expected);
+  return hasHeader(spec.inputHeaders ?? {}, spec.mode === 'direct' ? 'x-api-key' : 'x-rapidapi-key');
 }
 
 /**

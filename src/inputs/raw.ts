@@ -45,9 +45,4 @@ export function setHeader(headers: Record<string, string>, name: string, value: 
   headers[name] = value;
 }
 
-/** Finds a header by name, case-insensitively. */
-export function findHeader(headers: Record<string, string>, name: string): string | undefined {
-  const lower = name.toLowerCase();
-  for (const [k, v] of Object.entries(headers)) if (k.toLowerCase() === lower) return v;
-  return undefined;
-}
+export { findHeader } from '../shared/headers.js';
