@@ -99,7 +99,10 @@ export function verdictLine(report: Report): string {
   const line = `${paint(tone, `Verdict: ${text}`)} (exit ${report.exitCode}, ${sent})`;
   // The row to read first, named by the same rule as the reports' summary; a clean pass needs none.
   const top = headlineCheck(report.checks, report.response?.status);
-  return top && top.status !== 'pass' && top.status !== 'skip' ? `${line}\nFirst: ${headline(report)}` : line;
+  if (!top || top.status === 'pass' || top.status === 'skip') return line;
+  // One line that fits the terminal: the full text is in the table just above.
+  const first = `First: ${headline(report)}`;
+  return `${line}\n${first.length > 80 ? `${first.slice(0, 79)}…` : first}`;
 }
 
 /** Writes the report files and the history line; when the directory cannot be written, nothing is lost: Markdown goes to stdout. */
