@@ -2,13 +2,13 @@ import { authPreflight } from './checks/auth.js';
 import { CHECKS, judge, type AnyCheck } from './checks/index.js';
 import { parseIntendedRate, parseRetryAfter, rateLimitState } from './checks/ratelimit.js';
 import { RAPIDAPI_HOST } from './catalog/resolve.js';
-import { buildReport, requestPath } from './report/build.js';
+import { buildReport, requestPath, type ReportInput } from './report/build.js';
 import { collectEnvironment } from './report/environment.js';
 import { hasHeader } from './shared/headers.js';
 import { toolVersion, TOOL_NAME } from './shared/version.js';
 import { validateParams } from './catalog/validate.js';
 import type { OutgoingRequest } from './http/exchange.js';
-import type { CheckContext, Exchange, NotSent, ProbeResult, RateLimitState, Report, RequestSpec, ValidationResult } from './types.js';
+import type { CheckContext, CheckResult, Exchange, NotSent, ProbeResult, RateLimitState, Report, RequestSpec, ValidationResult } from './types.js';
 
 export interface PreflightOptions {
   /** Bounds each exchange as a whole, connect included. Default 30 s. */
@@ -145,13 +145,26 @@ export function evaluate(input: Evaluation, options: PreflightOptions = {}, chec
     ...(recordedBy ? { recordedBy } : {}),
   };
   const judged = judge(ctx, checks);
-  return buildReport({
+  const report: ReportInput = {
     spec, validation, exchange, checks: judged.checks, rateLimit: rateLimitOf(exchange, nowMs), verdict: judged.verdict, requestsSent: input.requestsSent,
     environment: collectEnvironment(toolVersion(), axiosVersion ?? 'not loaded', options.now ? { now: options.now } : {}),
     url: exchange?.request.url ?? input.request.url,
     headers: exchange?.request.headers ?? input.request.headers,
     now: options.now,
-  });
+  };
+  try {
+    return buildReport(report);
+  } catch (err) {
+    // A body the builder cannot walk (JSON nested past the call stack, say) must not cost the report of a request
+    // that may have been billed: keep that body as text, and say so on the response row.
+    if (!exchange?.response) throw err;
+    return buildReport({ ...report, bodyAsText: true, checks: judged.checks.map((c) => (c.id === 'response' ? withBodyNote(c, err) : c)) });
+  }
+}
+
+function withBodyNote(row: CheckResult, err: unknown): CheckResult {
+  const reason = err instanceof Error ? err.message.split('\n')[0]!.slice(0, 200) : 'unknown error';
+  return { ...row, message: `${row.message} (the body is kept as text only: reading it as JSON failed: ${reason})` };
 }
 
 let axiosVersion: string | undefined;

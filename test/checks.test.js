@@ -122,6 +122,18 @@ isolation('a response header holding a number, not text, used to throw out of th
   assert.is(report.checks.find((c) => c.id === 'response').status, 'pass');
 });
 
+isolation('a 200 whose JSON is nested past the call stack still gets its report (it used to end in a stack overflow)', async () => {
+  const depth = 20000;
+  const body = `{"status":"success","content":${'['.repeat(depth)}${']'.repeat(depth)}}`;
+  const ctx = await contextFor(200, body);
+  const report = evaluate({ spec: ctx.spec, validation: ctx.validation, exchange: ctx.exchange, requestsSent: 1, request: outgoingRequest(ctx.spec, {}) }, { now: NOW });
+  assert.is(report.requestsSent, 1);
+  assert.is(report.response.status, 200);
+  assert.ok(report.response.bodyText.length > 0, 'the body is kept, as text');
+  assert.ok(JSON.stringify(report).length < body.length * 4, 'the report stays within a small multiple of the body');
+  assert.is(await validateReport({ ...report, response: { ...report.response, body: null } }), null);
+});
+
 isolation('the schema types details by check id: a wrong shape is refused, an internal-error row is accepted', async () => {
   const ctx = await contextFor();
   const report = evaluate({ spec: ctx.spec, validation: ctx.validation, exchange: ctx.exchange, requestsSent: 1, request: outgoingRequest(ctx.spec, {}) }, { now: NOW });

@@ -21,6 +21,8 @@ export interface ReportInput {
   url: string;
   headers: Record<string, string>;
   now?: Date;
+  /** Keep the response body as text only, never walked as JSON (the fallback when walking it failed). */
+  bodyAsText?: boolean;
 }
 
 
@@ -68,11 +70,11 @@ export function dropSecretPrefixTail(text: string, secrets: string[]): string {
   return text;
 }
 
-function responseOf(exchange: Exchange | null, redact: Redactor, secrets: string[]): Report['response'] {
+function responseOf(exchange: Exchange | null, redact: Redactor, secrets: string[], bodyAsText = false): Report['response'] {
   const res = exchange?.response;
   if (!exchange || !res) return null;
   const text = redact(res.truncated ? dropSecretPrefixTail(res.body, secrets) : res.body);
-  const parsed = res.truncated ? { ok: false as const } : parseJson(text);
+  const parsed = res.truncated || bodyAsText ? { ok: false as const } : parseJson(text);
   const doc = documentedFor(res.status);
   return {
     status: res.status,
@@ -117,7 +119,7 @@ export function buildReport(input: ReportInput): Report {
       headers,
       origin: spec.origin ?? 'flags',
     },
-    response: responseOf(exchange, redact, secrets),
+    response: responseOf(exchange, redact, secrets, input.bodyAsText),
     error: exchange?.error ?? null,
     ...(exchange ? { timings: exchange.timings } : {}),
     checks: input.checks,
