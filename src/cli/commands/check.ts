@@ -7,6 +7,8 @@ import { parseIntendedRate } from '../../checks/ratelimit.js';
 import { parseHeaderFlags, readKey, runOne, type CheckArgs } from '../run-check.js';
 import type { KeySource, Mode, RequestSpec } from '../../types.js';
 
+// Re-exported for code that still imports them from here; they live in cli/run-check.ts, which both check and its
+// inputs use, so that neither command imports the other.
 export { formatsFor, parseHeaderFlags, readKey, renderChecks, runOne, saveReport, verdictLine, type CheckArgs } from '../run-check.js';
 
 function isHttpUrl(text: string): boolean {
