@@ -1,15 +1,14 @@
-import { authCheck, authPreflight } from './checks/auth.js';
-import { paramsCheck } from './checks/params.js';
-import { parseIntendedRate, parseRetryAfter, rateLimitCheck, type ProbeResult } from './checks/ratelimit.js';
-import { responseCheck, type NotSent } from './checks/response.js';
-import { decideVerdict } from './checks/verdict.js';
+import { authPreflight } from './checks/auth.js';
+import { CHECKS, judge, type AnyCheck } from './checks/index.js';
+import { parseIntendedRate, parseRetryAfter, rateLimitState } from './checks/ratelimit.js';
 import { RAPIDAPI_HOST } from './catalog/resolve.js';
-import { buildReport, requestPath } from './report/build.js';
+import { buildReport, requestPath, type ReportInput } from './report/build.js';
 import { collectEnvironment } from './report/environment.js';
+import { hasHeader } from './shared/headers.js';
 import { toolVersion, TOOL_NAME } from './shared/version.js';
 import { validateParams } from './catalog/validate.js';
 import type { OutgoingRequest } from './http/exchange.js';
-import type { CheckResult, Exchange, Report, RequestSpec, ValidationResult } from './types.js';
+import type { CheckContext, CheckResult, Exchange, NotSent, ProbeResult, RateLimitState, Report, RequestSpec, ValidationResult } from './types.js';
 
 export interface PreflightOptions {
   /** Bounds each exchange as a whole, connect included. Default 30 s. */
@@ -46,10 +45,6 @@ export function queryString(query: RequestSpec['params']['query']): string {
 
 export function requestUrl(spec: RequestSpec): string {
   return `${spec.baseUrl.replace(/\/+$/, '')}${requestPath(spec)}${queryString(spec.params.query)}`;
-}
-
-function hasHeader(headers: Record<string, string>, name: string): boolean {
-  return Object.keys(headers).some((h) => h.toLowerCase() === name);
 }
 
 /** The headers to send: the user's own (when the input carried them), else ours, plus the key the documented way. */
@@ -122,33 +117,54 @@ export interface Evaluation {
   probe?: ProbeResult | null;
   /** Why no request was sent, when none was. */
   notSent?: NotSent;
+  /** Who sent the exchange when it was not us: 'your app' (the interceptor), 'the HAR' (a recorded answer). */
+  recordedBy?: string;
+}
+
+/** The rate-limit state shown beside the checks; a header shape that defeats the reader costs this block only. */
+function rateLimitOf(exchange: Exchange | null, nowMs: number): RateLimitState | null {
+  const res = exchange?.response;
+  if (!res) return null;
+  try {
+    return rateLimitState(Object.fromEntries(Object.entries(res.headers).map(([k, v]) => [k.toLowerCase(), v])), res.status, nowMs);
+  } catch {
+    return null;
+  }
 }
 
 /** Checks → verdict → report, from whatever exchange happened (none, ours, or one captured in the user's app). */
-export function evaluate(input: Evaluation, options: PreflightOptions = {}): Report {
+export function evaluate(input: Evaluation, options: PreflightOptions = {}, checks: readonly AnyCheck[] = CHECKS): Report {
   const { spec, validation, exchange } = input;
-  const rate = options.rate ? parseIntendedRate(options.rate) : null;
-  const rateLimit = rateLimitCheck({
-    headers: exchange?.response?.headers ?? null,
-    status: exchange?.response?.status ?? null,
-    intendedPerSecond: rate,
-    probe: input.probe ?? null,
-    nowMs: options.now?.getTime(),
-  });
-  const checks: CheckResult[] = [
-    paramsCheck(validation, Boolean(options.sendAnyway)),
-    authCheck(spec, authPreflight(spec), exchange),
-    rateLimit.check,
-    responseCheck(spec, exchange, input.notSent),
-  ];
-  const verdict = decideVerdict(checks);
-  return buildReport({
-    spec, validation, exchange, checks, rateLimit: rateLimit.state, verdict, requestsSent: input.requestsSent,
+  const nowMs = options.now?.getTime() ?? Date.now();
+  const recordedBy = input.recordedBy ?? (spec.origin === 'interceptor' ? 'your app' : undefined);
+  const ctx: CheckContext = {
+    spec, validation, exchange, sendAnyway: Boolean(options.sendAnyway),
+    intendedPerSecond: options.rate ? parseIntendedRate(options.rate) : null,
+    probe: input.probe ?? null, nowMs,
+    ...(input.notSent ? { notSent: input.notSent } : {}),
+    ...(recordedBy ? { recordedBy } : {}),
+  };
+  const judged = judge(ctx, checks);
+  const report: ReportInput = {
+    spec, validation, exchange, checks: judged.checks, rateLimit: rateLimitOf(exchange, nowMs), verdict: judged.verdict, requestsSent: input.requestsSent,
     environment: collectEnvironment(toolVersion(), axiosVersion ?? 'not loaded', options.now ? { now: options.now } : {}),
     url: exchange?.request.url ?? input.request.url,
     headers: exchange?.request.headers ?? input.request.headers,
     now: options.now,
-  });
+  };
+  try {
+    return buildReport(report);
+  } catch (err) {
+    // A body the builder cannot walk (JSON nested past the call stack, say) must not cost the report of a request
+    // that may have been billed: keep that body as text, and say so on the response row.
+    if (!exchange?.response) throw err;
+    return buildReport({ ...report, bodyAsText: true, checks: judged.checks.map((c) => (c.id === 'response' ? withBodyNote(c, err) : c)) });
+  }
+}
+
+function withBodyNote(row: CheckResult, err: unknown): CheckResult {
+  const reason = err instanceof Error ? err.message.split('\n')[0]!.slice(0, 200) : 'unknown error';
+  return { ...row, message: `${row.message} (the body is kept as text only: reading it as JSON failed: ${reason})` };
 }
 
 let axiosVersion: string | undefined;

@@ -113,6 +113,8 @@ export interface Exchange {
     body: string;
     bodyBytes: number;
     truncated: boolean;
+    /** A recorded answer whose body the recording left out (a HAR saved without content): not an empty body. */
+    bodyNotRecorded?: true;
   } | null;
   timings: Timings;
   error: { kind: NetworkErrorKind; code: string; message: string } | null;
@@ -123,13 +125,117 @@ export interface Exchange {
 export type CheckId = 'params' | 'auth' | 'rate-limit' | 'response';
 export type CheckStatus = 'pass' | 'warn' | 'fail' | 'skip';
 
-export interface CheckResult {
-  id: CheckId;
+/** Why no request was sent: invalid parameters, an unusable key, a request budget of 0, or an offline reading. */
+export type NotSent = 'params' | 'key' | 'budget' | 'offline';
+
+/** Whose side a response points at; the verdict is read from it. */
+export type Side = 'client' | 'server' | 'network' | 'none';
+
+/** What --probe found: extra identical requests, stopped at the first 429 or other failure. */
+export interface ProbeResult {
+  sent: number;
+  accepted: number;
+  hit429: boolean;
+  retryAfterSeconds: number | null;
+  /** Why the probe stopped before its count: '429', 'HTTP 503', 'network error ECONNRESET', or why it never ran. */
+  stoppedBy?: string | null;
+}
+
+/** Everything a check may look at. Every check gets the same one, and none may change it. */
+export interface CheckContext {
+  spec: RequestSpec;
+  validation: ValidationResult;
+  /** The one exchange: ours, one captured in the user's app, or one recorded in a HAR; null when none happened. */
+  exchange: Exchange | null;
+  /** Why there is no exchange, when there is none. */
+  notSent?: NotSent;
+  /** Who sent the exchange when it was not us ('your app', 'the HAR'): the checks word their findings for it. */
+  recordedBy?: string;
+  sendAnyway: boolean;
+  /** The rate the user's app intends (--rate), in requests per second. */
+  intendedPerSecond: number | null;
+  probe: ProbeResult | null;
+  nowMs: number;
+}
+
+/** One header family as read from a response, with the window length when the headers tell it. */
+export interface RateLimitFamily extends RateLimitState {
+  windowSeconds: number | null;
+}
+
+export interface ParamsDetails {
+  errors: Problem[];
+  warnings: Problem[];
+}
+
+export interface AuthDetails {
+  mode: Mode;
+  /** The header the key belongs in for this mode. */
+  header: 'x-api-key' | 'x-rapidapi-key';
+  /** How the user's own request carried the key wrongly, one sentence each. */
+  notes: string[];
+  /** The key looks like the other kind (RapidAPI vs dashboard) and was refused. */
+  crossedKey?: true;
+  /** The server's own message on a 401/403. */
+  serverMessage?: string | null;
+}
+
+export interface RateLimitDetails {
+  families: RateLimitFamily[];
+  probe: ProbeResult | null;
+  intendedPerSecond?: number;
+  allowedPerSecond?: number;
+}
+
+export interface ResponseDetails {
+  side: Side;
+  notSent?: NotSent | null;
+  status?: number;
+  class?: string;
+  documented?: string | null;
+  bodyBytes?: number;
+  truncated?: boolean;
+  envelope?: { kind: 'error' | 'success' | 'other' | null; status: unknown; code: unknown; message: unknown };
+  /** A name for what the answer means beyond its status: 'state missing', 'maintenance / gateway page', ... */
+  diagnosis?: string | null;
+  redirect?: Exchange['redirect'];
+  error?: Exchange['error'];
+  /** Why the body was kept as text rather than laid out (too deep, too large): see shared/json-bounds.ts. */
+  bodyKeptAsText?: string;
+}
+
+/** The row of a check that threw: a bug in this tool, named, instead of a lost report. */
+export interface InternalErrorDetails {
+  internalError: string;
+}
+
+export interface CheckDetailsById {
+  params: ParamsDetails;
+  auth: AuthDetails;
+  'rate-limit': RateLimitDetails;
+  response: ResponseDetails;
+}
+
+/** One row of the checklist; `details` is typed by `id`. */
+export type CheckResult = {
+  [Id in CheckId]: {
+    id: Id;
+    title: string;
+    status: CheckStatus;
+    message: string;
+    advice: string;
+    details: CheckDetailsById[Id] | InternalErrorDetails;
+  };
+}[CheckId];
+
+/** A CheckResult of one id, as its check returns it. */
+export type CheckResultOf<Id extends CheckId> = Extract<CheckResult, { id: Id }> & { details: CheckDetailsById[Id] };
+
+/** One check as the runner knows it: an id, a title, and one pure function of the context. */
+export interface Check<Id extends CheckId = CheckId> {
+  id: Id;
   title: string;
-  status: CheckStatus;
-  message: string;
-  advice: string;
-  details: Record<string, unknown>;
+  run: (ctx: CheckContext) => CheckResultOf<Id>;
 }
 
 export type Verdict = 'pass' | 'client-error' | 'server-error' | 'network-error';

@@ -97,6 +97,7 @@ verdicts('pass: exit 0, exactly one request, the doctor table, the report files'
     assert.match(r.stdout, text);
   }
   assert.match(r.stdout, /Verdict: pass .*\(exit 0, 1 request sent\)/);
+  assert.not.match(r.stdout, 'First:', 'a clean pass needs no headline line');
   const paths = /Reports: (.+)/.exec(r.stdout)[1].split(', ');
   assert.is(paths.length, 2);
   for (const p of paths) assert.ok(existsSync(p), p);
@@ -112,6 +113,9 @@ verdicts('client-error, 401: exit 1, the documented text, the key named wrong', 
   assert.match(auth.message, 'Unauthorized -- Your API key is wrong.');
   assert.match(auth.message, 'Invalid api access Key');
   assert.match(r.stdout, '✖ fail');
+  // The headline rule picks the key row for a 401, under the verdict and at the head of the summary alike.
+  assert.match(r.stdout, /\nFirst: API key: 401: the key is wrong or inactive/);
+  assert.match(r.report.summary, '(getRentalRates): 401: the key is wrong or inactive');
 });
 
 verdicts('client-error, 404 with state absent (sent anyway): "state missing"', async () => {

@@ -68,7 +68,7 @@ test('a key the app sends as a Bearer token is named in the report, from the one
   const { report } = err.preflightReport;
   const auth = report.checks.find((c) => c.id === 'auth');
   assert.is(auth.status, 'fail');
-  assert.match(auth.message, /Authorization: Bearer/);
+  assert.match(auth.message, /Bearer token in the Authorization header/);
   assert.match(auth.message, /as your app sent it/);
   assert.ok(report.key.fingerprint, 'the key is identified by its fingerprint');
   assert.not.ok(JSON.stringify(report).includes(SANDBOX_KEY));

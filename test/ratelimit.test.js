@@ -3,7 +3,7 @@
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import {
-  readRateLimitFamilies, rateLimitState, rateLimitCheck, parseRetryAfter, parseIntendedRate, structuredFields,
+  readRateLimitFamilies, rateLimitState, judgeRateLimit, parseRetryAfter, parseIntendedRate, structuredFields,
   resetSeconds, percentLeft, durationText,
 } from '../dist/checks/ratelimit.js';
 
@@ -155,19 +155,19 @@ parse.run();
 const check = suite('rate-limit check');
 
 check('no response: skip', () => {
-  const { check: c, state } = rateLimitCheck({ headers: null, status: null });
+  const { check: c, state } = judgeRateLimit({ headers: null, status: null });
   assert.is(c.status, 'skip');
   assert.is(state, null);
 });
 
 check('no headers and no 429: skip, "the API exposed no rate-limit headers"', () => {
-  const { check: c } = rateLimitCheck({ headers: { 'content-type': 'application/json' }, status: 200, nowMs: NOW });
+  const { check: c } = judgeRateLimit({ headers: { 'content-type': 'application/json' }, status: 200, nowMs: NOW });
   assert.is(c.status, 'skip');
   assert.match(c.message, 'the API exposed no rate-limit headers');
 });
 
 check('plenty left: pass, with limit, remaining, percent and reset in the message', () => {
-  const { check: c, state } = rateLimitCheck({ headers: { 'x-ratelimit-requests-limit': '1000', 'x-ratelimit-requests-remaining': '900', 'x-ratelimit-requests-reset': '3600' }, status: 200, nowMs: NOW });
+  const { check: c, state } = judgeRateLimit({ headers: { 'x-ratelimit-requests-limit': '1000', 'x-ratelimit-requests-remaining': '900', 'x-ratelimit-requests-reset': '3600' }, status: 200, nowMs: NOW });
   assert.is(c.status, 'pass');
   assert.match(c.message, '900 of 1000 left (90%)');
   assert.match(c.message, 'plan quota');
@@ -176,24 +176,24 @@ check('plenty left: pass, with limit, remaining, percent and reset in the messag
 });
 
 check('under 10% left: warn', () => {
-  const { check: c } = rateLimitCheck({ headers: { 'x-ratelimit-requests-limit': '500', 'x-ratelimit-requests-remaining': '37' }, status: 200, nowMs: NOW });
+  const { check: c } = judgeRateLimit({ headers: { 'x-ratelimit-requests-limit': '500', 'x-ratelimit-requests-remaining': '37' }, status: 200, nowMs: NOW });
   assert.is(c.status, 'warn');
   assert.match(c.message, '7.4%');
 });
 
 check('exactly 10% left is not under 10%: pass', () => {
-  const { check: c } = rateLimitCheck({ headers: { 'ratelimit-limit': '100', 'ratelimit-remaining': '10' }, status: 200, nowMs: NOW });
+  const { check: c } = judgeRateLimit({ headers: { 'ratelimit-limit': '100', 'ratelimit-remaining': '10' }, status: 200, nowMs: NOW });
   assert.is(c.status, 'pass');
 });
 
 check('0 left on a 200: fail', () => {
-  const { check: c } = rateLimitCheck({ headers: { 'x-ratelimit-limit': '100', 'x-ratelimit-remaining': '0', 'x-ratelimit-reset': '30' }, status: 200, nowMs: NOW });
+  const { check: c } = judgeRateLimit({ headers: { 'x-ratelimit-limit': '100', 'x-ratelimit-remaining': '0', 'x-ratelimit-reset': '30' }, status: 200, nowMs: NOW });
   assert.is(c.status, 'fail');
   assert.match(c.message, 'no requests left');
 });
 
 check('429: fail, with the Retry-After wait', () => {
-  const { check: c, state } = rateLimitCheck({ headers: { 'retry-after': '42' }, status: 429, nowMs: NOW });
+  const { check: c, state } = judgeRateLimit({ headers: { 'retry-after': '42' }, status: 429, nowMs: NOW });
   assert.is(c.status, 'fail');
   assert.match(c.message, '429');
   assert.match(c.message, 'retry after 42 s');
@@ -201,24 +201,24 @@ check('429: fail, with the Retry-After wait', () => {
 });
 
 check('429 with a Retry-After date', () => {
-  const { check: c } = rateLimitCheck({ headers: { 'retry-after': new Date(NOW + 120_000).toUTCString() }, status: 429, nowMs: NOW });
+  const { check: c } = judgeRateLimit({ headers: { 'retry-after': new Date(NOW + 120_000).toUTCString() }, status: 429, nowMs: NOW });
   assert.match(c.message, 'retry after 2 min');
 });
 
 check('Retry-After alone on a 503: warn, the server asks to wait', () => {
-  const { check: c } = rateLimitCheck({ headers: { 'retry-after': '600' }, status: 503, nowMs: NOW });
+  const { check: c } = judgeRateLimit({ headers: { 'retry-after': '600' }, status: 503, nowMs: NOW });
   assert.is(c.status, 'warn');
   assert.match(c.message, 'Retry-After: 10 min');
 });
 
 check('header names in any case are read', () => {
-  const { state } = rateLimitCheck({ headers: { 'X-RateLimit-Limit': '100', 'X-RateLimit-Remaining': '3' }, status: 200, nowMs: NOW });
+  const { state } = judgeRateLimit({ headers: { 'X-RateLimit-Limit': '100', 'X-RateLimit-Remaining': '3' }, status: 200, nowMs: NOW });
   assert.is(state.remaining, 3);
   assert.is(state.percentLeft, 3);
 });
 
 check('--rate above the advertised per-window limit: warn, with both rates', () => {
-  const { check: c, state } = rateLimitCheck({ headers: { 'x-ratelimit-limit': '60', 'x-ratelimit-remaining': '59' }, status: 200, intendedPerSecond: 5, nowMs: NOW });
+  const { check: c, state } = judgeRateLimit({ headers: { 'x-ratelimit-limit': '60', 'x-ratelimit-remaining': '59' }, status: 200, intendedPerSecond: 5, nowMs: NOW });
   assert.is(c.status, 'warn');
   assert.match(c.message, 'intends 5/s');
   assert.match(c.message, 'allows 1/s');
@@ -227,20 +227,20 @@ check('--rate above the advertised per-window limit: warn, with both rates', () 
 });
 
 check('--rate below the advertised limit: pass', () => {
-  const { check: c } = rateLimitCheck({ headers: { 'x-ratelimit-limit': '60', 'x-ratelimit-remaining': '59' }, status: 200, intendedPerSecond: 0.5, nowMs: NOW });
+  const { check: c } = judgeRateLimit({ headers: { 'x-ratelimit-limit': '60', 'x-ratelimit-remaining': '59' }, status: 200, intendedPerSecond: 0.5, nowMs: NOW });
   assert.is(c.status, 'pass');
   assert.match(c.message, 'intends 30/min');
 });
 
 check('--rate with nothing advertised: said so, not a failure', () => {
-  const { check: c } = rateLimitCheck({ headers: {}, status: 200, intendedPerSecond: 5, nowMs: NOW });
+  const { check: c } = judgeRateLimit({ headers: {}, status: 200, intendedPerSecond: 5, nowMs: NOW });
   assert.is(c.status, 'skip');
   assert.match(c.message, 'advertises no per-window limit');
 });
 
 check('a probe that hit 429 warns and says after how many', () => {
   const probe = { sent: 3, accepted: 2, hit429: true, retryAfterSeconds: 30, stoppedBy: '429' };
-  const { check: c } = rateLimitCheck({ headers: {}, status: 200, probe, nowMs: NOW });
+  const { check: c } = judgeRateLimit({ headers: {}, status: 200, probe, nowMs: NOW });
   assert.is(c.status, 'warn');
   assert.match(c.message, 'Probe: 2 of 3 extra requests accepted, then 429 (Retry-After 30 s)');
   assert.match(c.advice, 'after 3 accepted requests');

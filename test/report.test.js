@@ -547,6 +547,21 @@ test('history: append, read, counts, limit, corrupt lines skipped, mode 0600', a
   assert.match(await renderHistoryTable({ entries: [], byStatus: {}, byEndpoint: {}, skipped: 0 }), /No runs recorded yet/);
 });
 
+test('history: each run keeps its headline; a run that did not pass shows it under its verdict', async () => {
+  const dir = join(tempDir(), 'reports');
+  await appendHistory(dir, entry(1, { headline: 'Response code: HTTP 200: success' }));
+  await appendHistory(dir, entry(2, { status: 401, verdict: 'client-error', headline: 'API key: 401: the key is wrong or inactive' }));
+  await appendHistory(dir, entry(3, { headline: 42 }));
+  const h = await readHistory(dir);
+  assert.equal(h.entries.map((e) => e.headline), ['Response code: HTTP 200: success', 'API key: 401: the key is wrong or inactive', undefined]);
+  const table = await renderHistoryTable(h);
+  assert.match(table, 'API key: 401: the key is wrong or');
+  assert.not.match(table, 'HTTP 200: success', 'a pass needs no headline');
+  // Lines written before headlines existed still read.
+  appendFileSync(join(dir, 'history.jsonl'), JSON.stringify(entry(4)) + '\n');
+  assert.is((await readHistory(dir)).entries.length, 4);
+});
+
 test('history: 3 processes x 20 concurrent appends never interleave', async () => {
   const dir = tempDir();
   const moduleUrl = new URL('../dist/report/history.js', import.meta.url).href;

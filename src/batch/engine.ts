@@ -6,14 +6,11 @@ import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import { distFile } from '../shared/dist-files.js';
 import { UsageError } from '../shared/errors.js';
-import { registerSecrets } from '../cli/output.js';
 import { readBatchBlocks, parseBatchLine, type BatchRequest } from './jsonl.js';
 import { describeFsError, isPlainObject, paramsFromPayload } from '../request/params.js';
 import { queryFromSearch, resolveEndpoint, type ResolvedEndpoint } from '../catalog/resolve.js';
 import { isPlaceholder, loadValidators, validateWith, type OperationValidators } from '../catalog/validate.js';
 import type { Params } from '../types.js';
-import { cellText } from '../shared/terminal.js';
-import { write } from '../cli/output.js';
 
 // validate --batch: one request a line, streamed in constant memory. Invalid lines are printed as they are found;
 // only counters are kept, so a log of any size fits. A large file is judged in two halves at once (the second in a
@@ -396,11 +393,26 @@ function addCounts(into: Counts, from: Counts): void {
   into.invalid += from.invalid;
 }
 
-export async function run(args: { batch: string; json?: boolean }): Promise<number> {
-  const input = await openInput(args.batch);
-  const json = Boolean(args.json);
-  registerSecrets([process.env.MASHVISOR_API_KEY]);
-  const sink = new InvalidLines(json, writeOut);
+/** What a whole batch came to: the counts, per endpoint, and (JSON mode) the first invalid lines kept. */
+export interface BatchResult {
+  total: Counts;
+  endpoints: Map<string, Counts>;
+  /** JSON mode only: at most JSON_INVALID_CAP invalid lines; the counts cover all of them. */
+  kept: Invalid[];
+}
+
+export interface BatchOptions {
+  /** Keep the invalid lines for one JSON document instead of writing them as they are found. */
+  json: boolean;
+  /** Where text-mode invalid lines go, in blocks, as they are found ("line N<TAB>endpoint<TAB>problem"). */
+  write: (text: string) => void;
+}
+
+/** Judges every line of a batch file ('-' for stdin); invalid lines leave through options.write as they are found. */
+export async function validateBatch(batch: string, options: BatchOptions): Promise<BatchResult> {
+  const input = await openInput(batch);
+  const { json } = options;
+  const sink = new InvalidLines(json, options.write);
   try {
     let pass: Pass;
     const cut = 'file' in input && input.size >= PARALLEL_MIN_BYTES && availableParallelism() > 1 ? middleCut(input.file, input.size) : null;
@@ -422,10 +434,11 @@ export async function run(args: { batch: string; json?: boolean }): Promise<numb
       const stream = 'file' in input ? createReadStream(input.file, { highWaterMark: CHUNK_BYTES }) : input.stream;
       pass = await judgeStream(stream, sink.add, () => sink.flush());
     }
-    return await finish(pass, sink, json);
+    sink.flush(true);
+    return { total: pass.total, endpoints: pass.tally.byName, kept: sink.kept };
   } catch (err) {
     if (err instanceof UsageError) throw err;
-    throw new UsageError(`cannot read batch input ${args.batch === '-' ? 'from stdin' : args.batch}: ${describeFsError(err)}`);
+    throw new UsageError(`cannot read batch input ${batch === '-' ? 'from stdin' : batch}: ${describeFsError(err)}`);
   }
 }
 
@@ -438,29 +451,4 @@ async function replaySpill(file: string, offset: number, sink: InvalidLines): Pr
     }
     sink.flush();
   }
-}
-
-/** Through the CLI's output boundary (scrubbed, control characters escaped), like every other byte it prints. */
-function writeOut(text: string): void {
-  write(1, text);
-}
-
-async function finish(pass: Pass, sink: InvalidLines, json: boolean): Promise<number> {
-  const { total, tally } = pass;
-  if (json) {
-    const endpoints = Object.fromEntries(tally.byName);
-    writeOut(`${JSON.stringify({ ...total, endpoints, invalidLines: sink.kept, invalidLinesTruncated: total.invalid > sink.kept.length }, null, 2)}\n`);
-  } else {
-    sink.flush(true);
-    writeOut(await summary(total, tally.byName));
-  }
-  return total.invalid > 0 ? 1 : 0;
-}
-
-async function summary(total: Counts, perEndpoint: Map<string, Counts>): Promise<string> {
-  const { default: Table } = await import('cli-table3');
-  const table = new Table({ head: ['Endpoint', 'Lines', 'Valid', 'Invalid'], style: { head: [], border: [] } });
-  for (const [name, c] of [...perEndpoint].sort((a, b) => b[1].lines - a[1].lines)) table.push([cellText(name), c.lines, c.valid, c.invalid]);
-  const verdict = total.invalid ? `✖ ${total.invalid} invalid` : '✔ all valid';
-  return `${table.toString()}\n${verdict}: ${total.lines} lines, ${total.valid} valid, ${total.invalid} invalid\n`;
 }

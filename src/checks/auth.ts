@@ -1,6 +1,7 @@
 import { DOCUMENTED_CODES } from '../catalog/codes.js';
+import { findHeader, hasHeader } from '../shared/headers.js';
 import { isKeyParam } from '../shared/redact.js';
-import type { CheckResult, Exchange, Mode, RequestSpec } from '../types.js';
+import type { AuthDetails, Check, CheckContext, CheckResultOf, Exchange, Mode, RequestSpec } from '../types.js';
 
 const PLACEHOLDER = /^(<[^>]*>|\{\{[^}]*\}\}|\$\{?[A-Z_][A-Z0-9_]*\}?|your[-_ ]?(api[-_ ]?)?key|api[-_ ]?key|x{3,}|\*{3,}|changeme|replace[-_ ]?me|<?api key>?|test|key)$/i;
 /** RapidAPI keys carry recognisable markers ("msh…p…jsn…"). */
@@ -30,18 +31,15 @@ export function keyProblems(key: string | undefined): string[] {
 
 const MISSPELLED = /^(x[-_]?api[-_]?key|x[-_]?apikey|api[-_]?key|apikey|x[-_]api[-_]token|x[-_]?mashvisor[-_]?key|key)$/i;
 
-function headerValue(headers: Record<string, string>, name: string): string | undefined {
-  return Object.entries(headers).find(([h]) => h.toLowerCase() === name)?.[1];
-}
 
 /**
  * The key a request carries, wherever it put it: the documented headers first, then the usual mistakes
  * (a Bearer token, a misspelled header, the query string), which headerMistakes then names.
  */
 export function keyCarriedBy(headers: Record<string, string>, query: Record<string, unknown>): string | undefined {
-  const documented = headerValue(headers, 'x-api-key') ?? headerValue(headers, 'x-rapidapi-key');
+  const documented = findHeader(headers, 'x-api-key') ?? findHeader(headers, 'x-rapidapi-key');
   if (documented !== undefined) return documented;
-  const bearer = /^bearer\s+(.+)$/i.exec(headerValue(headers, 'authorization') ?? '')?.[1]?.trim();
+  const bearer = /^bearer\s+(.+)$/i.exec(findHeader(headers, 'authorization') ?? '')?.[1]?.trim();
   if (bearer) return bearer;
   const misnamed = Object.entries(headers).find(([name]) => MISSPELLED.test(name))?.[1];
   if (misnamed !== undefined) return misnamed;
@@ -53,13 +51,13 @@ export function keyCarriedBy(headers: Record<string, string>, query: Record<stri
 export function headerMistakes(headers: Record<string, string> | undefined, query: Record<string, unknown>, mode: Mode): string[] {
   const mistakes: string[] = [];
   const names = Object.keys(headers ?? {});
-  const has = (n: string) => names.some((h) => h.toLowerCase() === n);
+  const has = (n: string) => hasHeader(headers ?? {}, n);
   const expected = mode === 'direct' ? 'x-api-key' : 'x-rapidapi-key';
   for (const name of names) {
     const lower = name.toLowerCase();
     const value = headers![name]!;
     if (lower === 'authorization' && /^bearer\s/i.test(value) && !has(expected)) {
-      mistakes.push(`the key travels as "Authorization: Bearer …"; the ${mode === 'direct' ? 'direct API' : 'RapidAPI gateway'} expects the ${expected} header`);
+      mistakes.push(`the key travels as a Bearer token in the Authorization header; the ${mode === 'direct' ? 'direct API' : 'RapidAPI gateway'} expects the ${expected} header`);
     } else if (MISSPELLED.test(lower) && lower !== 'x-api-key') {
       mistakes.push(`the key travels in a header named "${name}"; the API expects "${expected}"`);
     }
@@ -88,11 +86,12 @@ function crossedKey(spec: RequestSpec): string | null {
 export interface AuthPreflight {
   blocking: string[];
   notes: string[];
+  /** The blocking problems are how the user's own request carried the key, not the key itself. */
+  misplaced: boolean;
 }
 
 function carriesExpectedHeader(spec: RequestSpec): boolean {
-  const expected = spec.mode === 'direct' ? 'x-api-key' : 'x-rapidapi-key';
-  return Object.keys(spec.inputHeaders ?? {}).some((h) => h.toLowerCase() === expected);
+  return hasHeader(spec.inputHeaders ?? {}, spec.mode === 'direct' ? 'x-api-key' : 'x-rapidapi-key');
 }
 
 /**
@@ -106,6 +105,7 @@ export function authPreflight(spec: RequestSpec): AuthPreflight {
   return {
     blocking: misplaced ? notes : keyProblems(spec.key),
     notes: misplaced ? [] : notes,
+    misplaced,
   };
 }
 
@@ -129,23 +129,34 @@ function blockingAdvice(spec: RequestSpec): string {
   return 'Fix the key, then run the check again.';
 }
 
-export function authCheck(spec: RequestSpec, pre: AuthPreflight, exchange: Exchange | null): CheckResult {
-  const base = { id: 'auth' as const, title: 'API key' };
-  const details: Record<string, unknown> = { mode: spec.mode, header: spec.mode === 'direct' ? 'x-api-key' : 'x-rapidapi-key', notes: pre.notes };
-  if (pre.blocking.length) {
-    const sent = !exchange ? ' No request was sent.' : spec.origin === 'interceptor' ? ' (as your app sent it)' : ' (sent anyway)';
+/** How the key was sent and whether the API took it: the errors page's "check your API key". */
+export const authCheck: Check<'auth'> = {
+  id: 'auth',
+  title: 'API key',
+  run: judgeKey,
+};
+
+function judgeKey({ spec, exchange, recordedBy }: CheckContext): CheckResultOf<'auth'> {
+  const pre = authPreflight(spec);
+  const base = { id: 'auth' as const, title: authCheck.title };
+  const details: AuthDetails = { mode: spec.mode, header: spec.mode === 'direct' ? 'x-api-key' : 'x-rapidapi-key', notes: pre.misplaced ? pre.blocking : pre.notes };
+  const status = exchange?.response?.status;
+  // A key sent the wrong way that the API took anyway (a 2xx): the answer outranks our reading, so only warn.
+  const tookIt = pre.misplaced && status !== undefined && status >= 200 && status < 300;
+  const notes = tookIt ? pre.blocking : pre.notes;
+  if (pre.blocking.length && !tookIt) {
+    const sent = !exchange ? ' No request was sent.' : recordedBy ? ` (as ${recordedBy} sent it)` : ' (sent anyway)';
     return { ...base, status: 'fail', message: `${pre.blocking.join('; ')}.${sent}`, advice: blockingAdvice(spec), details };
   }
-  const status = exchange?.response?.status;
   if (status === undefined) {
-    return { ...base, status: pre.notes.length ? 'warn' : 'skip', message: exchange ? 'not checked: no answer from the API' : 'not checked: no request was sent',
-      advice: pre.notes.join('; '), details };
+    return { ...base, status: notes.length ? 'warn' : 'skip', message: exchange ? 'not checked: no answer from the API' : 'not checked: no request was sent',
+      advice: notes.join('; '), details };
   }
   const crossed = crossedKey(spec);
   if (status === 401 || status === 403) {
     const said = serverMessage(exchange!);
     if (crossed) details.crossedKey = true;
-    const hint = [crossed, ...pre.notes].filter(Boolean).join('; ');
+    const hint = [crossed, ...notes].filter(Boolean).join('; ');
     const what = status === 401
       ? `401: the key is wrong or inactive (${DOCUMENTED_CODES['401']!.documented})`
       : '403: the key is known but not allowed to use this API (plan or subscription)';
@@ -155,8 +166,8 @@ export function authCheck(spec: RequestSpec, pre: AuthPreflight, exchange: Excha
   }
   // A server error or a redirect may come before the key is looked at: it was not rejected, which is all we know.
   const accepted = status >= 500 || (status >= 300 && status < 400) ? `the key was not rejected (HTTP ${status})` : `the key was accepted (HTTP ${status})`;
-  if (pre.notes.length) {
-    return { ...base, status: 'warn', message: `${accepted}, but: ${pre.notes.join('; ')}`, advice: 'Send the key the documented way.', details };
+  if (notes.length) {
+    return { ...base, status: 'warn', message: `${accepted}, but: ${notes.join('; ')}`, advice: 'Send the key the documented way.', details };
   }
   return { ...base, status: 'pass', message: `${accepted}, sent in ${keyHeaderText(spec)}`, advice: '', details };
 }

@@ -1,19 +1,6 @@
-import type { CheckResult, RateLimitScope, RateLimitState } from '../types.js';
+import type { Check, CheckContext, CheckResult, CheckResultOf, ProbeResult, RateLimitDetails, RateLimitFamily, RateLimitScope, RateLimitState } from '../types.js';
 
-/** One header family as read from a response, with the window length when the headers tell it. */
-export interface RateLimitFamily extends RateLimitState {
-  windowSeconds: number | null;
-}
-
-/** What --probe found: extra identical requests, stopped at the first 429 or other failure. */
-export interface ProbeResult {
-  sent: number;
-  accepted: number;
-  hit429: boolean;
-  retryAfterSeconds: number | null;
-  /** Why the probe stopped before its count: '429', 'HTTP 503', 'network error ECONNRESET', or why it never ran. */
-  stoppedBy?: string | null;
-}
+export type { ProbeResult, RateLimitFamily } from '../types.js';
 
 /** A number header; list-valued headers ("10, 10;w=1") count by their first item. */
 function num(value: string | undefined): number | null {
@@ -168,7 +155,7 @@ export interface RateLimitInput {
 }
 
 /** --rate against the advertised per-window limit, when there is one. */
-function compareIntended(intended: number | null, families: RateLimitFamily[], details: Record<string, unknown>): { note: string; tooFast: boolean } {
+function compareIntended(intended: number | null, families: RateLimitFamily[], details: RateLimitDetails): { note: string; tooFast: boolean } {
   if (intended === null) return { note: '', tooFast: false };
   details.intendedPerSecond = intended;
   const window = families.find((f) => f.scope === 'rate' && f.limit && f.windowSeconds);
@@ -180,16 +167,28 @@ function compareIntended(intended: number | null, families: RateLimitFamily[], d
   return { note: ` Your app intends ${perSecondText(intended)}; the advertised limit allows ${perSecondText(allowed)}.`, tooFast: intended > allowed };
 }
 
-export function rateLimitCheck(input: RateLimitInput): { check: CheckResult; state: RateLimitState | null } {
+/** What the headers say about the plan's quota and the rate window, and what --rate and --probe add to it. */
+export const rateLimitCheck: Check<'rate-limit'> = {
+  id: 'rate-limit',
+  title: 'Rate limit',
+  run: (ctx: CheckContext) => judgeRateLimit(rateLimitInput(ctx)).check,
+};
+
+export function rateLimitInput({ exchange, intendedPerSecond, probe, nowMs }: CheckContext): RateLimitInput {
+  return { headers: exchange?.response?.headers ?? null, status: exchange?.response?.status ?? null, intendedPerSecond, probe, nowMs };
+}
+
+/** The row and the state to report (the tightest family), from the headers of one answer. */
+export function judgeRateLimit(input: RateLimitInput): { check: CheckResultOf<'rate-limit'>; state: RateLimitState | null } {
   const base = { id: 'rate-limit' as const, title: 'Rate limit' };
   if (!input.headers) {
-    return { state: null, check: { ...base, status: 'skip', message: 'not checked: there was no response', advice: '', details: { probe: input.probe ?? null } } };
+    return { state: null, check: { ...base, status: 'skip', message: 'not checked: there was no response', advice: '', details: { families: [], probe: input.probe ?? null } } };
   }
   const nowMs = input.nowMs ?? Date.now();
   const headers = lowerCaseKeys(input.headers);
   const state = rateLimitState(headers, input.status, nowMs);
   const families = readRateLimitFamilies(headers, nowMs);
-  const details: Record<string, unknown> = { families, probe: input.probe ?? null };
+  const details: RateLimitDetails = { families, probe: input.probe ?? null };
   const intended = compareIntended(input.intendedPerSecond ?? null, families, details);
   const notes = `${intended.note}${input.probe ? probeText(input.probe) : ''}`;
   const found = families.length ? `${families.map(familyText).join('; ')}.` : '';

@@ -1,23 +1,15 @@
 import { documentedFor, statusClass } from '../catalog/codes.js';
-import type { CheckResult, Exchange, NetworkErrorKind, RequestSpec } from '../types.js';
-import { parseBoundedJson, refusedBecause, type BoundedParse } from '../shared/json-bounds.js';
+import { parseJson, type BoundedParse } from '../shared/json.js';
+import { refusedBecause } from '../shared/json-bounds.js';
+import type { Check, CheckContext, CheckResultOf, Exchange, NetworkErrorKind, NotSent, RequestSpec, ResponseDetails, Side } from '../types.js';
 
-/** Whose side a response points at; the verdict is read from it. */
-export type Side = 'client' | 'server' | 'network' | 'none';
-
-/** Why no request was sent: invalid parameters, an unusable key, or a request budget of 0. */
-export type NotSent = 'params' | 'key' | 'budget';
+export type { NotSent, Side } from '../types.js';
 
 export interface Envelope {
   status?: unknown;
   code?: unknown;
   message?: unknown;
   content?: unknown;
-}
-
-/** A body's JSON, or why not: invalid, or refused as too deep or too large when laid out (see json-bounds.ts). */
-export function parseJson(text: string): BoundedParse {
-  return parseBoundedJson(text);
 }
 
 /** A body the server sent compressed; it is decoded only up to the cap, so its full size is not known. */
@@ -48,7 +40,9 @@ function serverSaid(envelope: Envelope | null, documented: string | null): strin
   return ` The server said: "${envelope.message}".`;
 }
 
-function result(status: CheckResult['status'], side: Side, message: string, advice: string, details: Record<string, unknown>): CheckResult {
+type Details = Omit<ResponseDetails, 'side'>;
+
+function result(status: CheckResultOf<'response'>['status'], side: Side, message: string, advice: string, details: Details): CheckResultOf<'response'> {
   return { id: 'response', title: 'Response code', status, message, advice, details: { side, ...details } };
 }
 
@@ -56,6 +50,7 @@ const NOT_SENT_TEXT: Record<NotSent, string> = {
   params: 'no request was sent: the parameters are invalid (see above)',
   key: 'no request was sent: the API key is unusable (see above)',
   budget: 'no request was sent: --offline, or a request budget (--max-requests) of 0',
+  offline: 'no request was sent (--offline), and the input recorded no answer',
 };
 
 const NETWORK_ADVICE: Partial<Record<NetworkErrorKind, string>> = {
@@ -66,13 +61,13 @@ const NETWORK_ADVICE: Partial<Record<NetworkErrorKind, string>> = {
   tls: 'Check the certificate chain and any TLS-inspecting proxy.',
 };
 
-function networkFailure(exchange: Exchange): CheckResult {
+function networkFailure(exchange: Exchange): CheckResultOf<'response'> {
   const e = exchange.error!;
   return result('fail', 'network', `no response: ${e.message} (${e.code})`,
     NETWORK_ADVICE[e.kind] ?? 'Check the base URL, your network, proxy and firewall.', { error: e });
 }
 
-function redirectFailure(exchange: Exchange, details: Record<string, unknown>): CheckResult {
+function redirectFailure(exchange: Exchange, details: Details): CheckResultOf<'response'> {
   const r = exchange.redirect!;
   let where = r.location;
   try {
@@ -87,7 +82,8 @@ function redirectFailure(exchange: Exchange, details: Record<string, unknown>): 
     'Check --base-url: the API answers directly, it does not redirect.', { ...details, redirect: r });
 }
 
-function successResult(res: NonNullable<Exchange['response']>, envelope: Envelope | null, parsed: boolean, html: boolean, said: string, details: Record<string, unknown>, refused: string | null = null): CheckResult {
+function successResult(res: NonNullable<Exchange['response']>, envelope: Envelope | null, parsed: boolean, html: boolean, said: string, details: Details, refused: string | null = null): CheckResultOf<'response'> {
+  if (res.bodyNotRecorded) return result('pass', 'none', `HTTP ${res.status}: success (the recording kept no body to look into)`, '', details);
   // A body too deep or too large to lay out is not a broken one: say what was done with it, and no more.
   if (refused) return result('warn', 'none', `HTTP ${res.status}: success, but ${refused}`, 'Nothing to fix on your side; the report holds the body as text.', details);
   if (!parsed && !res.truncated) {
@@ -103,14 +99,14 @@ function successResult(res: NonNullable<Exchange['response']>, envelope: Envelop
   return result('pass', 'none', `HTTP ${res.status}: success${size}`, '', details);
 }
 
-function serverErrorResult(res: NonNullable<Exchange['response']>, html: boolean, meaning: string, said: string, details: Record<string, unknown>): CheckResult {
+function serverErrorResult(res: NonNullable<Exchange['response']>, html: boolean, meaning: string, said: string, details: Details): CheckResultOf<'response'> {
   const page = html ? ' The body is an HTML page: a maintenance / gateway page, not the API.' : '';
   return result('fail', 'server', `HTTP ${res.status}:${meaning}${said}${page}`,
     'A case for support: retry later, and if it persists contact support and attach this report.',
     { ...details, diagnosis: html ? 'maintenance / gateway page' : null });
 }
 
-function notFoundResult(spec: RequestSpec, envelope: Envelope | null, meaning: string, said: string, details: Record<string, unknown>): CheckResult {
+function notFoundResult(spec: RequestSpec, envelope: Envelope | null, meaning: string, said: string, details: Details): CheckResultOf<'response'> {
   // A gateway (RapidAPI) that knows no such path says so in its own words; that is not the API's 404.
   if (typeof envelope?.message === 'string' && /endpoint .* does not exist/i.test(envelope.message)) {
     return result('fail', 'client', `HTTP 404: the endpoint path does not exist on this host.${said}`,
@@ -132,12 +128,18 @@ const CLIENT_ADVICE: Record<number, string> = {
 };
 
 /** Classifies the one response: status class, the documented catalog, the error envelope, Mashvisor's quirks. */
-export function responseCheck(spec: RequestSpec, exchange: Exchange | null, notSent?: NotSent): CheckResult {
+export const responseCheck: Check<'response'> = {
+  id: 'response',
+  title: 'Response code',
+  run: classify,
+};
+
+function classify({ spec, exchange, notSent }: CheckContext): CheckResultOf<'response'> {
   if (!exchange) return result('skip', 'none', NOT_SENT_TEXT[notSent ?? 'params'], '', { notSent: notSent ?? null });
   const res = exchange.response;
   if (!res) return networkFailure(exchange);
   const documented = documentedFor(res.status);
-  const details: Record<string, unknown> = {
+  const details: Details = {
     status: res.status, class: statusClass(res.status), documented: documented?.documented ?? null,
     bodyBytes: res.bodyBytes, truncated: res.truncated,
   };

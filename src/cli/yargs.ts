@@ -58,7 +58,7 @@ export function buildCli(argv: string[]): Argv {
         .option('batch', { type: 'string', nargs: 1, description: 'Validate a JSONL file of requests, one a line (- = stdin)' })
         .example('$0 validate getRentalRates --param state=CA --param source=airbnb', '')
         .example('$0 validate /client/city/properties/TX/Austin', ''),
-      lazy((args) => (args.batch !== undefined ? import('../batch/engine.js') : import('./commands/validate.js'))))
+      lazy((args) => (args.batch !== undefined ? import('./commands/batch.js') : import('./commands/validate.js'))))
     .command('check [endpoint]', 'Run the whole checklist with one (billed) request and write a report', (y) =>
       checkOptions(y)
         .positional('endpoint', { type: 'string', description: 'operationId, path, or URL' })

@@ -1,5 +1,6 @@
 // What every input parser (curl, HAR, Postman, batch) hands to the CLI: a request as the user wrote it,
 // before endpoint resolution and validation.
+import type { Exchange } from '../types.js';
 
 export interface RawRequest {
   method: string;
@@ -13,6 +14,8 @@ export interface RawRequest {
   index?: number;
   /** Things the user should know about how the input was read. Never hold header values. */
   notes?: string[];
+  /** The exchange as the input recorded it (a HAR entry's response), judged offline like a live answer. */
+  recorded?: Exchange;
 }
 
 /**
@@ -42,9 +45,4 @@ export function setHeader(headers: Record<string, string>, name: string, value: 
   headers[name] = value;
 }
 
-/** Finds a header by name, case-insensitively. */
-export function findHeader(headers: Record<string, string>, name: string): string | undefined {
-  const lower = name.toLowerCase();
-  for (const [k, v] of Object.entries(headers)) if (k.toLowerCase() === lower) return v;
-  return undefined;
-}
+export { findHeader } from '../shared/headers.js';

@@ -1,8 +1,9 @@
 import { fillPath } from '../catalog/resolve.js';
 import { documentedFor } from '../catalog/codes.js';
-import { parseJson } from '../checks/response.js';
+import { parseJson } from '../shared/json.js';
 import { keepEscapedWithin } from '../shared/json-bounds.js';
-import { EXIT_CODES, VERDICT_TEXT } from '../checks/verdict.js';
+import { EXIT_CODES, VERDICT_TEXT } from '../shared/verdict.js';
+import { headlineCheck } from './json.js';
 import { TOOL_NAME, toolVersion } from '../shared/version.js';
 import { reproductionCurl } from './curl.js';
 import { isKeyParam, keyFingerprint, redactHeaders, redactParams, redactUrl } from '../shared/redact.js';
@@ -23,6 +24,8 @@ export interface ReportInput {
   url: string;
   headers: Record<string, string>;
   now?: Date;
+  /** Keep the response body as text only, never walked as JSON (the fallback when walking it failed). */
+  bodyAsText?: boolean;
 }
 
 
@@ -34,15 +37,14 @@ export function secretsOf(spec: RequestSpec, headers: Record<string, string>): s
 /** A message as a clause inside a longer sentence: no closing full stop. */
 const clause = (text: string) => text.trim().replace(/[.;]+$/, '');
 
-function summaryOf(verdict: Verdict, checks: CheckResult[], spec: RequestSpec, requestsSent: number): string {
+/** One sentence for the top of every view: the operation, then the headline row's finding, then what to do. */
+function summaryOf(verdict: Verdict, checks: CheckResult[], spec: RequestSpec, requestsSent: number, status: number | null): string {
   const op = spec.operation;
   const what = `${op.method} ${op.path} (${op.operationId})`;
-  const response = checks.find((c) => c.id === 'response');
-  if (verdict === 'pass' && requestsSent === 0) return `${what}: the checks before the call pass — ${clause(response?.message ?? 'no request was sent')}.`;
-  if (verdict === 'pass') return `${what}: the request works — ${clause(response?.message ?? 'success')}.`;
-  const failed = checks.filter((c) => c.status === 'fail');
-  const first = failed.find((c) => c.id === 'response') ?? failed[0];
-  return `${what}: ${clause(first?.message ?? 'problem found')} — ${VERDICT_TEXT[verdict].split(' — ')[1]}.`;
+  const found = clause(headlineCheck(checks, status)?.message ?? 'no finding');
+  if (verdict === 'pass' && requestsSent === 0 && status === null) return `${what}: the checks before the call pass — ${found}.`;
+  if (verdict === 'pass') return `${what}: the request works — ${found}.`;
+  return `${what}: ${found} — ${VERDICT_TEXT[verdict].split(' — ')[1]}.`;
 }
 
 /**
@@ -53,7 +55,7 @@ export function dropSecretPrefixTail(text: string, secrets: string[]): string {
   return new Scrubber(secrets).cutTail(text);
 }
 
-function responseOf(exchange: Exchange | null, scrubber: Scrubber): Report['response'] {
+function responseOf(exchange: Exchange | null, scrubber: Scrubber, bodyAsText = false): Report['response'] {
   const res = exchange?.response;
   if (!exchange || !res) return null;
   // Scrubbed with the rest of the report by the deep pass in buildReport: the parsed body is scrubbed value by
@@ -62,7 +64,7 @@ function responseOf(exchange: Exchange | null, scrubber: Scrubber): Report['resp
   const within = keepEscapedWithin(res.body);
   const truncated = res.truncated || within.length < res.body.length;
   const text = truncated ? scrubber.cutTail(within) : res.body;
-  const parsed = truncated ? { ok: false as const } : parseJson(text);
+  const parsed = truncated || bodyAsText ? { ok: false as const } : parseJson(text);
   const doc = documentedFor(res.status);
   return {
     status: res.status,
@@ -99,7 +101,7 @@ export function buildReport(input: ReportInput): Report {
     createdAt: (input.now ?? new Date()).toISOString(),
     verdict,
     exitCode: EXIT_CODES[verdict],
-    summary: summaryOf(verdict, input.checks, spec, input.requestsSent),
+    summary: summaryOf(verdict, input.checks, spec, input.requestsSent, exchange?.response?.status ?? null),
     request: {
       method: spec.operation.method,
       endpoint: spec.operation.path,
@@ -113,7 +115,7 @@ export function buildReport(input: ReportInput): Report {
       headers,
       origin: spec.origin ?? 'flags',
     },
-    response: responseOf(exchange, scrubber),
+    response: responseOf(exchange, scrubber, input.bodyAsText),
     error: exchange?.error ?? null,
     ...(exchange ? { timings: exchange.timings } : {}),
     checks: input.checks,

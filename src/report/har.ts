@@ -1,6 +1,7 @@
 // HAR 1.2 with the one exchange, so the request can be opened in browser dev tools, Postman or a HAR viewer.
 import type { QueryValue, Report } from '../types.js';
 import { exchangeTimings } from './json.js';
+import { findHeader } from '../shared/headers.js';
 
 export interface HarNameValue {
   name: string;
@@ -69,8 +70,8 @@ function queryString(query: Record<string, QueryValue>): HarNameValue[] {
 }
 
 function headerValue(headers: Record<string, string>, name: string): string | null {
-  const hit = Object.entries(headers ?? {}).find(([k]) => k.toLowerCase() === name);
-  return hit ? String(hit[1]) : null;
+  const hit = findHeader(headers ?? {}, name);
+  return hit === undefined ? null : String(hit);
 }
 
 /** HAR wants "HTTP/1.1"; Node reports "1.1". */

@@ -16,6 +16,8 @@ export interface HistoryEntry {
   verdict: Verdict;
   durationMs: number;
   requestsSent: number;
+  /** The row that explains the run best (report/json.ts headline); absent in lines written by older versions. */
+  headline?: string;
 }
 
 export interface History {
@@ -47,12 +49,14 @@ export function historyLine(entry: HistoryEntry): string {
     verdict: entry.verdict,
     durationMs: Number.isFinite(entry.durationMs) ? Math.round(entry.durationMs) : 0,
     requestsSent: Number.isFinite(entry.requestsSent) ? entry.requestsSent : 0,
+    ...(typeof entry.headline === 'string' && entry.headline ? { headline: cut(entry.headline, 300) } : {}),
   };
   let line = JSON.stringify(clean) + '\n';
   if (Buffer.byteLength(line) > MAX_LINE_BYTES) {
     clean.endpoint = cut(clean.endpoint, 500);
     clean.operationId = cut(clean.operationId, 200);
     clean.time = cut(clean.time, 64);
+    if (clean.headline) clean.headline = cut(clean.headline, 120);
     line = JSON.stringify(clean) + '\n';
   }
   return line;
@@ -103,7 +107,8 @@ function isEntry(value: unknown): value is HistoryEntry {
     typeof v.verdict === 'string' &&
     VERDICTS.has(v.verdict) &&
     typeof v.durationMs === 'number' &&
-    typeof v.requestsSent === 'number'
+    typeof v.requestsSent === 'number' &&
+    (v.headline === undefined || typeof v.headline === 'string')
   );
 }
 
@@ -219,7 +224,9 @@ export async function renderHistoryTable(history: History): Promise<string> {
 
   const runs = new Table({ head: ['Time (UTC)', 'Operation', 'Status', 'Verdict', 'Duration', 'Requests'], style });
   for (const e of history.entries) {
-    runs.push([cellText(e.time), cellText(e.operationId), statusKey(e.status), e.verdict, `${e.durationMs} ms`, String(e.requestsSent)]);
+    // The headline of a run that did not pass goes under its verdict, so the row says why without a wider table.
+    const verdict = e.headline && e.verdict !== 'pass' ? `${e.verdict}\n${cut(e.headline, 40)}` : e.verdict;
+    runs.push([cellText(e.time), cellText(e.operationId), statusKey(e.status), cellText(verdict), `${e.durationMs} ms`, String(e.requestsSent)]);
   }
 
   const statuses = Object.keys(history.byStatus).sort();

@@ -1,11 +1,32 @@
 // The Report as JSON, and the values derived from it that every human-facing writer shows the same way.
 // Everything here is pure: the same Report always gives the same output (no clock, no environment, no I/O).
-import type { CheckStatus, Report, Timings, Verdict } from '../types.js';
+import type { CheckId, CheckResult, CheckStatus, Report, Timings, Verdict } from '../types.js';
 import { parseBoundedJson } from '../shared/json-bounds.js';
 import { jsonWithoutControls } from '../shared/terminal.js';
 
 export function renderJson(report: Report): string {
   return jsonWithoutControls(JSON.stringify(report, null, 2)) + '\n';
+}
+
+/** The check a status points at: a 401 is about the key, a 429 about the rate limit. */
+const POINTED_CHECK: Partial<Record<number, CheckId>> = { 401: 'auth', 403: 'auth', 429: 'rate-limit' };
+
+/**
+ * The one row that explains a run best, the same in every view (summary, terminal, demo, history): the failed check
+ * the status points at, else the failed response row, else the first failure, else the first warning, else the
+ * response row.
+ */
+export function headlineCheck(checks: readonly CheckResult[], status: number | null | undefined): CheckResult | undefined {
+  const failed = checks.filter((c) => c.status === 'fail');
+  const pointed = POINTED_CHECK[status ?? 0];
+  return failed.find((c) => c.id === pointed) ?? failed.find((c) => c.id === 'response') ?? failed[0] ??
+    checks.find((c) => c.status === 'warn') ?? checks.find((c) => c.id === 'response') ?? checks[0];
+}
+
+/** The headline row as one short line: its title and the first sentence of its message. */
+export function headline(report: Pick<Report, 'checks' | 'response'>): string {
+  const pick = headlineCheck(report.checks, report.response?.status);
+  return pick ? `${pick.title}: ${pick.message.split(/(?<=\.)\s/)[0]}` : '';
 }
 
 export const CHECK_SYMBOLS: Record<CheckStatus, string> = { pass: '✔', warn: '⚠', fail: '✖', skip: '–' };

@@ -9,8 +9,8 @@ import { buildSpec, inputSecrets, type RequestInput } from '../../request/build.
 import { urlSecrets } from '../../shared/secrets.js';
 import { readPayload } from '../../request/spec.js';
 import { parseIntendedRate } from '../../checks/ratelimit.js';
-import { VERDICT_TEXT } from '../../checks/verdict.js';
-import { CHECK_SYMBOLS } from '../../report/json.js';
+import { VERDICT_TEXT } from '../../shared/verdict.js';
+import { CHECK_SYMBOLS, headline, headlineCheck } from '../../report/json.js';
 import type { KeySource, Report, ReportFormat, RequestSpec } from '../../types.js';
 import type { InputContext, Row } from './inputs.js';
 
@@ -167,7 +167,13 @@ export function verdictLine(report: Report): string {
   // A pass without a request only says the checks before the call found nothing.
   const text = report.verdict === 'pass' && report.requestsSent === 0 ? 'pass — nothing wrong before the call, but no request was sent' : VERDICT_TEXT[report.verdict];
   const sent = `${report.requestsSent} request${report.requestsSent === 1 ? '' : 's'} sent`;
-  return `${paint(tone, `Verdict: ${text}`)} (exit ${report.exitCode}, ${sent})`;
+  const line = `${paint(tone, `Verdict: ${text}`)} (exit ${report.exitCode}, ${sent})`;
+  // The row to read first, named by the same rule as the reports' summary; a clean pass needs none.
+  const top = headlineCheck(report.checks, report.response?.status);
+  if (!top || top.status === 'pass' || top.status === 'skip') return line;
+  // One line that fits the terminal: the full text is in the table just above.
+  const first = `First: ${headline(report)}`;
+  return `${line}\n${first.length > 80 ? `${first.slice(0, 79)}…` : first}`;
 }
 
 /** Writes the report files and the history line; when the directory cannot be written, nothing is lost: Markdown goes to stdout. */
@@ -180,6 +186,7 @@ export async function saveReport(report: Report, args: Pick<CheckArgs, 'reportsD
       await appendHistory(args.reportsDir, {
         time: report.createdAt, endpoint: report.request.endpoint, operationId: report.request.operationId,
         status: report.response?.status ?? null, verdict: report.verdict, durationMs, requestsSent: report.requestsSent,
+        headline: headline(report),
       }, scrubFile);
     } catch (err) {
       // The reports are written: a history that cannot be appended to is said in one line, and nothing more.
@@ -203,7 +210,7 @@ export async function run(args: CheckArgs): Promise<number> {
   const plan = await inputs.planFromInput(args, context);
   if (plan === null) return runOne(await specFromFlags(args, context), args);
   if (plan.kind === 'one') return plan.offline ? inputs.printOfflineOne(plan.spec, args) : runOne(plan.spec, args);
-  if (plan.offline) return inputs.printOffline(plan.rows, args);
+  if (plan.offline) return inputs.printOffline(plan.rows, args, plan.source);
   return liveRows(plan.rows, args);
 }
 

@@ -6,6 +6,7 @@ import { runPreflight, type PreflightOptions } from '../../preflight.js';
 import { buildSpec } from '../../request/build.js';
 import { startSandbox, SANDBOX_KEY, SANDBOX_RAPIDAPI_KEY, SCENARIO_HEADER } from '../../sandbox/server.js';
 import { saveReport } from './check.js';
+import { headline } from '../../report/json.js';
 import type { Mode, Report, Verdict } from '../../types.js';
 
 interface DemoCase {
@@ -56,17 +57,6 @@ async function runCase(c: DemoCase, urls: { direct: string; rapidapi: string; cl
   const report = await runPreflight(spec, options);
   const saved = await saveReport(report, { reportsDir }, Math.round(nowMs() - started));
   return { report, path: saved.paths.md ?? '(not written)' };
-}
-
-const POINTED_CHECK: Record<number, string> = { 401: 'auth', 403: 'auth', 429: 'rate-limit' };
-
-/** The row that explains the case best: the check a status points at (401 → key, 429 → rate limit), else the first failure. */
-function headline(report: Report): string {
-  const failed = report.checks.filter((c) => c.status === 'fail');
-  const pointed = POINTED_CHECK[report.response?.status ?? 0];
-  const pick = failed.find((c) => c.id === pointed) ?? failed.find((c) => c.id === 'response') ?? failed[0] ??
-    report.checks.find((c) => c.status === 'warn') ?? report.checks.find((c) => c.id === 'response');
-  return pick ? `${pick.title}: ${pick.message.split(/(?<=\.)\s/)[0]}` : '';
 }
 
 export async function run(args: { reportsDir: string; json?: boolean }): Promise<number> {

@@ -4,7 +4,9 @@ import { cellText, print, printError, registerSecrets } from '../output.js';
 import { parseJsonText, readInputText } from '../../request/params.js';
 import { buildSpec, inputSecrets, type RequestInput } from '../../request/build.js';
 import { validateParams } from '../../catalog/validate.js';
-import type { KeySource, RequestSpec, ValidationResult } from '../../types.js';
+import { evaluate, outgoingRequest } from '../../preflight.js';
+import { CHECK_SYMBOLS } from '../../report/json.js';
+import type { Exchange, KeySource, Report, RequestSpec, ValidationResult } from '../../types.js';
 
 // check --from-curl / --from-har / --collection: the request as the user actually has it, turned by the one request
 // builder into the same RequestSpec the flags produce, with the input's own headers kept so the auth check can see
@@ -73,6 +75,8 @@ export interface Row {
   spec: RequestSpec | null;
   problem: string | null;
   validation: ValidationResult | null;
+  /** The answer the input recorded (a HAR entry's response), or null. */
+  recorded: Exchange | null;
 }
 
 async function validateAll(raws: RawRequest[], args: InputArgs, context: InputContext, label: string, secrets: string[] = []): Promise<Row[]> {
@@ -82,25 +86,25 @@ async function validateAll(raws: RawRequest[], args: InputArgs, context: InputCo
     const name = raw.name ?? `${raw.method} ${raw.url}`;
     try {
       const spec = specFromRaw(raw, args, context, `${label}#${index}`, secrets);
-      rows.push({ index, name, spec, problem: null, validation: await validateParams(spec.operation, spec.params) });
+      rows.push({ index, name, spec, problem: null, validation: await validateParams(spec.operation, spec.params), recorded: raw.recorded ?? null });
     } catch (err) {
       if (!(err instanceof UsageError)) throw err;
-      rows.push({ index, name, spec: null, problem: err.message, validation: null });
+      rows.push({ index, name, spec: null, problem: err.message, validation: null, recorded: null });
     }
   }
   return rows;
 }
 
-export async function printSummary(rows: Row[], extra: Map<number, string> = new Map()): Promise<void> {
+export async function printSummary(rows: Row[], extra: Map<number, string> = new Map(), findings: Map<number, string[]> = new Map(), tally?: string): Promise<void> {
   const { default: Table } = await import('cli-table3');
   const table = new Table({ head: ['#', 'Request', 'Operation', 'Result', 'Problems'], style: { head: [], border: [] }, wordWrap: true, colWidths: [5, 30, 24, 14, 50] });
   for (const r of rows) {
     const result = extra.get(r.index) ?? (r.problem ? '✖ unknown' : r.validation!.valid ? (r.validation!.warnings.length ? '⚠ valid' : '✔ valid') : '✖ invalid');
-    const problems = r.problem ?? [...r.validation!.errors, ...r.validation!.warnings].map((p) => `${p.severity === 'error' ? '✖' : '⚠'} ${p.message}`).join('\n');
+    const problems = r.problem ?? [...[...r.validation!.errors, ...r.validation!.warnings].map((p) => `${p.severity === 'error' ? '✖' : '⚠'} ${p.message}`), ...(findings.get(r.index) ?? [])].join('\n');
     table.push([String(r.index), cellText(r.name), r.spec?.operation.operationId ?? '—', result, cellText(problems)]);
   }
   const invalid = rows.filter((r) => r.problem || !r.validation!.valid).length;
-  print(`${table.toString()}\n${rows.length} request${rows.length === 1 ? '' : 's'}: ${rows.length - invalid} valid, ${invalid} invalid`);
+  print(`${table.toString()}\n${rows.length} request${rows.length === 1 ? '' : 's'}: ${tally ?? `${rows.length - invalid} valid, ${invalid} invalid`}`);
 }
 
 export function rowsJson(rows: Row[]): unknown[] {
@@ -110,7 +114,7 @@ export function rowsJson(rows: Row[]): unknown[] {
 /** What check.ts is to run: one request (live, or validated offline), or a list of requests. */
 export type InputPlan =
   | { kind: 'one'; spec: RequestSpec; offline: boolean }
-  | { kind: 'rows'; rows: Row[]; offline: boolean };
+  | { kind: 'rows'; rows: Row[]; offline: boolean; source: 'har' | 'collection' };
 
 async function fromCurl(args: InputArgs, context: InputContext): Promise<InputPlan> {
   const text = args.fromCurl === '-' ? await readInput('-', 'curl command') : args.fromCurl!;
@@ -133,7 +137,7 @@ async function fromHar(args: InputArgs, context: InputContext): Promise<InputPla
     throw new UsageError(`${args.fromHar} holds ${entries.length} Mashvisor requests (entries ${entries.map((e) => e.index).join(', ')}): validate them all with --offline, or re-run one with --entry N`);
   }
   if (!args.offline) return { kind: 'one', spec: specFromRaw(entries[0]!, args, context, `har#${entries[0]!.index}`), offline: false };
-  return { kind: 'rows', rows: await validateAll(entries, args, context, 'har'), offline: true };
+  return { kind: 'rows', rows: await validateAll(entries, args, context, 'har'), offline: true, source: 'har' };
 }
 
 function parseVars(flags: string[] = []): Record<string, string> {
@@ -155,7 +159,7 @@ async function fromCollection(args: InputArgs, context: InputContext): Promise<I
   const secrets = loaded.auth?.value ? [expandVariable(loaded.auth.value)] : [];
   registerSecrets(secrets);
   if (loaded.unresolved.length) printError(`mashvisor-preflight: note: unresolved variables: ${loaded.unresolved.map((v) => `{{${v}}}`).join(', ')} (set them with --var name=value or --env-file)`);
-  return { kind: 'rows', rows: await validateAll(loaded.requests, args, context, 'collection', secrets), offline: Boolean(args.offline) };
+  return { kind: 'rows', rows: await validateAll(loaded.requests, args, context, 'collection', secrets), offline: Boolean(args.offline), source: 'collection' };
 }
 
 /** check --from-curl / --from-har / --collection: null when none is given. */
@@ -169,11 +173,62 @@ export async function planFromInput(args: InputArgs, context: InputContext): Pro
   return fromCollection(args, context);
 }
 
-/** Offline: the table (or JSON) of every request's validation. */
-export async function printOffline(rows: Row[], args: InputArgs): Promise<number> {
+/**
+ * Each entry through the same checks as a live answer, nothing sent: its parameters, how it carried the key, and
+ * the answer the HAR recorded (status, error envelope, rate-limit headers), when it recorded one.
+ */
+function judgeRecorded(row: Row): Report | null {
+  if (!row.spec || !row.validation) return null;
+  return evaluate({
+    spec: row.spec, validation: row.validation, exchange: row.recorded, requestsSent: 0, request: outgoingRequest(row.spec, {}),
+    recordedBy: 'the HAR', ...(row.recorded ? {} : { notSent: 'offline' as const }),
+  });
+}
+
+/** The Result cell: the recorded status and verdict, or (no answer recorded) whether the request would go out as it is. */
+function recordedResult(report: Report): string {
+  const warned = report.checks.some((c) => c.status === 'warn');
+  const mark = report.verdict !== 'pass' ? CHECK_SYMBOLS.fail : warned ? CHECK_SYMBOLS.warn : CHECK_SYMBOLS.pass;
+  if (report.response) return `${mark} ${report.response.status} ${report.verdict}`;
+  if (report.error) return `${mark} no answer`;
+  return `${mark} ${report.verdict === 'pass' ? 'valid' : 'invalid'}`;
+}
+
+/** The Problems cell: what each check beyond the parameters found, one line each (parameters are listed as before). */
+function recordedFindings(report: Report): string[] {
+  return report.checks
+    .filter((c) => c.id !== 'params' && (c.status === 'fail' || c.status === 'warn'))
+    .map((c) => `${CHECK_SYMBOLS[c.status]} ${c.title}: ${c.message.startsWith('not checked') && c.advice ? c.advice : c.message}`);
+}
+
+/** Offline: the table (or JSON) of every request's validation; a HAR's recorded answers are judged too. */
+export async function printOffline(rows: Row[], args: InputArgs, source: 'har' | 'collection'): Promise<number> {
+  if (source === 'har') return offlineHar(rows, args);
   if (args.json) print(JSON.stringify(rowsJson(rows), null, 2));
   else await printSummary(rows);
   return rows.some((r) => r.problem || !r.validation!.valid) ? 1 : 0;
+}
+
+async function offlineHar(rows: Row[], args: InputArgs): Promise<number> {
+  const reports = new Map<number, Report>();
+  for (const row of rows) {
+    const report = judgeRecorded(row);
+    if (report) reports.set(row.index, report);
+  }
+  const failed = rows.some((r) => r.problem || reports.get(r.index)?.verdict !== 'pass');
+  if (args.json) {
+    print(JSON.stringify(rowsJson(rows).map((row, i) => {
+      const report = reports.get(rows[i]!.index);
+      return { ...(row as object), status: report?.response?.status ?? null, verdict: report?.verdict ?? null, summary: report?.summary ?? null, checks: report?.checks ?? [] };
+    }), null, 2));
+  } else {
+    const results = new Map([...reports].map(([index, report]) => [index, recordedResult(report)]));
+    const findings = new Map([...reports].map(([index, report]) => [index, recordedFindings(report)]));
+    const bad = rows.filter((r) => r.problem || reports.get(r.index)?.verdict !== 'pass').length;
+    const recorded = [...reports.values()].filter((r) => r.response || r.error).length;
+    await printSummary(rows, results, findings, `${rows.length - bad} pass, ${bad} with a problem; ${recorded} recorded answer${recorded === 1 ? '' : 's'} judged offline, nothing sent`);
+  }
+  return failed ? 1 : 0;
 }
 
 /** Offline, one request: its validation. */

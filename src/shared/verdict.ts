@@ -1,0 +1,18 @@
+// The verdict's words and exit codes: the checks decide the verdict, the writers and the CLI show it, so its
+// vocabulary sits here where both sides may read it.
+import { EXIT } from './errors.js';
+import type { Verdict } from '../types.js';
+
+export const EXIT_CODES: Record<Verdict, number> = {
+  pass: EXIT.pass,
+  'client-error': EXIT.clientError,
+  'server-error': EXIT.serverError,
+  'network-error': EXIT.networkError,
+};
+
+export const VERDICT_TEXT: Record<Verdict, string> = {
+  pass: 'pass — the request works; nothing to report',
+  'client-error': 'client-error — fix this before contacting support',
+  'server-error': 'server-error — contact support and attach the report',
+  'network-error': 'network-error — the API could not be reached',
+};
