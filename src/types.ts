@@ -14,7 +14,22 @@ export interface ParamDoc {
   /** Missing it is a warning, not an error: the sources disagree on whether it is required. */
   warnIfMissing?: string;
   enum?: string[];
+  /** The enum is compared without case (the sources write its values in different cases). */
+  enumIgnoreCase?: boolean;
+  /** Values a source names in prose only: another value is a warning, never an error. */
+  warnEnum?: string[];
+  /** A form a source describes but does not enforce: a value not matching it is a warning. */
+  warnPattern?: { pattern: string; expect: string };
+  /** Where the warning rules above come from, quoted in their messages. */
+  source?: string;
   description?: string;
+}
+
+/** A search level of a calculator: once one of `when` is given, the `needs` are advised (warnings). */
+export interface SearchLevel {
+  level: string;
+  when: string[];
+  needs: string[];
 }
 
 /** One API operation from schemas/endpoints/*.json. */
@@ -28,6 +43,10 @@ export interface Operation {
   summary: string;
   params: ParamDoc[];
   hasBody: boolean;
+  /** Search levels whose missing parameters are warnings (schemas' x-warn-levels). */
+  levels?: SearchLevel[];
+  /** Documented fields of the JSON body, when a source lists them. */
+  bodyParams?: ParamDoc[];
 }
 
 export type QueryValue = string | string[];

@@ -56,6 +56,8 @@ function exampleFor(doc: ParamDoc | undefined): string {
   if (doc.name.endsWith('lng')) return '-97.74';
   if (doc.type === 'integer' || doc.type === 'number') return doc.name === 'page' || doc.name === 'items' ? '1' : '2';
   if (doc.name === 'city') return 'Austin';
+  if (doc.name === 'address') return '"3703 Endicott Dr"';
+  if (doc.name === 'neighborhood_id') return '268201';
   return '<value>';
 }
 
@@ -83,7 +85,7 @@ function requiredProblem(operation: Operation, name: string, where: Problem['in'
 }
 
 /** An error inside the JSON body of a POST: the body schemas only say "a JSON object". */
-function bodyProblem(err: AjvError, pointer: string[], body: unknown): Problem {
+function bodyProblem(err: AjvError, pointer: string[], body: unknown, docs: ParamDoc[] = []): Problem {
   const at = ['body', ...pointer.map(decodePointer)].join('.');
   if (err.keyword === 'type' && !pointer.length) {
     const got = Array.isArray(body) ? 'an array' : body === null ? 'null' : typeof body;
@@ -93,7 +95,20 @@ function bodyProblem(err: AjvError, pointer: string[], body: unknown): Problem {
     const name = `${at}.${String(err.params.missingProperty)}`;
     return problem(undefined, name, 'body', `${name} is required`, `add "${String(err.params.missingProperty)}" to the JSON body`);
   }
-  return problem(undefined, at, 'body', `${at} ${err.message ?? 'is invalid'}`, 'fix the JSON body');
+  const doc = pointer.length === 1 ? docs.find((d) => d.name === decodePointer(pointer[0]!)) : undefined;
+  const value = doc && isPlainObject(body) ? body[doc.name] : undefined;
+  const got = value === undefined ? '' : ` (got ${show(value)})`;
+  if (err.keyword === 'pattern' && doc?.enumIgnoreCase && doc.enum) {
+    return problem(undefined, at, 'body', `${at} must be one of: ${doc.enum.join(', ')}${got}`, `use "${doc.name}": "${doc.enum[0]}"`, value);
+  }
+  if (err.keyword === 'type' && doc) {
+    return problem(undefined, at, 'body', `${at} must be ${describeType(String(err.params.type))}${got}`, `send ${doc.name} as a JSON ${err.params.type === 'string' ? 'string' : 'number'}`, value);
+  }
+  return problem(undefined, at, 'body', `${at} ${err.message ?? 'is invalid'}${got}`, 'fix the JSON body', value);
+}
+
+function isPlainObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
 function decodePointer(token: string): string {
@@ -112,7 +127,10 @@ function toProblem(err: AjvError, operation: Operation, data: Params): Problem {
   const fail = (message: string, fix: string) => problem(doc, name, where, `${name} ${message}${got}`, fix, value);
   switch (err.keyword) {
     case 'enum':
-      if (name === 'state' || name.endsWith('_state')) return fail('must be a two-letter US state code', 'use a code such as CA, TX or NY');
+      if (name === 'state' || name.endsWith('_state')) {
+        const abroad = operation.params.some((p) => p.name === 'country') ? ', or give country (e.g. country=GB) for a market outside the US' : '';
+        return fail('must be a two-letter US state code', `use a code such as CA, TX or NY${abroad}`);
+      }
       return fail(`must be one of: ${(err.params.allowedValues as unknown[]).join(', ')}`, `use ${name}=${exampleFor(doc)}`);
     case 'type':
       return fail(`must be ${describeType(String(err.params.type))}`, `use ${name}=${exampleFor(doc)}`);
@@ -122,7 +140,7 @@ function toProblem(err: AjvError, operation: Operation, data: Params): Problem {
     case 'exclusiveMaximum':
       return fail(`must be ${err.params.comparison} ${err.params.limit}`, `use a value ${err.params.comparison} ${err.params.limit}`);
     case 'pattern':
-      if (name.includes('zip')) return fail('must be five digits', 'use a US ZIP code such as 78701');
+      if (doc?.enumIgnoreCase && doc.enum) return fail(`must be one of: ${doc.enum.join(', ')} (any case)`, `use ${name}=${doc.enum[0]}`);
       return fail('has the wrong format', doc?.description ?? 'see: mashvisor-preflight endpoints');
     case 'minLength':
       return fail('must not be empty', `give ${name} a value or leave it out`);
@@ -185,6 +203,8 @@ function extraProblems(operation: Operation, data: Params): { errors: Problem[];
   }
   for (const doc of operation.params) {
     const given = doc.in === 'path' ? data.path[doc.name] : data.query[doc.name];
+    const listed = typeof given === 'string' ? listedValueWarning(doc, given) : null;
+    if (listed) warnings.push(listed);
     if (doc.warnIfMissing && given === undefined) {
       warnings.push(warning(doc.name, doc.in, `${doc.name} is missing: ${doc.warnIfMissing}`, `add ${doc.name}=${exampleFor(doc)}`));
     }
@@ -192,10 +212,45 @@ function extraProblems(operation: Operation, data: Params): { errors: Problem[];
       warnings.push(warning('state', doc.in, `state "${given}" is not in capitals, as the docs write it`, `use state=${given.toUpperCase()}`, given));
     }
   }
+  warnings.push(...levelWarnings(operation, data));
   if (!operation.hasBody && data.body !== undefined) {
     warnings.push(warning('body', 'body', `${operation.method} ${operation.path} takes no JSON body; it will not be sent`, 'move the values to query parameters'));
   }
   return { errors, warnings };
+}
+
+function quoteSource(doc: ParamDoc): string {
+  return doc.source ? ` (${doc.source})` : '';
+}
+
+/**
+ * x-warn-enum and x-warn-pattern: values a source names or a form it describes without the API's docs enforcing
+ * them. Breaking them is a warning only: a false error would block a request the API may well accept.
+ */
+function listedValueWarning(doc: ParamDoc, value: string): Problem | null {
+  if (doc.warnEnum && !doc.warnEnum.includes(value)) {
+    const sameButCase = doc.warnEnum.find((v) => v.toLowerCase() === value.toLowerCase());
+    const fix = sameButCase ? `write it as ${doc.name}=${sameButCase}` : `use one of: ${doc.warnEnum.join(', ')}`;
+    return warning(doc.name, doc.in, `${doc.name} "${value}" is not one of the listed values: ${doc.warnEnum.join(', ')}${quoteSource(doc)}`, fix, value);
+  }
+  if (doc.warnPattern && !new RegExp(doc.warnPattern.pattern, 'u').test(value)) {
+    return warning(doc.name, doc.in, `${doc.name} "${value}" is not ${doc.warnPattern.expect}${quoteSource(doc)}`, `check ${doc.name}; the API may misread it`, value);
+  }
+  return null;
+}
+
+/** x-warn-levels: a calculator's search level names the parameters it takes; the missing ones are named. */
+function levelWarnings(operation: Operation, data: Params): Problem[] {
+  const out: Problem[] = [];
+  const given = (name: string) => data.query[name] !== undefined || data.path[name] !== undefined;
+  for (const level of operation.levels ?? []) {
+    if (!level.when.some(given)) continue;
+    const missing = level.needs.filter((name) => !given(name));
+    if (!missing.length) continue;
+    out.push(warning(missing.join(','), 'query', `a lookup by ${level.level} takes ${level.needs.join(', ')}: ${missing.join(', ')} missing`,
+      `add ${missing.map((name) => `${name}=${exampleFor(operation.params.find((p) => p.name === name))}`).join(' ')}`));
+  }
+  return out;
 }
 
 /** Copies values so coercion by ajv never touches the caller's object; a miscased state is checked as capitals (it has its own warning). */
@@ -216,6 +271,8 @@ export function validateWith(validators: OperationValidators, operation: Operati
   if (!validators.params(copy)) {
     const seen = new Set<string>();
     for (const err of validators.params.errors ?? []) {
+      // An if/then/else (state checked against the US list only in the US) fails with its branch's own error too.
+      if (err.keyword === 'if') continue;
       const p = toProblem(err, operation, data);
       const id = `${p.in}:${p.param}`;
       // A repeated query value already has its own message; ajv's "must be text" adds nothing.
@@ -228,7 +285,7 @@ export function validateWith(validators: OperationValidators, operation: Operati
       errors.push(problem(undefined, 'body', 'body', 'a JSON body is required', 'send a JSON object with --payload'));
     } else if (!validators.body(data.body)) {
       for (const err of validators.body.errors ?? []) {
-        errors.push(bodyProblem(err, err.instancePath.split('/').slice(1), data.body));
+        errors.push(bodyProblem(err, err.instancePath.split('/').slice(1), data.body, operation.bodyParams));
       }
     }
   }
