@@ -2,7 +2,8 @@
 // request spec → validation → exchange → checks → verdict → report → writers.
 
 export type Location = 'path' | 'query' | 'body';
-export type HttpMethod = 'GET' | 'POST';
+/** The documented methods are GET and POST; an input may carry any other, which is then sent as given. */
+export type HttpMethod = 'GET' | 'POST' | 'HEAD' | 'PUT' | 'PATCH' | 'DELETE' | 'OPTIONS' | (string & {});
 export type Mode = 'direct' | 'rapidapi';
 
 /** One parameter of an operation, as the catalog describes it. */
@@ -97,6 +98,12 @@ export interface RequestSpec {
   inputHeaders?: Record<string, string>;
   /** Where the spec came from, for the report: 'flags', 'curl', 'har#3', 'collection:Get rental rates', 'interceptor'. */
   origin?: string;
+  /** The method the input used, when it came from one (curl, HAR, collection); else the operation's own. */
+  method?: HttpMethod;
+  /** What in the input set that method, for messages: "-X/--request POST", "-I/--head", "the HAR entry". */
+  methodFrom?: string;
+  /** Which key was used and why, when the input and --key / --key-file / the environment both had one (or the input's was unset). */
+  keyNote?: string;
 }
 
 export type NetworkErrorKind = 'dns' | 'refused' | 'reset' | 'timeout' | 'tls' | 'redirect' | 'budget' | 'other';

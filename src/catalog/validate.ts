@@ -263,10 +263,44 @@ function forValidation(data: Params): Params {
   return { path, query, body: data.body };
 }
 
+/** How the input sent the request, when it came from one (curl, HAR, collection): its method and what set it. */
+export interface RequestForm {
+  method?: string;
+  methodFrom?: string;
+}
+
+/** What to change in the input so that it sends the documented method. */
+function methodFix(operation: Operation, methodFrom: string | undefined): string {
+  const want = operation.method;
+  if (methodFrom?.startsWith('-d/--data')) return want === 'GET' ? 'add -G so that curl puts the data in the URL and sends GET' : `send ${want}`;
+  if (methodFrom?.startsWith('-X')) return `use -X ${want} (or drop -X)`;
+  if (methodFrom?.startsWith('-I')) return `drop -I/--head: the API answers ${want}`;
+  if (methodFrom?.startsWith('--json')) return `use -G with --data instead of --json, so that curl sends ${want}`;
+  return `send it as ${want}`;
+}
+
+/**
+ * The method the input used against the one the API documents for the path. Another method gets a 404 (or
+ * worse, is read differently), so it is an error: nothing is sent unless --send-anyway.
+ */
+export function methodProblem(operation: Operation, form: RequestForm | undefined): Problem | null {
+  const method = form?.method?.toUpperCase();
+  if (!method || method === operation.method) return null;
+  const cause = form?.methodFrom ? ` (${form.methodFrom})` : '';
+  return {
+    param: 'method', in: 'request', severity: 'error', value: method,
+    message: `the request is ${method}${cause}, but the API documents only ${operation.method} for ${operation.path}`,
+    fix: `${methodFix(operation, form?.methodFrom)}; --send-anyway sends it as ${method}`,
+  };
+}
+
 /** Validates one request's parameters against its operation's compiled schema. */
-export function validateWith(validators: OperationValidators, operation: Operation, data: Params): ValidationResult {
+export function validateWith(validators: OperationValidators, operation: Operation, data: Params, form?: RequestForm): ValidationResult {
   const extra = extraProblems(operation, data);
-  const errors = [...extra.errors];
+  const wrongMethod = methodProblem(operation, form);
+  const errors = wrongMethod ? [wrongMethod, ...extra.errors] : [...extra.errors];
+  // With another method the body is sent as it is; the method error says what to change.
+  if (wrongMethod) extra.warnings = extra.warnings.filter((w) => w.param !== 'body');
   const copy = forValidation(data);
   if (!validators.params(copy)) {
     const seen = new Set<string>();
@@ -299,6 +333,6 @@ export function validateWith(validators: OperationValidators, operation: Operati
   };
 }
 
-export async function validateParams(operation: Operation, data: Params): Promise<ValidationResult> {
-  return validateWith(await loadValidators(operation), operation, data);
+export async function validateParams(operation: Operation, data: Params, form?: RequestForm): Promise<ValidationResult> {
+  return validateWith(await loadValidators(operation), operation, data, form);
 }

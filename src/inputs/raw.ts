@@ -13,6 +13,12 @@ export interface RawRequest {
   index?: number;
   /** Things the user should know about how the input was read. Never hold header values. */
   notes?: string[];
+  /** What set the method, for messages: "-X/--request POST", "-d/--data without -G", "the HAR entry". */
+  methodFrom?: string;
+  /** The input's shell variables were already expanded (a curl command): its values are what the shell would send. */
+  shellExpanded?: boolean;
+  /** A key header whose value was only unset shell variables: the command as run sends no key. */
+  unsetKey?: { header: string; variables: string[] };
 }
 
 /**

@@ -42,7 +42,7 @@ export function toSpec(request: PreflightRequest | RequestSpec): RequestSpec {
 /** Offline: are the parameters what the documentation asks for? No key, no network. */
 export async function validateRequest(request: PreflightRequest | RequestSpec): Promise<ValidationResult> {
   const spec = toSpec(request);
-  return validateParams(spec.operation, spec.params);
+  return validateParams(spec.operation, spec.params, spec);
 }
 
 /** The whole checklist with at most one request by default (none when the parameters are invalid). */

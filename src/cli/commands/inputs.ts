@@ -39,10 +39,43 @@ function modeOf(url: string, headers: Record<string, string>, args: CheckArgs, h
   return hinted ?? 'direct';
 }
 
+/** A key still written as a variable ("$MASHVISOR_API_KEY"): no secret, and the auth check names it. */
+function isVariableText(value: string): boolean {
+  return /^\$\{?[A-Za-z_][A-Za-z0-9_]*\}?$/.test(value.trim());
+}
+
+/** What --key, --key-file or MASHVISOR_API_KEY is called in a sentence. */
+const OTHER_KEY: Record<string, string> = { flag: '--key', file: '--key-file', env: 'MASHVISOR_API_KEY' };
+
+/**
+ * The key to judge: the one written in the user's request, because that is what their command sends; --key,
+ * --key-file or the environment only when the request carries none (or only unset variables). When both exist
+ * and differ, or the request's variable was unset, keyNote says which one was used and why.
+ */
+async function chooseKey(raw: RawRequest, carried: string | undefined, args: CheckArgs): Promise<Pick<RequestSpec, 'key' | 'keySource' | 'keyNote'>> {
+  const other = await readKey(args);
+  const otherName = OTHER_KEY[other.keySource ?? ''] ?? 'the key option';
+  if (carried !== undefined && carried.trim() !== '') {
+    const differs = other.key !== undefined && other.key !== carried;
+    const note = differs ? `the key written in the ${raw.shellExpanded ? 'curl command' : 'input'} is used, as it is what your request sends; ${otherName} is ignored` : undefined;
+    return { key: carried, keySource: 'input', ...(note ? { keyNote: note } : {}) };
+  }
+  if (raw.unsetKey) {
+    const names = raw.unsetKey.variables.map((n) => '$' + n).join(', ');
+    const unsetText = `the command's ${raw.unsetKey.header} header is ${names}, which is not set here, so the command as run sends no key`;
+    return other.key !== undefined
+      ? { ...other, keyNote: `${unsetText}; the key from ${otherName} is sent instead` }
+      : { keyNote: unsetText };
+  }
+  return other;
+}
+
 /** One raw request → a spec; the endpoint is found by its /client/... or RapidAPI path, whatever prefix precedes it. */
 export async function specFromRaw(raw: RawRequest, args: CheckArgs, origin: string): Promise<RequestSpec> {
+  // A curl command's variables were expanded as its shell would; other inputs may still hold "$NAME" from a doc.
+  const expand = (value: string) => (raw.shellExpanded ? value : expandVariable(value));
   for (const [name, value] of Object.entries(raw.headers)) {
-    if (/^(x-api-key|x-rapidapi-key|authorization|api-key|x-apikey)$/i.test(name) && !value.includes('{{')) registerSecret(expandVariable(value));
+    if (/^(x-api-key|x-rapidapi-key|authorization|api-key|x-apikey)$/i.test(name) && !value.includes('{{') && !isVariableText(expand(value))) registerSecret(expand(value));
   }
   const resolved = resolveEndpoint(raw.url);
   const body = bodyOf(raw);
@@ -50,14 +83,17 @@ export async function specFromRaw(raw: RawRequest, args: CheckArgs, origin: stri
   const mode = modeOf(raw.url, raw.headers, args, resolved.mode);
   const baseUrl = args.baseUrl ?? resolved.baseUrl ?? (mode === 'rapidapi' ? RAPIDAPI_BASE_URL : DIRECT_BASE_URL);
   const carried = keyCarriedBy(raw.headers, resolved.query);
-  const fromInput = carried === undefined ? undefined : expandVariable(carried);
-  if (fromInput !== undefined) registerSecret(fromInput);
-  const key = fromInput !== undefined ? { key: fromInput, keySource: 'input' as const } : await readKey(args);
+  const fromInput = carried === undefined ? undefined : expand(carried);
+  if (fromInput !== undefined && !isVariableText(fromInput)) registerSecret(fromInput);
+  const key = await chooseKey(raw, fromInput, args);
   // A collection's unresolved variables are summed up once for the whole collection.
   for (const note of raw.notes ?? []) {
     if (!(origin.startsWith('collection') && note.startsWith('unresolved variables'))) printError(`mashvisor-preflight: note: ${note}`);
   }
-  return { operation: resolved.operation, params, mode, baseUrl, inputHeaders: raw.headers, origin, ...key };
+  if (key.keyNote) printError(`mashvisor-preflight: note: ${key.keyNote}`);
+  const method = raw.method.toUpperCase();
+  return { operation: resolved.operation, params, mode, baseUrl, inputHeaders: raw.headers, origin, method,
+    ...(raw.methodFrom ? { methodFrom: raw.methodFrom } : {}), ...key };
 }
 
 async function readInput(file: string, what: string): Promise<string> {
@@ -88,7 +124,7 @@ async function validateAll(raws: RawRequest[], args: CheckArgs, label: string): 
     const name = raw.name ?? `${raw.method} ${raw.url}`;
     try {
       const spec = await specFromRaw(raw, args, `${label}#${index}`);
-      rows.push({ index, name, spec, problem: null, validation: await validateParams(spec.operation, spec.params) });
+      rows.push({ index, name, spec, problem: null, validation: await validateParams(spec.operation, spec.params, spec) });
     } catch (err) {
       if (!(err instanceof UsageError)) throw err;
       rows.push({ index, name, spec: null, problem: err.message, validation: null });
@@ -126,7 +162,7 @@ async function fromCurl(args: CheckArgs): Promise<number> {
   const spec = await specFromRaw(raw, args, 'curl');
   if (args.offline) {
     const { renderResult } = await import('./validate.js');
-    const result = await validateParams(spec.operation, spec.params);
+    const result = await validateParams(spec.operation, spec.params, spec);
     print(args.json ? JSON.stringify(result, null, 2) : await renderResult(result));
     return result.valid ? 0 : 1;
   }
