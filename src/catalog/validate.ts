@@ -160,10 +160,13 @@ function isMiscasedState(value: unknown): value is string {
   return typeof value === 'string' && /^[a-z]{2}$/i.test(value) && value !== value.toUpperCase();
 }
 
-function unknownQueryWarning(operation: Operation, name: string): Problem {
+function unknownQueryWarning(operation: Operation, name: string, data: Params): Problem {
   const elsewhere = operation.params.find((p) => p.name === name && p.in === 'path');
   if (elsewhere) {
-    return warning(name, 'query', `${name} is a path parameter of ${operation.path}, not a query parameter`, `fill {${name}} in the path, e.g. ${examplePath(operation)}`);
+    const inPath = data.path[name];
+    const inQuery = data.query[name];
+    const clash = inPath !== undefined && typeof inQuery === 'string' && inQuery !== inPath ? `, and its query value "${inQuery}" differs from the path's "${inPath}"` : '';
+    return warning(name, 'query', `${name} is a path parameter of ${operation.path}, not a query parameter${clash}`, `fill {${name}} in the path, e.g. ${examplePath(operation)}`);
   }
   const near = nearestName(name, operation.params.map((p) => p.name));
   return near
@@ -191,7 +194,7 @@ function extraProblems(operation: Operation, data: Params): { errors: Problem[];
     const doc = operation.params.find((p) => p.name === name && p.in === 'query');
     if (Array.isArray(value)) errors.push(problem(doc, name, 'query', `${name} is given ${value.length} times`, `send ${name} once`, value));
     else if (isPlaceholder(value)) errors.push(placeholderProblem(doc, name, 'query', value));
-    if (!doc) warnings.push(unknownQueryWarning(operation, name));
+    if (!doc) warnings.push(unknownQueryWarning(operation, name, data));
   }
   for (const [name, value] of Object.entries(data.path)) {
     if (isPlaceholder(value)) errors.push(placeholderProblem(operation.params.find((p) => p.name === name && p.in === 'path'), name, 'path', value));
@@ -286,7 +289,7 @@ function methodFix(operation: Operation, methodFrom: string | undefined): string
 export function methodProblem(operation: Operation, form: RequestForm | undefined): Problem | null {
   const method = form?.method?.toUpperCase();
   if (!method || method === operation.method) return null;
-  const cause = form?.methodFrom ? ` (${form.methodFrom})` : '';
+  const cause = form?.methodFrom ? ` (set by ${form.methodFrom})` : '';
   return {
     param: 'method', in: 'request', severity: 'error', value: method,
     message: `the request is ${method}${cause}, but the API documents only ${operation.method} for ${operation.path}`,

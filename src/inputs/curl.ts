@@ -632,7 +632,7 @@ function buildRequest(state: CurlState): RawRequest {
     methodFrom = '-I/--head';
   } else {
     method = body !== null ? 'POST' : 'GET';
-    if (body !== null) methodFrom = state.data.some((p) => p.json) ? '--json (curl sends it as POST)' : '-d/--data without -G (curl sends the data as a POST body)';
+    if (body !== null) methodFrom = state.data.some((p) => p.json) ? '--json' : '-d/--data without -G';
   }
   if (method === 'GET' && body !== null) {
     notes.push('-X GET with -d sends the data as a request body, not as query parameters; add -G to put it in the URL');

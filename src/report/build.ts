@@ -97,6 +97,9 @@ export function buildReport(input: ReportInput): Report {
   const url = redactUrl(input.url, redact);
   const headers = redactHeaders(input.headers, redact);
   const key = spec.key ? keyFingerprint(spec.key.trim()) : null;
+  // The input's own method (curl -X, -I, --data; HAR; collection) is what was or would be sent.
+  const method = spec.method ?? spec.operation.method;
+  const sendsBody = spec.operation.hasBody || (method !== spec.operation.method && method !== 'GET' && method !== 'HEAD');
   const report: Report = {
     schemaVersion: 1,
     tool: { name: TOOL_NAME, version: toolVersion() },
@@ -105,7 +108,7 @@ export function buildReport(input: ReportInput): Report {
     exitCode: EXIT_CODES[verdict],
     summary: summaryOf(verdict, input.checks, spec, input.requestsSent),
     request: {
-      method: spec.operation.method,
+      method,
       endpoint: spec.operation.path,
       operationId: spec.operation.operationId,
       mode: spec.mode,
@@ -126,7 +129,7 @@ export function buildReport(input: ReportInput): Report {
     requestsSent: input.requestsSent,
     validation: { errors: input.validation.errors, warnings: input.validation.warnings },
     reproduction: {
-      curl: reproductionCurl({ method: spec.operation.method, url, headers, body: spec.operation.hasBody ? spec.params.body : undefined, mode: spec.mode }),
+      curl: reproductionCurl({ method, url, headers, body: sendsBody ? spec.params.body : undefined, mode: spec.mode }),
     },
     environment: input.environment,
   };

@@ -25,5 +25,22 @@ export async function resolveRequest(input: SpecInput): Promise<ResolvedRequest>
     const payload = parseJsonText(await readInputText(input.payload), source);
     layers.push(paramsFromPayload(resolved.operation, payload, source));
   }
-  return { resolved, params: mergeParams(resolved.operation, layers, input.param ?? []) };
+  const params = mergeParams(resolved.operation, layers, input.param ?? []);
+  const clash = pathConflict(resolved.path, params.path, input.endpoint ?? '');
+  if (clash) throw new UsageError(clash);
+  return { resolved, params };
+}
+
+/**
+ * A value written in the concrete path and given again (--param, --payload) with another value: sending either
+ * would not be the request the user wrote, so it is refused, naming both.
+ */
+export function pathConflict(fromPath: Record<string, string>, merged: Record<string, string>, endpoint: string): string | null {
+  for (const [name, written] of Object.entries(fromPath)) {
+    const given = merged[name];
+    if (given !== undefined && given !== written) {
+      return `${name} is ${JSON.stringify(written)} in the path (${endpoint}) but ${JSON.stringify(given)} as a parameter: give it once, in the path or as ${name}=...`;
+    }
+  }
+  return null;
 }
