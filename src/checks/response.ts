@@ -144,7 +144,7 @@ export function responseCheck(spec: RequestSpec, exchange: Exchange | null, notS
   if (exchange.error) {
     const e = exchange.error;
     const kept = res.truncated ? ` (first 1 MiB kept)` : '';
-    return result('fail', 'network', `HTTP ${res.status}, but the body did not arrive whole: ${e.message} (${e.code}) after ${res.bodyBytes} bytes${kept}`,
+    return result('fail', 'network', `HTTP ${res.status}, but the connection broke mid-answer: ${e.message} (${e.code}) after ${res.bodyBytes} bytes${kept}`,
       e.kind === 'timeout' ? 'The body did not end within --timeout: retry; if it repeats, contact support with the report.'
         : 'Retry; if it repeats, contact support with the report.', { ...details, error: e });
   }

@@ -18,6 +18,15 @@ export const EXIT_CODES: Record<Verdict, number> = {
   'network-error': EXIT.networkError,
 };
 
+/** A network error after a status line arrived: the API was reached, the answer broke off. */
+export const BROKE_MID_ANSWER = 'network-error — the connection broke mid-answer';
+
+/** The verdict in words; a network error with a status line is a broken answer, not an unreachable API. */
+export function verdictText(verdict: Verdict, status: number | null | undefined): string {
+  if (verdict === 'network-error' && typeof status === 'number') return BROKE_MID_ANSWER;
+  return VERDICT_TEXT[verdict];
+}
+
 export const VERDICT_TEXT: Record<Verdict, string> = {
   pass: 'pass — the request works; nothing to report',
   'client-error': 'client-error — fix this before contacting support',

@@ -1,7 +1,7 @@
 import { fillPath } from '../catalog/resolve.js';
 import { documentedFor } from '../catalog/codes.js';
 import { parseJson } from '../checks/response.js';
-import { EXIT_CODES, VERDICT_TEXT } from '../checks/verdict.js';
+import { EXIT_CODES, verdictText } from '../checks/verdict.js';
 import { TOOL_NAME, toolVersion } from '../shared/version.js';
 import { reproductionCurl } from './curl.js';
 import { isKeyParam, isSensitiveHeader, keyFingerprint, makeRedactor, redactDeep, redactHeaders, redactUrl, type Redactor } from '../shared/redact.js';
@@ -44,15 +44,15 @@ export function secretsOf(spec: RequestSpec, headers: Record<string, string>): s
 /** A message as a clause inside a longer sentence: no closing full stop. */
 const clause = (text: string) => text.trim().replace(/[.;]+$/, '');
 
-function summaryOf(verdict: Verdict, checks: CheckResult[], spec: RequestSpec, requestsSent: number): string {
+function summaryOf(verdict: Verdict, checks: CheckResult[], spec: RequestSpec, requestsSent: number, status: number | null): string {
   const op = spec.operation;
-  const what = `${op.method} ${op.path} (${op.operationId})`;
+  const what = `${spec.method ?? op.method} ${op.path} (${op.operationId})`;
   const response = checks.find((c) => c.id === 'response');
   if (verdict === 'pass' && requestsSent === 0) return `${what}: the checks before the call pass — ${clause(response?.message ?? 'no request was sent')}.`;
   if (verdict === 'pass') return `${what}: the request works — ${clause(response?.message ?? 'success')}.`;
   const failed = checks.filter((c) => c.status === 'fail');
   const first = failed.find((c) => c.id === 'response') ?? failed[0];
-  return `${what}: ${clause(first?.message ?? 'problem found')} — ${VERDICT_TEXT[verdict].split(' — ')[1]}.`;
+  return `${what}: ${clause(first?.message ?? 'problem found')} — ${verdictText(verdict, status).split(' — ')[1]}.`;
 }
 
 /**
@@ -106,7 +106,7 @@ export function buildReport(input: ReportInput): Report {
     createdAt: (input.now ?? new Date()).toISOString(),
     verdict,
     exitCode: EXIT_CODES[verdict],
-    summary: summaryOf(verdict, input.checks, spec, input.requestsSent),
+    summary: summaryOf(verdict, input.checks, spec, input.requestsSent, exchange?.response?.status ?? null),
     request: {
       method,
       endpoint: spec.operation.path,

@@ -9,7 +9,7 @@ import { runPreflight, type PreflightOptions } from '../../preflight.js';
 import { DIRECT_BASE_URL, RAPIDAPI_BASE_URL } from '../../catalog/resolve.js';
 import { resolveRequest } from '../../request/spec.js';
 import { parseIntendedRate } from '../../checks/ratelimit.js';
-import { VERDICT_TEXT } from '../../checks/verdict.js';
+import { verdictText } from '../../checks/verdict.js';
 import { CHECK_SYMBOLS } from '../../report/json.js';
 import type { KeySource, Mode, Report, ReportFormat, RequestSpec } from '../../types.js';
 
@@ -142,7 +142,7 @@ export async function renderChecks(report: Report): Promise<string> {
 export function verdictLine(report: Report): string {
   const tone = report.verdict === 'pass' ? 'green' : report.verdict === 'client-error' ? 'yellow' : 'red';
   // A pass without a request only says the checks before the call found nothing.
-  const text = report.verdict === 'pass' && report.requestsSent === 0 ? 'pass — nothing wrong before the call, but no request was sent' : VERDICT_TEXT[report.verdict];
+  const text = report.verdict === 'pass' && report.requestsSent === 0 ? 'pass — nothing wrong before the call, but no request was sent' : verdictText(report.verdict, report.response?.status);
   const sent = `${report.requestsSent} request${report.requestsSent === 1 ? '' : 's'} sent`;
   return `${paint(tone, `Verdict: ${text}`)} (exit ${report.exitCode}, ${sent})`;
 }
