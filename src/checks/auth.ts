@@ -20,7 +20,7 @@ export function keyProblems(key: string | undefined): string[] {
   if (key.trim() === '') return ['the key is empty: check the key file or MASHVISOR_API_KEY'];
   const problems: string[] = [];
   const variable = /^\$\{?([A-Za-z_][A-Za-z0-9_]*)\}?$/.exec(unquoted(key))?.[1];
-  if (variable) problems.push(`the key is the name of the shell variable ${variable}, never expanded (single quotes keep $ as written): use double quotes, or --key-file`);
+  if (variable) problems.push(`the key is a placeholder, the name of the shell variable ${variable}, never expanded (single quotes keep $ as written): use double quotes, or --key-file`);
   else if (PLACEHOLDER.test(unquoted(key))) problems.push('the key is a placeholder, not a real key (e.g. YOUR_API_KEY): paste the key from your dashboard');
   if (/[\r\n]/.test(key)) problems.push('the key contains a newline: remove it');
   else if (/^\s|\s$/.test(key)) problems.push('the key has surrounding whitespace: remove it');

@@ -136,6 +136,17 @@ function tokenizeBash(text: string, notes: string[], env: Record<string, string 
   const unset = new Set<string>();
   const entries: ParseEntry[] = shellParse(prepared, (name: string): string => {
     if (name === '') return '$';
+    // ${NAME:-default} and ${NAME-default}: the default when NAME is unset (with ':', also when it is empty).
+    const withDefault = /^([A-Za-z_][A-Za-z0-9_]*)(:?)-(.*)$/s.exec(name);
+    if (withDefault) {
+      const [, base, colon, fallback] = withDefault;
+      const set = Object.hasOwn(env, base!) ? env[base!] : undefined;
+      if (set !== undefined && !(colon && set === '')) {
+        expanded.add(base!);
+        return set;
+      }
+      return fallback!;
+    }
     const value = Object.hasOwn(env, name) ? env[name] : undefined;
     if (value === undefined) {
       unset.add(name);
