@@ -4,8 +4,8 @@
 // vendor's docs make strict is an error when broken; a documented default never fails.
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { validateParams } from '../dist/validate.js';
-import { findByOperationId, loadCatalog } from '../dist/catalog.js';
+import { validateParams } from '../dist/catalog/validate.js';
+import { findByOperationId, loadCatalog } from '../dist/catalog/catalog.js';
 
 function op(id) {
   const found = findByOperationId(id);
