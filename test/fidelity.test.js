@@ -178,6 +178,14 @@ methods('a HAR entry\'s method is judged too', async () => {
   assert.match(rows[0].validation.errors[0].message, "the request is POST (set by the HAR entry's method (POST)), but the API documents only GET");
 });
 
+methods('a short-term-rental market outside the US: country=GB with its own state passes, live', async () => {
+  sandbox.resetStats();
+  const r = await fromCurl(`curl -G '${sandbox.directBaseUrl}/client/airbnb-property/super-hosts' -d state=London -d country=GB -H "x-api-key: $K"`, { env: { K: SANDBOX_KEY } });
+  assert.is(r.code, 0, r.stdout + r.stderr);
+  assert.is(sandbox.requests, 1);
+  assert.is(r.report.verdict, 'pass');
+});
+
 methods.run();
 
 // ---------------------------------------------------------------------------------------------------------------
