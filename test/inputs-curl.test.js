@@ -201,6 +201,11 @@ test('an unset variable as the key: no key header is sent, and the variable is n
   assert.is(bare.url, 'https://a.test/x');
 });
 
+test('a -X value that is not an HTTP method is refused without echoing it', () => {
+  assert.throws(() => parseCurl("curl -X $'P\\x1b[31mOST' https://a.test/x", { env: {} }),
+    (err) => err.name === 'InputError' && err.message === '-X/--request must name an HTTP method, one word such as GET or POST');
+});
+
 test('the method and what set it: -X, --data without -G, --json, -I; -G keeps GET', () => {
   const url = 'https://api.mashvisor.com/v1.1/client/rental-rates?state=TX';
   const cases = [

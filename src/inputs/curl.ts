@@ -1,7 +1,7 @@
 // Turns a pasted curl command (README example, browser "Copy as cURL", RapidAPI or Postman snippet) into a
 // RawRequest, reading it the way a shell and curl would: what the user actually ran is what gets checked.
 import { parse as shellParse, type ParseEntry } from 'shell-quote';
-import { InputError, findHeader, setHeader, type RawRequest } from './raw.js';
+import { InputError, findHeader, isMethodToken, setHeader, type RawRequest } from './raw.js';
 
 interface OptionSpec {
   arg: boolean;
@@ -446,6 +446,8 @@ function applyOption(name: string, value: string | undefined, tokens: string[], 
       state.urls.push(v);
       break;
     case 'request':
+      // Named without echoing it: the text may hold anything, control characters included.
+      if (!isMethodToken(v)) throw new InputError('-X/--request must name an HTTP method, one word such as GET or POST');
       state.method = v;
       state.methodFlag = `-X/--request ${v}`;
       break;

@@ -54,3 +54,8 @@ export function findHeader(headers: Record<string, string>, name: string): strin
   for (const [k, v] of Object.entries(headers)) if (k.toLowerCase() === lower) return v;
   return undefined;
 }
+
+/** An HTTP method is one token (RFC 9110): letters, digits and a few marks; anything else cannot be sent. */
+export function isMethodToken(method: string): boolean {
+  return /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/.test(method);
+}

@@ -1,6 +1,6 @@
 import { nowMs } from '../../shared/clock.js';
 import { UsageError } from '../../shared/errors.js';
-import { InputError, findHeader, type RawRequest } from '../../inputs/raw.js';
+import { InputError, findHeader, isMethodToken, type RawRequest } from '../../inputs/raw.js';
 import { print, printError, registerSecret } from '../output.js';
 import { parseJsonText, readInputText } from '../../request/params.js';
 import { keyCarriedBy } from '../../checks/auth.js';
@@ -92,6 +92,7 @@ export async function specFromRaw(raw: RawRequest, args: CheckArgs, origin: stri
   }
   if (key.keyNote) printError(`mashvisor-preflight: note: ${key.keyNote}`);
   const method = raw.method.toUpperCase();
+  if (!isMethodToken(method)) throw new UsageError(`${origin}: the request's method is not an HTTP method (one word such as GET or POST)`);
   return { operation: resolved.operation, params, mode, baseUrl, inputHeaders: raw.headers, origin, method,
     ...(raw.methodFrom ? { methodFrom: raw.methodFrom } : {}), ...key };
 }
