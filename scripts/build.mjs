@@ -36,7 +36,15 @@ export function loadSchemas(dir = join(root, 'schemas')) {
 }
 
 // x- keywords carry metadata for the catalog; ajv must accept them without validating anything.
-const EXTRA_KEYWORDS = ['x-operation', 'x-warn-if-missing', 'x-example'];
+// The x-warn-* keywords are the catalog's warnings: rules that only a source's prose states, or that sources disagree
+// on, so breaking them must never block a request (src/validate.ts reads them from dist/catalog.json):
+//   x-warn-if-missing  (a parameter)   text: why leaving it out is risky
+//   x-warn-enum        (a parameter)   the values a source names; any other value is a warning
+//   x-warn-pattern     (a parameter)   { pattern, expect }: a value not matching it is a warning saying what is expected
+//   x-warn-levels      (the query)     [{ level, when, needs }]: once a parameter of `when` is given, the `needs` are advised
+//   x-enum-ignore-case (a parameter)   an error-level list of values compared without case (turned into a pattern here)
+//   x-source           (a parameter)   which source a rule above comes from, quoted in its message
+const EXTRA_KEYWORDS = ['x-operation', 'x-warn-if-missing', 'x-example', 'x-warn-enum', 'x-warn-pattern', 'x-warn-levels', 'x-enum-ignore-case', 'x-source'];
 
 export function newAjv(coerceTypes) {
   const ajv = new Ajv({
@@ -69,15 +77,47 @@ function typeName(schema) {
 function paramDocs(defs, schema, location) {
   const part = schema.properties?.[location];
   if (!part || part === false || typeof part !== 'object') return [];
+  return partDocs(defs, part, location);
+}
+
+function partDocs(defs, part, location) {
   const required = new Set(part.required ?? []);
   return Object.entries(part.properties ?? {}).map(([name, raw]) => {
     const p = resolveRef(defs, raw);
     const doc = { name, in: location, type: typeName(p), required: required.has(name) };
     if (p['x-warn-if-missing']) doc.warnIfMissing = p['x-warn-if-missing'];
     if (p.enum) doc.enum = p.enum.map(String);
+    if (p['x-enum-ignore-case']) {
+      doc.enum = p['x-enum-ignore-case'].map(String);
+      doc.enumIgnoreCase = true;
+    }
+    if (p['x-warn-enum']) doc.warnEnum = p['x-warn-enum'].map(String);
+    if (p['x-warn-pattern']) doc.warnPattern = p['x-warn-pattern'];
+    if (p['x-source']) doc.source = p['x-source'];
     if (p.description) doc.description = p.description;
     return doc;
   });
+}
+
+const escapeRegExp = (text) => text.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&');
+
+/** "Condo/Coop" → "^(?:[Cc][Oo]...)$": ajv has no case-insensitive enum, and a pattern keeps it in the compiled code. */
+export function ignoreCasePattern(values) {
+  const one = (value) => [...String(value)].map((c) => (c.toLowerCase() !== c.toUpperCase() ? `[${c.toUpperCase()}${c.toLowerCase()}]` : escapeRegExp(c))).join('');
+  return `^(?:${values.map(one).join('|')})$`;
+}
+
+/** Replaces every x-enum-ignore-case in a schema (deeply) with an equivalent type + pattern, for ajv. */
+export function expandIgnoreCase(node) {
+  if (Array.isArray(node)) return node.map(expandIgnoreCase);
+  if (!node || typeof node !== 'object') return node;
+  const out = {};
+  for (const [k, v] of Object.entries(node)) out[k] = expandIgnoreCase(v);
+  if (out['x-enum-ignore-case']) {
+    out.type ??= 'string';
+    out.pattern = ignoreCasePattern(out['x-enum-ignore-case']);
+  }
+  return out;
 }
 
 export function catalogEntry(defs, schema) {
@@ -91,11 +131,14 @@ export function catalogEntry(defs, schema) {
     summary: schema.title + (schema.description ? `: ${schema.description}` : ''),
     params: [...paramDocs(defs, schema, 'path'), ...paramDocs(defs, schema, 'query')],
     hasBody: Boolean(body && body !== false),
+    ...(schema.properties?.query?.['x-warn-levels'] ? { levels: schema.properties.query['x-warn-levels'] } : {}),
+    ...(body && typeof body === 'object' && body.properties && Object.keys(body.properties).length
+      ? { bodyParams: partDocs(defs, body, 'body') } : {}),
   };
 }
 
-function paramsSchema(schema) {
-  const { body: _body, ...parts } = schema.properties;
+export function paramsSchema(schema) {
+  const { body: _body, ...parts } = expandIgnoreCase(schema.properties);
   return {
     ...schema,
     $id: schema.$id.replace(/\.json$/, '.params.json'),
@@ -104,8 +147,8 @@ function paramsSchema(schema) {
   };
 }
 
-function bodySchema(schema) {
-  return { ...schema.properties.body, $id: schema.$id.replace(/\.json$/, '.body.json') };
+export function bodySchema(schema) {
+  return { ...expandIgnoreCase(schema.properties.body), $id: schema.$id.replace(/\.json$/, '.body.json') };
 }
 
 // Validators are CommonJS on purpose: require() of a small file costs about a millisecond, while the first import()
@@ -134,12 +177,12 @@ function buildValidators(outDir) {
     if (`${entry.operationId}.json` !== file) throw new Error(`${file}: file name must be <operationId>.json`);
     catalog.push(entry);
     const paramsAjv = newAjv(true);
-    paramsAjv.addSchema(defs);
+    paramsAjv.addSchema(expandIgnoreCase(defs));
     const validateParams = paramsAjv.compile(paramsSchema(schema));
     writeFileSync(join(outDir, 'validators', `${entry.operationId}.params.cjs`), inlineRuntime(standaloneCode(paramsAjv, validateParams)));
     if (entry.hasBody) {
       const bodyAjv = newAjv(false);
-      bodyAjv.addSchema(defs);
+      bodyAjv.addSchema(expandIgnoreCase(defs));
       const validateBody = bodyAjv.compile({ ...bodySchema(schema), $id: schema.$id });
       writeFileSync(join(outDir, 'validators', `${entry.operationId}.body.cjs`), inlineRuntime(standaloneCode(bodyAjv, validateBody)));
     }

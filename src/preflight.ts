@@ -64,14 +64,22 @@ export function requestHeaders(spec: RequestSpec, extra: Record<string, string> 
   return { ...headers, ...extra };
 }
 
+/** The method sent: the input's own (a params error when the API does not document it), else the operation's. */
+export function requestMethod(spec: RequestSpec): string {
+  return spec.method ?? spec.operation.method;
+}
+
 function bodyText(spec: RequestSpec): string | null {
-  if (!spec.operation.hasBody || spec.params.body === undefined) return null;
+  if (spec.params.body === undefined) return null;
+  // A GET operation takes no body; one sent with another method (--send-anyway) goes as the input had it.
+  const method = requestMethod(spec);
+  if (!spec.operation.hasBody && (method === spec.operation.method || method === 'GET' || method === 'HEAD')) return null;
   return typeof spec.params.body === 'string' ? spec.params.body : JSON.stringify(spec.params.body);
 }
 
 export function outgoingRequest(spec: RequestSpec, options: PreflightOptions): OutgoingRequest {
   return {
-    method: spec.operation.method,
+    method: requestMethod(spec),
     url: requestUrl(spec),
     headers: requestHeaders(spec, options.headers),
     body: bodyText(spec),
@@ -186,7 +194,7 @@ export async function runPreflight(spec: RequestSpec, options: PreflightOptions 
   // When a request may be sent, the HTTP client is read from disk while the parameters are validated.
   const client = budget > 0 ? import('./http/exchange.js') : null;
   client?.catch(() => {});
-  const validation = await validateParams(spec.operation, spec.params);
+  const validation = await validateParams(spec.operation, spec.params, spec);
   const request = outgoingRequest(spec, options);
   const notSent = reasonNotToSend(validation, spec, options, budget);
   if (notSent) return evaluate({ spec, validation, exchange: null, requestsSent: 0, request, notSent }, options);

@@ -2,7 +2,8 @@
 // request spec → validation → exchange → checks → verdict → report → writers.
 
 export type Location = 'path' | 'query' | 'body';
-export type HttpMethod = 'GET' | 'POST';
+/** The documented methods are GET and POST; an input may carry any other, which is then sent as given. */
+export type HttpMethod = 'GET' | 'POST' | 'HEAD' | 'PUT' | 'PATCH' | 'DELETE' | 'OPTIONS' | (string & {});
 export type Mode = 'direct' | 'rapidapi';
 
 /** One parameter of an operation, as the catalog describes it. */
@@ -14,7 +15,22 @@ export interface ParamDoc {
   /** Missing it is a warning, not an error: the sources disagree on whether it is required. */
   warnIfMissing?: string;
   enum?: string[];
+  /** The enum is compared without case (the sources write its values in different cases). */
+  enumIgnoreCase?: boolean;
+  /** Values a source names in prose only: another value is a warning, never an error. */
+  warnEnum?: string[];
+  /** A form a source describes but does not enforce: a value not matching it is a warning. */
+  warnPattern?: { pattern: string; expect: string };
+  /** Where the warning rules above come from, quoted in their messages. */
+  source?: string;
   description?: string;
+}
+
+/** A search level of a calculator: once one of `when` is given, the `needs` are advised (warnings). */
+export interface SearchLevel {
+  level: string;
+  when: string[];
+  needs: string[];
 }
 
 /** One API operation from schemas/endpoints/*.json. */
@@ -28,6 +44,10 @@ export interface Operation {
   summary: string;
   params: ParamDoc[];
   hasBody: boolean;
+  /** Search levels whose missing parameters are warnings (schemas' x-warn-levels). */
+  levels?: SearchLevel[];
+  /** Documented fields of the JSON body, when a source lists them. */
+  bodyParams?: ParamDoc[];
 }
 
 export type QueryValue = string | string[];
@@ -83,6 +103,12 @@ export interface RequestSpec {
   secrets?: string[];
   /** Where the spec came from, for the report: 'flags', 'curl', 'har#3', 'collection:Get rental rates', 'interceptor'. */
   origin?: string;
+  /** The method the input used, when it came from one (curl, HAR, collection); else the operation's own. */
+  method?: HttpMethod;
+  /** What in the input set that method, for messages: "-X/--request POST", "-I/--head", "the HAR entry". */
+  methodFrom?: string;
+  /** Which key was used and why, when the input and --key / --key-file / the environment both had one (or the input's was unset). */
+  keyNote?: string;
 }
 
 export type NetworkErrorKind = 'dns' | 'refused' | 'reset' | 'timeout' | 'tls' | 'redirect' | 'budget' | 'other';
@@ -176,6 +202,8 @@ export interface AuthDetails {
   notes: string[];
   /** The key looks like the other kind (RapidAPI vs dashboard) and was refused. */
   crossedKey?: true;
+  /** Which key was used and why, when the input and an option both had one (or the input's was unset). */
+  keyChoice?: string;
   /** The server's own message on a 401/403. */
   serverMessage?: string | null;
 }

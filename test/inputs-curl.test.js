@@ -72,6 +72,8 @@ test('RapidAPI snippet: --request and --url, tab-indented continuation lines', (
     url: 'https://mashvisor-api.p.rapidapi.com/rental-rates?source=airbnb&state=CA',
     headers: { 'x-rapidapi-host': 'mashvisor-api.p.rapidapi.com', 'x-rapidapi-key': 'rapid-test-key-not-real' },
     body: null,
+    methodFrom: '-X/--request GET',
+    shellExpanded: true,
   });
 });
 
@@ -167,17 +169,57 @@ test('reading data from a file is refused with the message from the brief', () =
   assert.is(parseCurl('curl https://a.test --data-raw @literal').body, '@literal');
 });
 
-test('"$MASHVISOR_API_KEY" stays as text, never expanded from this process', () => {
-  process.env.MASHVISOR_API_KEY = 'must-not-appear';
+test('$VAR and ${VAR} are expanded as a shell would: bare and in double quotes, never in single quotes', () => {
+  const env = { MASHVISOR_API_KEY: 'key-from-env-1234', OTHER: 'two words', STATE: 'TX' };
+  const r = parseCurl(`curl -H "x-api-key: $MASHVISOR_API_KEY" -H "x-other: \${OTHER}" -H 'x-kept: $OTHER' https://api.mashvisor.com/v1.1/client/city/list?state=$STATE`, { env });
+  assert.is(r.headers['x-api-key'], 'key-from-env-1234');
+  assert.is(r.headers['x-other'], 'two words');
+  assert.is(r.headers['x-kept'], '$OTHER');
+  assert.is(r.url, 'https://api.mashvisor.com/v1.1/client/city/list?state=TX');
+  assert.is(r.shellExpanded, true);
+  // Notes name the variables, never their values.
+  assert.ok(r.notes.some((n) => n.includes('$MASHVISOR_API_KEY') && n.includes('$STATE')));
+  assert.not.match(JSON.stringify(r.notes), /key-from-env|two words/);
+  assert.is(parseCurl('curl https://a.test -H "k: ${KEY:-fallback}"', { env: {} }).headers.k, 'fallback');
+  assert.is(parseCurl('curl https://a.test -H "k: ${KEY:-fallback}"', { env: { KEY: 'set' } }).headers.k, 'set');
+  // The process environment is the default, as for the user's own shell.
+  process.env.MP_TEST_CURL_VAR = 'from-process';
   try {
-    const r = parseCurl('curl -H "x-api-key: $MASHVISOR_API_KEY" -H "x-other: ${OTHER}" https://api.mashvisor.com/v1.1/client/city/list?state=TX');
-    assert.is(r.headers['x-api-key'], '$MASHVISOR_API_KEY');
-    assert.is(r.headers['x-other'], '$OTHER');
-    assert.is(parseCurl('curl https://a.test -H "k: ${KEY:-fallback}"').headers.k, '${KEY:-fallback}');
-    assert.not.match(JSON.stringify(r), /must-not-appear/);
-    assert.ok(r.notes.some((n) => n.includes('$MASHVISOR_API_KEY')));
+    assert.is(parseCurl('curl https://a.test -H "k: $MP_TEST_CURL_VAR"').headers.k, 'from-process');
   } finally {
-    delete process.env.MASHVISOR_API_KEY;
+    delete process.env.MP_TEST_CURL_VAR;
+  }
+});
+
+test('an unset variable as the key: no key header is sent, and the variable is named', () => {
+  const r = parseCurl('curl -H "x-api-key: $MASHVISOR_API_KEY" "https://api.mashvisor.com/v1.1/client/city/list?state=TX"', { env: {} });
+  assert.is(r.headers['x-api-key'], undefined);
+  assert.equal(r.unsetKey, { header: 'x-api-key', variables: ['MASHVISOR_API_KEY'] });
+  assert.ok(r.notes.some((n) => n.includes('not set') && n.includes('$MASHVISOR_API_KEY')));
+  // An unquoted unset variable leaves no word at all: it is not a second URL.
+  const bare = parseCurl('curl $EXTRA "https://a.test/x"', { env: {} });
+  assert.is(bare.url, 'https://a.test/x');
+});
+
+test('a -X value that is not an HTTP method is refused without echoing it', () => {
+  assert.throws(() => parseCurl("curl -X $'P\\x1b[31mOST' https://a.test/x", { env: {} }),
+    (err) => err.name === 'InputError' && err.message === '-X/--request must name an HTTP method, one word such as GET or POST');
+});
+
+test('the method and what set it: -X, --data without -G, --json, -I; -G keeps GET', () => {
+  const url = 'https://api.mashvisor.com/v1.1/client/rental-rates?state=TX';
+  const cases = [
+    [`curl -X POST '${url}'`, 'POST', '-X/--request POST'],
+    [`curl '${url}' -d source=airbnb`, 'POST', '-d/--data without -G'],
+    [`curl '${url}' --json '{}'`, 'POST', '--json'],
+    [`curl -I '${url}'`, 'HEAD', '-I/--head'],
+    [`curl -G '${url}' -d source=airbnb`, 'GET', undefined],
+    [`curl '${url}'`, 'GET', undefined],
+  ];
+  for (const [command, method, from] of cases) {
+    const r = parseCurl(command, { env: {} });
+    assert.is(r.method, method, command);
+    assert.is(r.methodFrom, from, command);
   }
 });
 

@@ -35,6 +35,7 @@ test('readHarEntries: every request, 1-based index, pseudo headers skipped, repe
     headers: { Accept: 'application/json', 'x-api-key': 'simulator-key-0001', Host: '127.0.0.1:8787' },
     body: null,
     index: 2,
+    methodFrom: "the HAR entry's method (GET)",
   });
   assert.equal(entries[2].headers, { accept: 'application/json', 'X-Api-Key': 'direct-key-0002' });
   assert.is(entries[2].notes.length, 1);

@@ -140,14 +140,17 @@ test('minimum and maximum', async () => {
   assert.is(only(beds.errors, 'beds').message, 'beds must be >= 0 (got "-1")');
 });
 
-test('ZIP code: five digits', async () => {
+test('ZIP code: five digits or 0 expected, anything else only warned about (no source states the rule)', async () => {
   for (const bad of ['1234', '123456', '7870a']) {
     const r = await validate('getRentalRates', { state: 'TX', source: 'airbnb', zip_code: bad });
-    const p = only(r.errors, 'zip_code');
-    assert.is(p.message, `zip_code must be five digits (got "${bad}")`);
-    assert.is(p.fix, 'use a US ZIP code such as 78701');
+    assert.is(r.valid, true);
+    const p = only(r.warnings, 'zip_code');
+    assert.match(p.message, `zip_code "${bad}" is not a five-digit US ZIP code, or 0 for "not set"`);
   }
-  assert.is((await validate('getRentalRates', { state: 'TX', source: 'airbnb', zip_code: '01234' })).valid, true);
+  for (const good of ['01234', '0']) {
+    const r = await validate('getRentalRates', { state: 'TX', source: 'airbnb', zip_code: good });
+    assert.equal([r.errors, r.warnings], [[], []]);
+  }
 });
 
 test('latitude and longitude ranges', async () => {

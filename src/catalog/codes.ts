@@ -44,6 +44,37 @@ export const DOCUMENTED_CODES: Record<string, CodeInfo> = {
   },
 };
 
+/**
+ * Codes the errors page's table does not list but a user may meet: 422 (named by its checklist as a client-side
+ * code), 403 and 405 (from gateways and routers), and redirects (3xx), which this tool never follows.
+ * `documented` here is our own wording, not the errors page's.
+ */
+export const EXPLAINED_CODES: Record<string, CodeInfo> = {
+  '3xx': {
+    code: '3xx', title: 'Redirect', documented: 'The server points elsewhere; the API itself answers directly.', party: 'client',
+    checkFirst: ['This tool does not follow redirects: the key must not travel to another host.',
+      'Check --base-url: use https://api.mashvisor.com/v1.1 (RapidAPI: https://mashvisor-api.p.rapidapi.com).',
+      'http:// instead of https://, or a missing /v1.1, are the usual causes.'],
+  },
+  '403': {
+    code: '403', title: 'Forbidden', documented: 'The key is known but may not use this API or endpoint.', party: 'client',
+    checkFirst: ['Check that your plan (or RapidAPI subscription) includes this endpoint.',
+      'Through RapidAPI: subscribe to the Mashvisor API with the key you send.',
+      'A proxy or firewall may also answer 403: look at the response body.'],
+  },
+  '405': {
+    code: '405', title: 'Method Not Allowed', documented: 'The path exists but does not take this method.', party: 'client',
+    checkFirst: ['Every operation is GET except the three /ml/ ones, which are POST.',
+      'curl: -d without -G sends POST, -I sends HEAD; `endpoints` lists the methods.'],
+  },
+  '422': {
+    code: '422', title: 'Unprocessable Entity', documented: 'The request was read but a value was rejected (a client-side fix, says the errors page).', party: 'client',
+    checkFirst: ['Run `mashvisor-preflight validate` on the same request.',
+      'Check each value against the listed ones (state, source, home_type...).',
+      'A POST body must be JSON with the documented field types.'],
+  },
+};
+
 export const DOCUMENTED_CLASSES: Record<string, CodeInfo> = {
   '2xx': { code: '2xx', title: 'Success', documented: 'A 2xx status code indicates a successful response.', party: 'client',
     checkFirst: ['Nothing to fix. If the content looks wrong, check the parameters you sent.'] },

@@ -56,6 +56,8 @@ function exampleFor(doc: ParamDoc | undefined): string {
   if (doc.name.endsWith('lng')) return '-97.74';
   if (doc.type === 'integer' || doc.type === 'number') return doc.name === 'page' || doc.name === 'items' ? '1' : '2';
   if (doc.name === 'city') return 'Austin';
+  if (doc.name === 'address') return '"3703 Endicott Dr"';
+  if (doc.name === 'neighborhood_id') return '268201';
   return '<value>';
 }
 
@@ -83,7 +85,7 @@ function requiredProblem(operation: Operation, name: string, where: Problem['in'
 }
 
 /** An error inside the JSON body of a POST: the body schemas only say "a JSON object". */
-function bodyProblem(err: AjvError, pointer: string[], body: unknown): Problem {
+function bodyProblem(err: AjvError, pointer: string[], body: unknown, docs: ParamDoc[] = []): Problem {
   const at = ['body', ...pointer.map(decodePointer)].join('.');
   if (err.keyword === 'type' && !pointer.length) {
     const got = Array.isArray(body) ? 'an array' : body === null ? 'null' : typeof body;
@@ -93,7 +95,20 @@ function bodyProblem(err: AjvError, pointer: string[], body: unknown): Problem {
     const name = `${at}.${String(err.params.missingProperty)}`;
     return problem(undefined, name, 'body', `${name} is required`, `add "${String(err.params.missingProperty)}" to the JSON body`);
   }
-  return problem(undefined, at, 'body', `${at} ${err.message ?? 'is invalid'}`, 'fix the JSON body');
+  const doc = pointer.length === 1 ? docs.find((d) => d.name === decodePointer(pointer[0]!)) : undefined;
+  const value = doc && isPlainObject(body) ? body[doc.name] : undefined;
+  const got = value === undefined ? '' : ` (got ${show(value)})`;
+  if (err.keyword === 'pattern' && doc?.enumIgnoreCase && doc.enum) {
+    return problem(undefined, at, 'body', `${at} must be one of: ${doc.enum.join(', ')}${got}`, `use "${doc.name}": "${doc.enum[0]}"`, value);
+  }
+  if (err.keyword === 'type' && doc) {
+    return problem(undefined, at, 'body', `${at} must be ${describeType(String(err.params.type))}${got}`, `send ${doc.name} as a JSON ${err.params.type === 'string' ? 'string' : 'number'}`, value);
+  }
+  return problem(undefined, at, 'body', `${at} ${err.message ?? 'is invalid'}${got}`, 'fix the JSON body', value);
+}
+
+function isPlainObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
 function decodePointer(token: string): string {
@@ -112,7 +127,10 @@ function toProblem(err: AjvError, operation: Operation, data: Params): Problem {
   const fail = (message: string, fix: string) => problem(doc, name, where, `${name} ${message}${got}`, fix, value);
   switch (err.keyword) {
     case 'enum':
-      if (name === 'state' || name.endsWith('_state')) return fail('must be a two-letter US state code', 'use a code such as CA, TX or NY');
+      if (name === 'state' || name.endsWith('_state')) {
+        const abroad = operation.params.some((p) => p.name === 'country') ? ', or give country (e.g. country=GB) for a market outside the US' : '';
+        return fail('must be a two-letter US state code', `use a code such as CA, TX or NY${abroad}`);
+      }
       return fail(`must be one of: ${(err.params.allowedValues as unknown[]).join(', ')}`, `use ${name}=${exampleFor(doc)}`);
     case 'type':
       return fail(`must be ${describeType(String(err.params.type))}`, `use ${name}=${exampleFor(doc)}`);
@@ -122,7 +140,7 @@ function toProblem(err: AjvError, operation: Operation, data: Params): Problem {
     case 'exclusiveMaximum':
       return fail(`must be ${err.params.comparison} ${err.params.limit}`, `use a value ${err.params.comparison} ${err.params.limit}`);
     case 'pattern':
-      if (name.includes('zip')) return fail('must be five digits', 'use a US ZIP code such as 78701');
+      if (doc?.enumIgnoreCase && doc.enum) return fail(`must be one of: ${doc.enum.join(', ')} (any case)`, `use ${name}=${doc.enum[0]}`);
       return fail('has the wrong format', doc?.description ?? 'see: mashvisor-preflight endpoints');
     case 'minLength':
       return fail('must not be empty', `give ${name} a value or leave it out`);
@@ -142,10 +160,13 @@ function isMiscasedState(value: unknown): value is string {
   return typeof value === 'string' && /^[a-z]{2}$/i.test(value) && value !== value.toUpperCase();
 }
 
-function unknownQueryWarning(operation: Operation, name: string): Problem {
+function unknownQueryWarning(operation: Operation, name: string, data: Params): Problem {
   const elsewhere = operation.params.find((p) => p.name === name && p.in === 'path');
   if (elsewhere) {
-    return warning(name, 'query', `${name} is a path parameter of ${operation.path}, not a query parameter`, `fill {${name}} in the path, e.g. ${examplePath(operation)}`);
+    const inPath = data.path[name];
+    const inQuery = data.query[name];
+    const clash = inPath !== undefined && typeof inQuery === 'string' && inQuery !== inPath ? `, and its query value "${inQuery}" differs from the path's "${inPath}"` : '';
+    return warning(name, 'query', `${name} is a path parameter of ${operation.path}, not a query parameter${clash}`, `fill {${name}} in the path, e.g. ${examplePath(operation)}`);
   }
   const near = nearestName(name, operation.params.map((p) => p.name));
   return near
@@ -173,7 +194,7 @@ function extraProblems(operation: Operation, data: Params): { errors: Problem[];
     const doc = operation.params.find((p) => p.name === name && p.in === 'query');
     if (Array.isArray(value)) errors.push(problem(doc, name, 'query', `${name} is given ${value.length} times`, `send ${name} once`, value));
     else if (isPlaceholder(value)) errors.push(placeholderProblem(doc, name, 'query', value));
-    if (!doc) warnings.push(unknownQueryWarning(operation, name));
+    if (!doc) warnings.push(unknownQueryWarning(operation, name, data));
   }
   for (const [name, value] of Object.entries(data.path)) {
     if (isPlaceholder(value)) errors.push(placeholderProblem(operation.params.find((p) => p.name === name && p.in === 'path'), name, 'path', value));
@@ -185,6 +206,8 @@ function extraProblems(operation: Operation, data: Params): { errors: Problem[];
   }
   for (const doc of operation.params) {
     const given = doc.in === 'path' ? data.path[doc.name] : data.query[doc.name];
+    const listed = typeof given === 'string' ? listedValueWarning(doc, given) : null;
+    if (listed) warnings.push(listed);
     if (doc.warnIfMissing && given === undefined) {
       warnings.push(warning(doc.name, doc.in, `${doc.name} is missing: ${doc.warnIfMissing}`, `add ${doc.name}=${exampleFor(doc)}`));
     }
@@ -192,10 +215,45 @@ function extraProblems(operation: Operation, data: Params): { errors: Problem[];
       warnings.push(warning('state', doc.in, `state "${given}" is not in capitals, as the docs write it`, `use state=${given.toUpperCase()}`, given));
     }
   }
+  warnings.push(...levelWarnings(operation, data));
   if (!operation.hasBody && data.body !== undefined) {
     warnings.push(warning('body', 'body', `${operation.method} ${operation.path} takes no JSON body; it will not be sent`, 'move the values to query parameters'));
   }
   return { errors, warnings };
+}
+
+function quoteSource(doc: ParamDoc): string {
+  return doc.source ? ` (${doc.source})` : '';
+}
+
+/**
+ * x-warn-enum and x-warn-pattern: values a source names or a form it describes without the API's docs enforcing
+ * them. Breaking them is a warning only: a false error would block a request the API may well accept.
+ */
+function listedValueWarning(doc: ParamDoc, value: string): Problem | null {
+  if (doc.warnEnum && !doc.warnEnum.includes(value)) {
+    const sameButCase = doc.warnEnum.find((v) => v.toLowerCase() === value.toLowerCase());
+    const fix = sameButCase ? `write it as ${doc.name}=${sameButCase}` : `use one of: ${doc.warnEnum.join(', ')}`;
+    return warning(doc.name, doc.in, `${doc.name} "${value}" is not one of the listed values: ${doc.warnEnum.join(', ')}${quoteSource(doc)}`, fix, value);
+  }
+  if (doc.warnPattern && !new RegExp(doc.warnPattern.pattern, 'u').test(value)) {
+    return warning(doc.name, doc.in, `${doc.name} "${value}" is not ${doc.warnPattern.expect}${quoteSource(doc)}`, `check ${doc.name}; the API may misread it`, value);
+  }
+  return null;
+}
+
+/** x-warn-levels: a calculator's search level names the parameters it takes; the missing ones are named. */
+function levelWarnings(operation: Operation, data: Params): Problem[] {
+  const out: Problem[] = [];
+  const given = (name: string) => data.query[name] !== undefined || data.path[name] !== undefined;
+  for (const level of operation.levels ?? []) {
+    if (!level.when.some(given)) continue;
+    const missing = level.needs.filter((name) => !given(name));
+    if (!missing.length) continue;
+    out.push(warning(missing.join(','), 'query', `a lookup by ${level.level} takes ${level.needs.join(', ')}: ${missing.join(', ')} missing`,
+      `add ${missing.map((name) => `${name}=${exampleFor(operation.params.find((p) => p.name === name))}`).join(' ')}`));
+  }
+  return out;
 }
 
 /** Copies values so coercion by ajv never touches the caller's object; a miscased state is checked as capitals (it has its own warning). */
@@ -208,14 +266,50 @@ function forValidation(data: Params): Params {
   return { path, query, body: data.body };
 }
 
+/** How the input sent the request, when it came from one (curl, HAR, collection): its method and what set it. */
+export interface RequestForm {
+  method?: string;
+  methodFrom?: string;
+}
+
+/** What to change in the input so that it sends the documented method. */
+function methodFix(operation: Operation, methodFrom: string | undefined): string {
+  const want = operation.method;
+  if (methodFrom?.startsWith('-d/--data')) return want === 'GET' ? 'add -G so that curl puts the data in the URL and sends GET' : `send ${want}`;
+  if (methodFrom?.startsWith('-X')) return `use -X ${want} (or drop -X)`;
+  if (methodFrom?.startsWith('-I')) return `drop -I/--head: the API answers ${want}`;
+  if (methodFrom?.startsWith('--json')) return `use -G with --data instead of --json, so that curl sends ${want}`;
+  return `send it as ${want}`;
+}
+
+/**
+ * The method the input used against the one the API documents for the path. Another method gets a 404 (or
+ * worse, is read differently), so it is an error: nothing is sent unless --send-anyway.
+ */
+export function methodProblem(operation: Operation, form: RequestForm | undefined): Problem | null {
+  const method = form?.method?.toUpperCase();
+  if (!method || method === operation.method) return null;
+  const cause = form?.methodFrom ? ` (set by ${form.methodFrom})` : '';
+  return {
+    param: 'method', in: 'request', severity: 'error', value: method,
+    message: `the request is ${method}${cause}, but the API documents only ${operation.method} for ${operation.path}`,
+    fix: `${methodFix(operation, form?.methodFrom)}; --send-anyway sends it as ${method}`,
+  };
+}
+
 /** Validates one request's parameters against its operation's compiled schema. */
-export function validateWith(validators: OperationValidators, operation: Operation, data: Params): ValidationResult {
+export function validateWith(validators: OperationValidators, operation: Operation, data: Params, form?: RequestForm): ValidationResult {
   const extra = extraProblems(operation, data);
-  const errors = [...extra.errors];
+  const wrongMethod = methodProblem(operation, form);
+  const errors = wrongMethod ? [wrongMethod, ...extra.errors] : [...extra.errors];
+  // With another method the body is sent as it is; the method error says what to change.
+  if (wrongMethod) extra.warnings = extra.warnings.filter((w) => w.param !== 'body');
   const copy = forValidation(data);
   if (!validators.params(copy)) {
     const seen = new Set<string>();
     for (const err of validators.params.errors ?? []) {
+      // An if/then/else (state checked against the US list only in the US) fails with its branch's own error too.
+      if (err.keyword === 'if') continue;
       const p = toProblem(err, operation, data);
       const id = `${p.in}:${p.param}`;
       // A repeated query value already has its own message; ajv's "must be text" adds nothing.
@@ -228,7 +322,7 @@ export function validateWith(validators: OperationValidators, operation: Operati
       errors.push(problem(undefined, 'body', 'body', 'a JSON body is required', 'send a JSON object with --payload'));
     } else if (!validators.body(data.body)) {
       for (const err of validators.body.errors ?? []) {
-        errors.push(bodyProblem(err, err.instancePath.split('/').slice(1), data.body));
+        errors.push(bodyProblem(err, err.instancePath.split('/').slice(1), data.body, operation.bodyParams));
       }
     }
   }
@@ -242,6 +336,6 @@ export function validateWith(validators: OperationValidators, operation: Operati
   };
 }
 
-export async function validateParams(operation: Operation, data: Params): Promise<ValidationResult> {
-  return validateWith(await loadValidators(operation), operation, data);
+export async function validateParams(operation: Operation, data: Params, form?: RequestForm): Promise<ValidationResult> {
+  return validateWith(await loadValidators(operation), operation, data, form);
 }

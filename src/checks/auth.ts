@@ -20,7 +20,9 @@ export function keyProblems(key: string | undefined): string[] {
   if (key === undefined) return ['no API key: pass --key-file FILE, set MASHVISOR_API_KEY, or --key'];
   if (key.trim() === '') return ['the key is empty: check the key file or MASHVISOR_API_KEY'];
   const problems: string[] = [];
-  if (PLACEHOLDER.test(unquoted(key))) problems.push('the key is a placeholder, not a real key (e.g. YOUR_API_KEY): paste the key from your dashboard');
+  const variable = /^\$\{?([A-Za-z_][A-Za-z0-9_]*)\}?$/.exec(unquoted(key))?.[1];
+  if (variable) problems.push(`the key is a placeholder, the name of the shell variable ${variable}, never expanded (single quotes keep $ as written): use double quotes, or --key-file`);
+  else if (PLACEHOLDER.test(unquoted(key))) problems.push('the key is a placeholder, not a real key (e.g. YOUR_API_KEY): paste the key from your dashboard');
   if (/[\r\n]/.test(key)) problems.push('the key contains a newline: remove it');
   else if (/^\s|\s$/.test(key)) problems.push('the key has surrounding whitespace: remove it');
   else if (/\s/.test(key.replace(/^bearer\s+/i, ''))) problems.push('the key contains whitespace: a key is one word');
@@ -133,8 +135,14 @@ function blockingAdvice(spec: RequestSpec): string {
 export const authCheck: Check<'auth'> = {
   id: 'auth',
   title: 'API key',
-  run: judgeKey,
+  run: (context) => withKeyChoice(context.spec, judgeKey(context)),
 };
+
+/** Which key was judged, when the input and an option both had one (or the input's variable was unset). */
+function withKeyChoice(spec: RequestSpec, result: CheckResultOf<'auth'>): CheckResultOf<'auth'> {
+  if (!spec.keyNote) return result;
+  return { ...result, message: `${result.message} (${spec.keyNote})`, details: { ...result.details, keyChoice: spec.keyNote } };
+}
 
 function judgeKey({ spec, exchange, recordedBy }: CheckContext): CheckResultOf<'auth'> {
   const pre = authPreflight(spec);

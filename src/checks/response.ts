@@ -107,6 +107,11 @@ function serverErrorResult(res: NonNullable<Exchange['response']>, html: boolean
 }
 
 function notFoundResult(spec: RequestSpec, envelope: Envelope | null, meaning: string, said: string, details: Details): CheckResultOf<'response'> {
+  const method = spec.method?.toUpperCase();
+  if (method && method !== spec.operation.method) {
+    return result('fail', 'client', `HTTP 404: the API has no ${method} ${spec.operation.path}; it documents ${spec.operation.method} there.${said}`,
+      `Send it as ${spec.operation.method}${spec.methodFrom ? ` (the method came from ${spec.methodFrom})` : ''}.`, { ...details, diagnosis: 'wrong method' });
+  }
   // A gateway (RapidAPI) that knows no such path says so in its own words; that is not the API's 404.
   if (typeof envelope?.message === 'string' && /endpoint .* does not exist/i.test(envelope.message)) {
     return result('fail', 'client', `HTTP 404: the endpoint path does not exist on this host.${said}`,
@@ -124,6 +129,8 @@ const CLIENT_ADVICE: Record<number, string> = {
   400: 'Fix the parameters: run `mashvisor-preflight validate` on the same request.',
   401: 'Fix the API key (see the API key row).',
   403: 'The key is known but not allowed here: check your plan or RapidAPI subscription.',
+  405: 'The path does not take this method: send it with the method the docs give (see `mashvisor-preflight endpoints`).',
+  422: 'The API understood the request but rejected a value: check each value against `mashvisor-preflight validate`.',
   429: 'Slow down (see the rate limit row).',
 };
 
@@ -146,7 +153,7 @@ function classify({ spec, exchange, notSent }: CheckContext): CheckResultOf<'res
   if (exchange.error) {
     const e = exchange.error;
     const kept = res.truncated ? ` (first 1 MiB kept)` : '';
-    return result('fail', 'network', `HTTP ${res.status}, but the body did not arrive whole: ${e.message} (${e.code}) after ${res.bodyBytes} bytes${kept}`,
+    return result('fail', 'network', `HTTP ${res.status}, but the connection broke mid-answer: ${e.message} (${e.code}) after ${res.bodyBytes} bytes${kept}`,
       e.kind === 'timeout' ? 'The body did not end within --timeout: retry; if it repeats, contact support with the report.'
         : 'Retry; if it repeats, contact support with the report.', { ...details, error: e });
   }

@@ -1,7 +1,7 @@
 // Turns a pasted curl command (README example, browser "Copy as cURL", RapidAPI or Postman snippet) into a
 // RawRequest, reading it the way a shell and curl would: what the user actually ran is what gets checked.
-import { parse as shellParse } from 'shell-quote';
-import { InputError, findHeader, setHeader, type RawRequest } from './raw.js';
+import { parse as shellParse, type ParseEntry } from 'shell-quote';
+import { InputError, findHeader, isMethodToken, setHeader, type RawRequest } from './raw.js';
 
 interface OptionSpec {
   arg: boolean;
@@ -79,14 +79,30 @@ interface CurlState {
   referer: string | null;
   cookies: string[];
   notes: string[];
+  /** Shell variables that were not set, per token index: the shell passed empty text there. */
+  unsetIn: Map<number, string[]>;
+  /** Which option set the method, for messages. */
+  methodFlag: string | null;
+  unsetKey: RawRequest['unsetKey'];
 }
 
-/** Parses one curl command line (bash syntax, or Windows cmd syntax as Chrome copies it). */
-export function parseCurl(command: string): RawRequest {
+export interface CurlOptions {
+  /** Where $VAR and ${VAR} are looked up, as the user's shell would: default process.env. */
+  env?: Record<string, string | undefined>;
+}
+
+/**
+ * Parses one curl command line (bash syntax, or Windows cmd syntax as Chrome copies it). $VAR and ${VAR} are
+ * expanded from `env` where bash would expand them (bare or in double quotes, not in single quotes): the
+ * request checked is the one the command sends when the user runs it.
+ */
+export function parseCurl(command: string, options: CurlOptions = {}): RawRequest {
   if (typeof command !== 'string' || command.trim() === '') throw new InputError('the curl command is empty');
   const notes: string[] = [];
   const text = command.replace(/^\uFEFF/, '').trim();
-  const tokens = looksLikeCmd(text) ? tokenizeCmd(text, notes) : tokenizeBash(text, notes);
+  const unsetIn = new Map<number, string[]>();
+  const cmd = looksLikeCmd(text);
+  const tokens = cmd ? tokenizeCmd(text, notes) : tokenizeBash(text, notes, options.env ?? process.env, unsetIn);
   // A pasted terminal prompt ("$ curl ...") is not part of the command.
   if (tokens[0] === '$' || tokens[0] === '>') tokens.shift();
   if (tokens.length === 0 || !isCurlProgram(tokens[0])) {
@@ -94,10 +110,12 @@ export function parseCurl(command: string): RawRequest {
   }
   const state: CurlState = {
     urls: [], method: null, head: false, get: false, headers: {}, dropped: new Set(), data: [], urlQuery: [],
-    user: null, bearer: null, userAgent: null, referer: null, cookies: [], notes,
+    user: null, bearer: null, userAgent: null, referer: null, cookies: [], notes, unsetIn, methodFlag: null, unsetKey: undefined,
   };
   readArguments(tokens, state);
-  return buildRequest(state);
+  const request = buildRequest(state);
+  if (!cmd) request.shellExpanded = true;
+  return request;
 }
 
 function isCurlProgram(word: string): boolean {
@@ -108,19 +126,52 @@ function isCurlProgram(word: string): boolean {
 // ---------------------------------------------------------------------------------------------------------------
 // bash
 
-function tokenizeBash(text: string, notes: string[]): string[] {
+// An unset variable leaves this mark in its word until the words are known, so that a key header made only of
+// unset variables can be named; the mark is then removed (the shell passes empty text).
+const UNSET_MARK = /\u0000([^\u0000]*)\u0000/g;
+
+function tokenizeBash(text: string, notes: string[], env: Record<string, string | undefined>, unsetIn: Map<number, string[]>): string[] {
   const prepared = prepareBash(text, notes);
-  const variables = new Set<string>();
-  // Keep $NAME as text: the key usually sits in "$MASHVISOR_API_KEY", and we must not expand our own environment.
-  const asWritten = (name: string): string => (/^\w*$/.test(name) ? '$' + name : '${' + name + '}');
-  const entries = shellParse(prepared, (name: string) => {
-    if (name !== '') variables.add(name);
-    return asWritten(name);
+  const expanded = new Set<string>();
+  const unset = new Set<string>();
+  const entries: ParseEntry[] = shellParse(prepared, (name: string): string => {
+    if (name === '') return '$';
+    // ${NAME:-default} and ${NAME-default}: the default when NAME is unset (with ':', also when it is empty).
+    const withDefault = /^([A-Za-z_][A-Za-z0-9_]*)(:?)-(.*)$/s.exec(name);
+    if (withDefault) {
+      const [, base, colon, fallback] = withDefault;
+      const set = Object.hasOwn(env, base!) ? env[base!] : undefined;
+      if (set !== undefined && !(colon && set === '')) {
+        expanded.add(base!);
+        return set;
+      }
+      return fallback!;
+    }
+    const value = Object.hasOwn(env, name) ? env[name] : undefined;
+    if (value === undefined) {
+      unset.add(name);
+      return `\u0000${name}\u0000`;
+    }
+    expanded.add(name);
+    return value;
   });
-  if (variables.size > 0) {
-    const list = [...variables].map(asWritten).join(', ');
-    notes.push(`shell variables are kept as written, not expanded: ${list}`);
+  const written = (names: Set<string>) => [...names].map((n) => '$' + n).join(', ');
+  if (expanded.size > 0) notes.push(`shell variables expanded from the environment, as a shell would: ${written(expanded)}`);
+  if (unset.size > 0) notes.push(`not set in the environment, so a shell passes empty text: ${written(unset)}`);
+  const words = splitWords(entries, notes);
+  const tokens: string[] = [];
+  for (const word of words) {
+    const names = [...word.matchAll(UNSET_MARK)].map((m) => m[1]!);
+    const clean = word.replace(UNSET_MARK, '');
+    // A word that was only an unset variable, unquoted, disappears in a shell; here it cannot be told from "",
+    // which a shell keeps, so it stays as an empty word.
+    if (names.length) unsetIn.set(tokens.length, names);
+    tokens.push(clean);
   }
+  return tokens;
+}
+
+function splitWords(entries: ParseEntry[], notes: string[]): string[] {
   const tokens: string[] = [];
   let skipNext = false;
   for (const entry of entries) {
@@ -339,6 +390,8 @@ function readArguments(tokens: string[], state: CurlState): void {
   for (let i = 1; i < tokens.length; i++) {
     const token = tokens[i];
     if (optionsEnded || !token.startsWith('-') || token === '-') {
+      // An unquoted variable that is not set leaves no word at all in a shell.
+      if (token === '' && state.unsetIn.has(i)) continue;
       state.urls.push(token);
       continue;
     }
@@ -393,10 +446,13 @@ function applyOption(name: string, value: string | undefined, tokens: string[], 
       state.urls.push(v);
       break;
     case 'request':
+      // Named without echoing it: the text may hold anything, control characters included.
+      if (!isMethodToken(v)) throw new InputError('-X/--request must name an HTTP method, one word such as GET or POST');
       state.method = v;
+      state.methodFlag = `-X/--request ${v}`;
       break;
     case 'header':
-      readHeader(v, tokens[i + 1], state);
+      readHeader(v, tokens[i + 1], state, state.unsetIn.get(i) ?? []);
       break;
     case 'data':
     case 'data-ascii':
@@ -479,12 +535,20 @@ function fileError(): InputError {
   return new InputError('reading data from a file is not supported; paste the body');
 }
 
-function readHeader(arg: string, nextToken: string | undefined, state: CurlState): void {
+const KEY_HEADER = /^(x-api-key|x-rapidapi-key|authorization)$/i;
+
+function readHeader(arg: string, nextToken: string | undefined, state: CurlState, unset: string[]): void {
   if (arg.startsWith('@')) throw new InputError('reading headers from a file is not supported; paste the headers');
   const colon = arg.indexOf(':');
   if (colon > 0) {
     const name = arg.slice(0, colon).trim();
     const value = arg.slice(colon + 1).trim();
+    if (value === '' && unset.length && KEY_HEADER.test(name)) {
+      // "x-api-key: $MASHVISOR_API_KEY" with the variable unset: curl gets "x-api-key: " and sends no such header.
+      state.unsetKey = { header: name, variables: unset };
+      for (const k of Object.keys(state.headers)) if (k.toLowerCase() === name.toLowerCase()) delete state.headers[k];
+      return;
+    }
     if (value === '') {
       if (nextToken !== undefined && !nextToken.startsWith('-') && !looksLikeUrl(nextToken)) {
         // -H x-api-key: abc  (unquoted): the value became a separate word. Name only; the value may be a key.
@@ -571,13 +635,17 @@ function buildRequest(state: CurlState): RawRequest {
   if (query.length > 0) url = appendQuery(url, query.join('&'));
 
   let method: string;
+  let methodFrom: string | undefined;
   if (state.method !== null) {
     method = state.method.toUpperCase();
+    methodFrom = state.methodFlag ?? undefined;
     if (method !== state.method) notes.push(`curl sends the method exactly as written ("${state.method}"); HTTP methods are case-sensitive`);
   } else if (state.head) {
     method = 'HEAD';
+    methodFrom = '-I/--head';
   } else {
     method = body !== null ? 'POST' : 'GET';
+    if (body !== null) methodFrom = state.data.some((p) => p.json) ? '--json' : '-d/--data without -G';
   }
   if (method === 'GET' && body !== null) {
     notes.push('-X GET with -d sends the data as a request body, not as query parameters; add -G to put it in the URL');
@@ -614,6 +682,8 @@ function buildRequest(state: CurlState): RawRequest {
   }
 
   const request: RawRequest = { method, url, headers, body };
+  if (methodFrom) request.methodFrom = methodFrom;
+  if (state.unsetKey) request.unsetKey = state.unsetKey;
   if (notes.length > 0) request.notes = notes;
   return request;
 }

@@ -42,7 +42,7 @@ function readEntry(entry: unknown, index: number): RawRequest {
       setHeader(out, h.name, typeof h.value === 'string' ? h.value : String(h.value ?? ''), notes);
     }
   }
-  const raw: RawRequest = { method, url, headers: out, body: readBody(postData), index };
+  const raw: RawRequest = { method: method.toUpperCase(), url, headers: out, body: readBody(postData), index, methodFrom: `the HAR entry's method (${method})` };
   if (notes.length > 0) raw.notes = notes;
   const recorded = recordedExchange(entry as Record<string, unknown>, raw);
   if (recorded) raw.recorded = recorded;

@@ -181,7 +181,8 @@ function readItem(
 
   for (const name of own) unresolved.add(name);
   if (own.size > 0) notes.push(`unresolved variables: ${[...own].sort().join(', ')}`);
-  const request: RawRequest = { method: (resolved.method || 'GET').toUpperCase(), url, headers, body };
+  const method = (resolved.method || 'GET').toUpperCase();
+  const request: RawRequest = { method, url, headers, body, methodFrom: `the collection request's method (${method})` };
   if (notes.length > 0) request.notes = notes;
   return { request, auth: apiKey };
 }

@@ -16,6 +16,12 @@ export interface RawRequest {
   notes?: string[];
   /** The exchange as the input recorded it (a HAR entry's response), judged offline like a live answer. */
   recorded?: Exchange;
+  /** What set the method, for messages: "-X/--request POST", "-d/--data without -G", "the HAR entry". */
+  methodFrom?: string;
+  /** The input's shell variables were already expanded (a curl command): its values are what the shell would send. */
+  shellExpanded?: boolean;
+  /** A key header whose value was only unset shell variables: the command as run sends no key. */
+  unsetKey?: { header: string; variables: string[] };
 }
 
 /**
@@ -46,3 +52,8 @@ export function setHeader(headers: Record<string, string>, name: string, value: 
 }
 
 export { findHeader } from '../shared/headers.js';
+
+/** An HTTP method is one token (RFC 9110): letters, digits and a few marks; anything else cannot be sent. */
+export function isMethodToken(method: string): boolean {
+  return /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/.test(method);
+}

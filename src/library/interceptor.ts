@@ -97,7 +97,7 @@ async function reportFor(error: AxiosError, options: AttachOptions): Promise<Pre
   const spec = specFrom(config, url, headers);
   if (!spec) return null;
   const exchange = exchangeFrom(error, url, headers);
-  const validation = await validateParams(spec.operation, spec.params);
+  const validation = await validateParams(spec.operation, spec.params, spec);
   const request = { method: exchange.request.method, url: url.href, headers, body: exchange.request.body, timeoutMs: config.timeout ?? 0 };
   const report = evaluate({ spec, validation, exchange, requestsSent: 1, request }, options.checks ?? {});
   let paths: PreflightAttachment['paths'] = {};

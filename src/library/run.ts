@@ -41,7 +41,7 @@ export function toSpec(request: PreflightRequest | RequestSpec): RequestSpec {
 /** Offline: are the parameters what the documentation asks for? No key, no network. */
 export async function validateRequest(request: PreflightRequest | RequestSpec): Promise<ValidationResult> {
   const spec = toSpec(request);
-  const result = await validateParams(spec.operation, spec.params);
+  const result = await validateParams(spec.operation, spec.params, spec);
   // A finding about a key-like parameter does not quote its value; nor does any other text, in any encoding.
   const scrubber = new Scrubber(spec.secrets ?? []);
   const mask = (p: Problem): Problem => (isKeyParam(p.param) && p.value !== undefined ? { ...p, value: redactParams({ [p.param]: p.value })[p.param] } : p);

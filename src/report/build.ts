@@ -2,7 +2,7 @@ import { fillPath } from '../catalog/resolve.js';
 import { documentedFor } from '../catalog/codes.js';
 import { parseJson } from '../shared/json.js';
 import { keepEscapedWithin } from '../shared/json-bounds.js';
-import { EXIT_CODES, VERDICT_TEXT } from '../shared/verdict.js';
+import { EXIT_CODES, verdictText } from '../shared/verdict.js';
 import { headlineCheck } from './json.js';
 import { TOOL_NAME, toolVersion } from '../shared/version.js';
 import { reproductionCurl } from './curl.js';
@@ -40,11 +40,11 @@ const clause = (text: string) => text.trim().replace(/[.;]+$/, '');
 /** One sentence for the top of every view: the operation, then the headline row's finding, then what to do. */
 function summaryOf(verdict: Verdict, checks: CheckResult[], spec: RequestSpec, requestsSent: number, status: number | null): string {
   const op = spec.operation;
-  const what = `${op.method} ${op.path} (${op.operationId})`;
+  const what = `${spec.method ?? op.method} ${op.path} (${op.operationId})`;
   const found = clause(headlineCheck(checks, status)?.message ?? 'no finding');
   if (verdict === 'pass' && requestsSent === 0 && status === null) return `${what}: the checks before the call pass — ${found}.`;
   if (verdict === 'pass') return `${what}: the request works — ${found}.`;
-  return `${what}: ${found} — ${VERDICT_TEXT[verdict].split(' — ')[1]}.`;
+  return `${what}: ${found} — ${verdictText(verdict, status).split(' — ')[1]}.`;
 }
 
 /**
@@ -95,6 +95,9 @@ export function buildReport(input: ReportInput): Report {
   const body = redactParams(spec.params.body);
   const headers = redactHeaders(input.headers, redact);
   const key = spec.key ? keyFingerprint(spec.key.trim()) : null;
+  // The input's own method (curl -X, -I, --data; HAR; collection) is what was or would be sent.
+  const method = spec.method ?? spec.operation.method;
+  const sendsBody = spec.operation.hasBody || (method !== spec.operation.method && method !== 'GET' && method !== 'HEAD');
   const report: Report = {
     schemaVersion: 1,
     tool: { name: TOOL_NAME, version: toolVersion() },
@@ -103,7 +106,7 @@ export function buildReport(input: ReportInput): Report {
     exitCode: EXIT_CODES[verdict],
     summary: summaryOf(verdict, input.checks, spec, input.requestsSent, exchange?.response?.status ?? null),
     request: {
-      method: spec.operation.method,
+      method,
       endpoint: spec.operation.path,
       operationId: spec.operation.operationId,
       mode: spec.mode,
@@ -124,7 +127,7 @@ export function buildReport(input: ReportInput): Report {
     requestsSent: input.requestsSent,
     validation: { errors: input.validation.errors.map(maskProblem), warnings: input.validation.warnings.map(maskProblem) },
     reproduction: {
-      curl: reproductionCurl({ method: spec.operation.method, url, headers, body: spec.operation.hasBody ? body : undefined, mode: spec.mode }),
+      curl: reproductionCurl({ method, url, headers, body: sendsBody ? body : undefined, mode: spec.mode }),
     },
     environment: input.environment,
   };

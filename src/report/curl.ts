@@ -45,7 +45,9 @@ function bodyText(body: unknown): string | null {
 export function reproductionCurl(input: CurlInput): string {
   const parts: string[] = ['curl -i'];
   const body = bodyText(input.body);
-  if (input.method !== 'GET' && body === null) parts[0] += ` -X ${input.method}`;
+  // curl -X HEAD would wait for a body that never comes; -I is curl's own way to send HEAD.
+  if (input.method === 'HEAD') parts[0] = 'curl -I';
+  else if (input.method !== 'GET' && body === null) parts[0] += ` -X ${input.method}`;
   // curl reads [] and {} in a URL as globbing patterns; a masked '[REDACTED]' value must go through literally.
   if (/[[\]{}]/.test(input.url)) parts[0] += ' -g';
   parts[0] += ` ${shellQuote(input.url)}`;

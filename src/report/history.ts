@@ -22,7 +22,7 @@ export interface HistoryEntry {
 
 export interface History {
   entries: HistoryEntry[];
-  /** Runs per HTTP status ('no-response' when there was none). */
+  /** Runs per HTTP status ('not-sent' when the check sent nothing, 'no-response' when a request got no answer). */
   byStatus: Record<string, number>;
   byEndpoint: Record<string, { runs: number; byStatus: Record<string, number> }>;
   /** Lines that were not a valid entry (corrupt, truncated, or from an incompatible version). */
@@ -112,8 +112,13 @@ function isEntry(value: unknown): value is HistoryEntry {
   );
 }
 
-export function statusKey(status: number | null): string {
-  return status === null ? 'no-response' : String(status);
+/**
+ * A run without a status either sent nothing (the parameters or the key stopped it, --offline) or sent a
+ * request that got no answer: only the second is a real failure to reach the API.
+ */
+export function statusKey(status: number | null, requestsSent = 1): string {
+  if (status !== null) return String(status);
+  return requestsSent === 0 ? 'not-sent' : 'no-response';
 }
 
 /** Reads the history; with a limit, only the most recent entries (and the counts cover just those). */
@@ -124,7 +129,7 @@ export async function readHistory(dir: string, limit?: number): Promise<History>
   const byStatus: Record<string, number> = {};
   const byEndpoint: History['byEndpoint'] = {};
   for (const e of entries) {
-    const key = statusKey(e.status);
+    const key = statusKey(e.status, e.requestsSent);
     byStatus[key] = (byStatus[key] ?? 0) + 1;
     const ep = (byEndpoint[e.endpoint] ??= { runs: 0, byStatus: {} });
     ep.runs++;
@@ -226,7 +231,7 @@ export async function renderHistoryTable(history: History): Promise<string> {
   for (const e of history.entries) {
     // The headline of a run that did not pass goes under its verdict, so the row says why without a wider table.
     const verdict = e.headline && e.verdict !== 'pass' ? `${e.verdict}\n${cut(e.headline, 40)}` : e.verdict;
-    runs.push([cellText(e.time), cellText(e.operationId), statusKey(e.status), cellText(verdict), `${e.durationMs} ms`, String(e.requestsSent)]);
+    runs.push([cellText(e.time), cellText(e.operationId), statusKey(e.status, e.requestsSent), cellText(verdict), `${e.durationMs} ms`, String(e.requestsSent)]);
   }
 
   const statuses = Object.keys(history.byStatus).sort();

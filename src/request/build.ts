@@ -8,6 +8,7 @@ import { DIRECT_BASE_URL, RAPIDAPI_BASE_URL, RAPIDAPI_HOST } from '../catalog/ho
 import { resolveEndpoint, type ResolvedEndpoint } from '../catalog/resolve.js';
 import { headersSecrets, isReference, paramSecrets, proxySecrets, urlSecrets } from '../shared/secrets.js';
 import { isPlainObject, mergeParams, paramsFromPayload } from './params.js';
+import { isMethodToken } from '../inputs/raw.js';
 import type { KeySource, Mode, Params, RequestSpec } from '../types.js';
 
 export interface RequestInput {
@@ -35,6 +36,13 @@ export interface RequestInput {
   env?: Record<string, string | undefined>;
   /** "$MASHVISOR_API_KEY" copied from a doc: its value, when the caller can tell it. */
   expand?: (value: string) => string;
+  /** The method the input used (curl, HAR, collection), and what in the input set it, for messages. */
+  method?: string;
+  methodFrom?: string;
+  /** A curl command's variables were expanded as its shell would; "shell" names the input in the key note. */
+  shellExpanded?: boolean;
+  /** A key header whose value was only unset shell variables: the command as run sends no key. */
+  unsetKey?: { header: string; variables: string[] };
 }
 
 export function isRapidApiUrl(url: string): boolean {
@@ -69,16 +77,50 @@ function parsedBody(body: unknown): unknown {
   }
 }
 
-/** The key: the one the user's own request carries, else the one given apart, else an x-api-key given with -H. */
-function keyOf(input: RequestInput, resolved: ResolvedEndpoint): { key?: string; keySource?: KeySource } {
-  const expand = input.expand ?? ((v: string) => v);
-  if (input.inputHeaders) {
-    const carried = keyCarriedBy(input.inputHeaders, resolved.query);
-    if (carried !== undefined) return { key: expand(carried), keySource: 'input' };
+/** What --key, --key-file or MASHVISOR_API_KEY is called in a sentence. */
+const OTHER_KEY: Record<string, string> = { flag: '--key', file: '--key-file', env: 'MASHVISOR_API_KEY' };
+
+type ChosenKey = { key?: string; keySource?: KeySource; keyNote?: string };
+
+/**
+ * The key to judge: the one written in the user's request, because that is what their command sends; the one given
+ * apart (--key, --key-file, the environment) only when the request carries none (or only unset variables); else an
+ * x-api-key given with -H. When the input and an option both have one and differ, or the request's variable was
+ * unset, keyNote says which one was used and why.
+ */
+function keyOf(input: RequestInput, resolved: ResolvedEndpoint): ChosenKey {
+  const expand = input.shellExpanded ? (v: string) => v : (input.expand ?? ((v: string) => v));
+  const other = input.key ?? {};
+  const otherName = OTHER_KEY[other.keySource ?? ''] ?? 'the key option';
+  const carriedRaw = input.inputHeaders ? keyCarriedBy(input.inputHeaders, resolved.query) : undefined;
+  const carried = carriedRaw === undefined ? undefined : expand(carriedRaw);
+  if (carried !== undefined && carried.trim() !== '') {
+    const differs = other.key !== undefined && other.key !== carried;
+    const note = differs ? `the key written in the ${input.shellExpanded ? 'curl command' : 'input'} is used, as it is what your request sends; ${otherName} is ignored` : undefined;
+    return { key: carried, keySource: 'input', ...(note ? { keyNote: note } : {}) };
   }
-  if (input.key?.key !== undefined) return input.key;
+  if (input.unsetKey) {
+    const names = input.unsetKey.variables.map((n) => '$' + n).join(', ');
+    const unsetText = `the command's ${input.unsetKey.header} header is ${names}, which is not set here, so the command as run sends no key`;
+    return other.key !== undefined ? { ...other, keyNote: `${unsetText}; the key from ${otherName} is sent instead` } : { keyNote: unsetText };
+  }
+  if (other.key !== undefined) return other;
   const fromHeader = Object.entries(input.extraHeaders ?? {}).find(([name]) => /^(x-api-key|x-rapidapi-key)$/i.test(name));
   return fromHeader ? { key: expand(fromHeader[1]), keySource: 'flag' } : {};
+}
+
+/**
+ * A value written in the concrete path and given again (--param, --payload) with another value: sending either
+ * would not be the request the user wrote, so it is refused, naming both.
+ */
+export function pathConflict(fromPath: Record<string, string>, merged: Record<string, string>, endpoint: string): string | null {
+  for (const [name, written] of Object.entries(fromPath)) {
+    const given = merged[name];
+    if (given !== undefined && given !== written) {
+      return `${name} is ${JSON.stringify(written)} in the path (${endpoint}) but ${JSON.stringify(given)} as a parameter: give it once, in the path or as ${name}=...`;
+    }
+  }
+  return null;
 }
 
 /** Every value in the request that is a credential, wherever it sits. */
@@ -106,13 +148,22 @@ export function buildSpec(input: RequestInput): RequestSpec {
   const body = parsedBody(input.body);
   if (body !== undefined) layers.push({ path: {}, query: {}, body });
   const params = mergeParams(resolved.operation, layers, input.paramFlags ?? []);
+  const clash = pathConflict(resolved.path, params.path, input.endpoint);
+  if (clash) throw new UsageError(clash);
   const headers = { ...input.inputHeaders, ...input.extraHeaders };
   const mode = modeFor({ rapidapi: input.rapidapi, baseUrl: input.baseUrl, resolved, headers });
   const baseUrl = input.baseUrl ?? resolved.baseUrl ?? (mode === 'rapidapi' ? RAPIDAPI_BASE_URL : DIRECT_BASE_URL);
   const spec: RequestSpec = { operation: resolved.operation, params, mode, baseUrl, origin: input.origin };
   if (input.inputHeaders) spec.inputHeaders = input.inputHeaders;
   const key = keyOf(input, resolved);
-  if (key.key !== undefined) Object.assign(spec, key);
+  if (key.key !== undefined) Object.assign(spec, { key: key.key, keySource: key.keySource });
+  if (key.keyNote) spec.keyNote = key.keyNote;
+  if (input.method !== undefined) {
+    const method = input.method.toUpperCase();
+    if (!isMethodToken(method)) throw new UsageError(`${input.origin}: the request's method is not an HTTP method (one word such as GET or POST)`);
+    spec.method = method;
+    if (input.methodFrom) spec.methodFrom = input.methodFrom;
+  }
   spec.secrets = secretsOfRequest({ ...spec, secrets: inputSecrets(input) }, input.extraHeaders, input.env);
   return spec;
 }

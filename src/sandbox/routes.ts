@@ -208,8 +208,12 @@ export function answer(match: RouteMatch, query: URLSearchParams, body: Buffer |
     if (value === null || value.trim() === '') return name === 'state' ? errorEnvelope(404) : errorEnvelope(400);
   }
 
+  // The short-term-rental docs (api-doc-v2) take an optional ISO country, default US; how state is written
+  // elsewhere is not documented, so outside the US any non-empty state is taken.
+  const country = query.get('country');
+  const abroad = country !== null && country.toUpperCase() !== 'US';
   const state = pathParams.state ?? query.get('state');
-  if (state !== null && state !== undefined && !STATE_RE.test(state)) return errorEnvelope(400);
+  if (state !== null && state !== undefined && !abroad && !STATE_RE.test(state)) return errorEnvelope(400);
 
   for (const [name, value] of query) {
     if (PAGING.has(name) && !POSITIVE_INT_RE.test(value)) return errorEnvelope(400);

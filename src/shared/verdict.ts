@@ -16,3 +16,12 @@ export const VERDICT_TEXT: Record<Verdict, string> = {
   'server-error': 'server-error — contact support and attach the report',
   'network-error': 'network-error — the API could not be reached',
 };
+
+/** A network error after a status line arrived: the API was reached, the answer broke off. */
+export const BROKE_MID_ANSWER = 'network-error — the connection broke mid-answer';
+
+/** The verdict in words; a network error with a status line is a broken answer, not an unreachable API. */
+export function verdictText(verdict: Verdict, status: number | null | undefined): string {
+  if (verdict === 'network-error' && typeof status === 'number') return BROKE_MID_ANSWER;
+  return VERDICT_TEXT[verdict];
+}

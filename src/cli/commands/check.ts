@@ -9,7 +9,7 @@ import { buildSpec, inputSecrets, type RequestInput } from '../../request/build.
 import { urlSecrets } from '../../shared/secrets.js';
 import { readPayload } from '../../request/spec.js';
 import { parseIntendedRate } from '../../checks/ratelimit.js';
-import { VERDICT_TEXT } from '../../shared/verdict.js';
+import { verdictText } from '../../shared/verdict.js';
 import { CHECK_SYMBOLS, headline, headlineCheck } from '../../report/json.js';
 import type { KeySource, Report, ReportFormat, RequestSpec } from '../../types.js';
 import type { InputContext, Row } from './inputs.js';
@@ -165,7 +165,7 @@ export async function renderChecks(report: Report): Promise<string> {
 export function verdictLine(report: Report): string {
   const tone = report.verdict === 'pass' ? 'green' : report.verdict === 'client-error' ? 'yellow' : 'red';
   // A pass without a request only says the checks before the call found nothing.
-  const text = report.verdict === 'pass' && report.requestsSent === 0 ? 'pass — nothing wrong before the call, but no request was sent' : VERDICT_TEXT[report.verdict];
+  const text = report.verdict === 'pass' && report.requestsSent === 0 ? 'pass — nothing wrong before the call, but no request was sent' : verdictText(report.verdict, report.response?.status);
   const sent = `${report.requestsSent} request${report.requestsSent === 1 ? '' : 's'} sent`;
   const line = `${paint(tone, `Verdict: ${text}`)} (exit ${report.exitCode}, ${sent})`;
   // The row to read first, named by the same rule as the reports' summary; a clean pass needs none.

@@ -1,10 +1,12 @@
-import { DOCUMENTED_CLASSES, DOCUMENTED_CODES, statusClass, type CodeInfo } from '../../catalog/codes.js';
+import { DOCUMENTED_CLASSES, DOCUMENTED_CODES, EXPLAINED_CODES, statusClass, type CodeInfo } from '../../catalog/codes.js';
 import { UsageError } from '../../shared/errors.js';
 import { print } from '../output.js';
 
 export interface ExplainedCode extends CodeInfo {
   /** False when the code is not on the errors page and what is shown is its class (418 → 4xx). */
   documentedCode: boolean;
+  /** True for a code the errors page's table does not list, explained in this tool's words (3xx, 403, 405, 422). */
+  ownWords?: boolean;
 }
 
 // Own keys only: "constructor" or "__proto__" must not be found on a plain object's prototype.
@@ -17,13 +19,40 @@ export function lookupCode(input: string): ExplainedCode {
   const code = input.trim().toLowerCase();
   const exact = own(DOCUMENTED_CODES, code) ?? own(DOCUMENTED_CLASSES, code);
   if (exact) return { ...exact, documentedCode: true };
-  const byClass = /^\d{3}$/.test(code) ? own(DOCUMENTED_CLASSES, statusClass(Number(code))) : undefined;
+  const ours = own(EXPLAINED_CODES, code);
+  if (ours) return { ...ours, documentedCode: false, ownWords: true };
+  const klass = /^\d{3}$/.test(code) ? statusClass(Number(code)) : '';
+  const redirect = klass === '3xx' ? own(EXPLAINED_CODES, '3xx') : undefined;
+  if (redirect) return { ...redirect, code, documentedCode: false, ownWords: true };
+  const byClass = klass ? own(DOCUMENTED_CLASSES, klass) : undefined;
   if (byClass) return { ...byClass, code, documentedCode: false };
-  throw new UsageError(`unknown status code: ${input} (try 400, 401, 404, 429, 500, 503, 2xx, 4xx or 5xx)`);
+  throw new UsageError(`unknown status code: ${input} (try 400, 401, 403, 404, 405, 422, 429, 500, 503, 3xx, 2xx, 4xx or 5xx)`);
+}
+
+const WIDTH = 80;
+
+/** Word-wraps one line to 80 columns; continuation lines are indented under the text. */
+export function wrapLine(line: string, indent: string): string[] {
+  if (line.length <= WIDTH) return [line];
+  const lead = /^ */.exec(line)![0];
+  const out: string[] = [];
+  let current = lead;
+  for (const word of line.slice(lead.length).split(' ')) {
+    const next = current.trim() === '' ? `${current}${word}` : `${current} ${word}`;
+    if (next.length > WIDTH && current.trim() !== '') {
+      out.push(current);
+      current = `${indent}${word}`;
+    } else {
+      current = next;
+    }
+  }
+  if (current.trim() !== '') out.push(current);
+  return out;
 }
 
 function whoseFix(info: CodeInfo): string {
   if (info.code.startsWith('2')) return 'nothing to fix: the request succeeded';
+  if (info.code.startsWith('3')) return 'a client-side fix: the base URL or scheme';
   return info.party === 'client' ? 'a client-side fix: fix this before contacting support' : 'a case for support: contact support and attach the report';
 }
 
@@ -34,13 +63,16 @@ export async function run(args: { code: string; json?: boolean }): Promise<numbe
     print(JSON.stringify({ code, title, documented, documentedCode, party, checkFirst }, null, 2));
     return 0;
   }
-  const note = info.documentedCode ? '' : `\n  (${info.code} is not on the errors page; this is what its class, ${statusClass(Number(info.code))}, means)`;
-  print([
-    `${info.code} ${info.title}`,
-    `  Documented: "${info.documented}"${note}`,
-    `  Whose fix: ${whoseFix(info)}`,
-    '  Check first:',
-    ...info.checkFirst.map((c) => `    - ${c}`),
-  ].join('\n'));
+  const note = info.documentedCode || info.ownWords ? '' : `(${info.code} is not on the errors page; this is what its class, ${statusClass(Number(info.code))}, means)`;
+  const meaning = info.ownWords ? `  Meaning: ${info.documented} (not in the errors page's table)` : `  Documented: "${info.documented}"`;
+  const lines = [
+    [`${info.code} ${info.title}`, ''],
+    [meaning, '    '],
+    ...(note ? [[`  ${note}`, '   ']] : []),
+    [`  Whose fix: ${whoseFix(info)}`, '    '],
+    ['  Check first:', ''],
+    ...info.checkFirst.map((c) => [`    - ${c}`, '      ']),
+  ] as Array<[string, string]>;
+  print(lines.flatMap(([line, indent]) => wrapLine(line, indent)).join('\n'));
   return 0;
 }

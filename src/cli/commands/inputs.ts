@@ -45,6 +45,8 @@ export function specFromRaw(raw: RawRequest, args: InputArgs, context: InputCont
   const input: RequestInput = {
     origin, endpoint: raw.url, body: raw.body, inputHeaders: raw.headers, extraHeaders: context.extraHeaders,
     key: context.key, baseUrl: args.baseUrl, rapidapi: args.rapidapi, secrets, expand: expandVariable,
+    method: raw.method, ...(raw.methodFrom ? { methodFrom: raw.methodFrom } : {}),
+    ...(raw.shellExpanded ? { shellExpanded: true } : {}), ...(raw.unsetKey ? { unsetKey: raw.unsetKey } : {}),
   };
   registerSecrets(inputSecrets(input));
   const spec = buildSpec(input);
@@ -53,6 +55,7 @@ export function specFromRaw(raw: RawRequest, args: InputArgs, context: InputCont
   for (const note of raw.notes ?? []) {
     if (!(origin.startsWith('collection') && note.startsWith('unresolved variables'))) printError(`mashvisor-preflight: note: ${note}`);
   }
+  if (spec.keyNote) printError(`mashvisor-preflight: note: ${spec.keyNote}`);
   return spec;
 }
 
@@ -86,7 +89,7 @@ async function validateAll(raws: RawRequest[], args: InputArgs, context: InputCo
     const name = raw.name ?? `${raw.method} ${raw.url}`;
     try {
       const spec = specFromRaw(raw, args, context, `${label}#${index}`, secrets);
-      rows.push({ index, name, spec, problem: null, validation: await validateParams(spec.operation, spec.params), recorded: raw.recorded ?? null });
+      rows.push({ index, name, spec, problem: null, validation: await validateParams(spec.operation, spec.params, spec), recorded: raw.recorded ?? null });
     } catch (err) {
       if (!(err instanceof UsageError)) throw err;
       rows.push({ index, name, spec: null, problem: err.message, validation: null, recorded: null });
@@ -234,7 +237,7 @@ async function offlineHar(rows: Row[], args: InputArgs): Promise<number> {
 /** Offline, one request: its validation. */
 export async function printOfflineOne(spec: RequestSpec, args: InputArgs): Promise<number> {
   const { renderResult } = await import('./validate.js');
-  const result = await validateParams(spec.operation, spec.params);
+  const result = await validateParams(spec.operation, spec.params, spec);
   print(args.json ? JSON.stringify(result, null, 2) : await renderResult(result));
   return result.valid ? 0 : 1;
 }
