@@ -3,6 +3,7 @@ import { stat } from 'node:fs/promises';
 import { availableParallelism, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { isatty } from 'node:tty';
 import { Worker } from 'node:worker_threads';
 import { distFile } from '../shared/dist-files.js';
 import { UsageError } from '../shared/errors.js';
@@ -11,6 +12,8 @@ import { describeFsError, isPlainObject, paramsFromPayload } from '../request/pa
 import { queryFromSearch, resolveEndpoint, type ResolvedEndpoint } from '../catalog/resolve.js';
 import { isPlaceholder, loadValidators, validateWith, type OperationValidators } from '../catalog/validate.js';
 import type { Params } from '../types.js';
+import { terminalWidth, textWidth, wrapText } from '../cli/text.js';
+import { clearStatus } from '../cli/output.js';
 
 // validate --batch: one request a line, streamed in constant memory. Invalid lines are printed as they are found;
 // only counters are kept, so a log of any size fits. A large file is judged in two halves at once (the second in a
@@ -250,10 +253,11 @@ interface Pass {
 type InvalidSink = (line: number, operationId: string, problem: string) => void;
 
 /** Judges every line of one stream, handing each invalid line to onInvalid and calling flush after each block. */
-async function judgeStream(stream: NodeJS.ReadableStream, onInvalid: InvalidSink, flush: () => void, atFileStart = true): Promise<Pass> {
+async function judgeStream(stream: NodeJS.ReadableStream, onInvalid: InvalidSink, flush: () => void, atFileStart = true, progress?: Progress): Promise<Pass> {
   const resolver = new Resolver();
   const preparer = new Preparer();
   const total: Counts = { lines: 0, valid: 0, invalid: 0 };
+  progress?.watch(stream, total);
   const tally = new Tally();
   const scratch: Judgement = { counts: total, operationId: '', problem: null };
   const blocks = readBatchBlocks(stream, atFileStart);
@@ -286,6 +290,26 @@ async function judgeStream(stream: NodeJS.ReadableStream, onInvalid: InvalidSink
 }
 
 const textLine = (line: number, endpoint: string, problem: string) => `line ${line}\t${endpoint}\t${problem}\n`;
+
+/** Columns taken by text with tabs, tab stops every 8 columns as terminals set them. */
+function tabbedWidth(text: string): number {
+  let col = 0;
+  for (const part of text.split('\t').slice(0, -1)) col = (Math.floor((col + textWidth(part)) / 8) + 1) * 8;
+  return col + textWidth(text.slice(text.lastIndexOf('\t') + 1));
+}
+
+/** textLine for a terminal `width` wide: a problem that would run past the edge goes on below, under itself. */
+function textLineFor(width: number): typeof textLine {
+  return (line, endpoint, problem) => {
+    const head = `line ${line}\t${endpoint}\t`;
+    const lead = tabbedWidth(head);
+    if (head.length + problem.length <= width / 2 || lead + textWidth(problem) <= width) return textLine(line, endpoint, problem);
+    // Too little room after the endpoint: the problem starts on the next line.
+    const first = lead + 16 <= width ? ' '.repeat(lead) + problem : `\n    ${problem}`;
+    const wrapped = wrapText(first, width);
+    return `${head}${wrapped.replace(/^ +/, '')}\n`;
+  };
+}
 const spillLine = (line: number, endpoint: string, problem: string) => `${JSON.stringify([line, endpoint, problem])}\n`;
 
 /** Where the invalid lines go: written out in blocks as found (text), or the first JSON_INVALID_CAP kept (JSON). */
@@ -384,10 +408,46 @@ function addCounts(into: Counts, from: Counts): void {
   into.invalid += from.invalid;
 }
 
+/** What the progress line reads: the stream judged on this thread and its running counts. */
+class Progress {
+  private stream: NodeJS.ReadableStream | null = null;
+  private counts: Counts | null = null;
+  private readonly ticker: { stop(): void };
+
+  /** `share`: the part of the file this thread reads (the rest, read at the same pace by the worker, is estimated). */
+  constructor(progress: typeof import('../cli/progress.js'), private readonly size: number | null, private readonly share = 1) {
+    this.ticker = progress.batchProgress(() => this.done());
+  }
+
+  watch(stream: NodeJS.ReadableStream, counts: Counts): void {
+    this.stream = stream;
+    this.counts = counts;
+  }
+
+  private done() {
+    const read = (this.stream as { bytesRead?: number } | null)?.bytesRead;
+    return { bytes: typeof read === 'number' ? read / this.share : null, size: this.size, lines: Math.round((this.counts?.lines ?? 0) / this.share) };
+  }
+
+  stop(): void {
+    this.ticker.stop();
+  }
+}
+
+/** A progress line on a terminal only: a piped or --json run never loads its code. */
+async function progressFor(json: boolean, size: number | null, share: number): Promise<Progress | undefined> {
+  if (json || !isatty(2)) return undefined;
+  return new Progress(await import('../cli/progress.js'), size, share);
+}
+
 export async function run(args: { batch: string; json?: boolean }): Promise<number> {
   const input = await openInput(args.batch);
   const json = Boolean(args.json);
-  const sink = new InvalidLines(json, (text) => process.stdout.write(text));
+  let progress: Progress | undefined;
+  const sink = new InvalidLines(json, (text) => {
+    clearStatus(); // the progress line, when there is one, must not end up in front of these lines
+    process.stdout.write(text);
+  }, json ? textLine : textLineFor(terminalWidth()));
   try {
     let pass: Pass;
     const cut = 'file' in input && input.size >= PARALLEL_MIN_BYTES && availableParallelism() > 1 ? middleCut(input.file, input.size) : null;
@@ -396,7 +456,8 @@ export async function run(args: { batch: string; json?: boolean }): Promise<numb
       try {
         const second = startHalf({ file: input.file, start: cut, end: input.size, json, spill: join(spillDir, 'invalid.jsonl') });
         second.catch(() => undefined); // awaited below; a failure of the first half must not leave it unhandled
-        pass = await judgeStream(createReadStream(input.file, { start: 0, end: cut - 1, highWaterMark: CHUNK_BYTES }), sink.add, () => sink.flush());
+        progress = await progressFor(json, input.size, cut / input.size);
+        pass = await judgeStream(createReadStream(input.file, { start: 0, end: cut - 1, highWaterMark: CHUNK_BYTES }), sink.add, () => sink.flush(), true, progress);
         const half = await second;
         addCounts(pass.total, half.total);
         for (const [name, counts] of half.tally) addCounts(pass.tally.countsFor(name), counts);
@@ -407,10 +468,13 @@ export async function run(args: { batch: string; json?: boolean }): Promise<numb
       }
     } else {
       const stream = 'file' in input ? createReadStream(input.file, { highWaterMark: CHUNK_BYTES }) : input.stream;
-      pass = await judgeStream(stream, sink.add, () => sink.flush());
+      progress = await progressFor(json, 'file' in input ? input.size : null, 1);
+      pass = await judgeStream(stream, sink.add, () => sink.flush(), true, progress);
     }
+    progress?.stop();
     return await finish(pass, sink, json);
   } catch (err) {
+    progress?.stop();
     if (err instanceof UsageError) throw err;
     throw new UsageError(`cannot read batch input ${args.batch === '-' ? 'from stdin' : args.batch}: ${describeFsError(err)}`);
   }
@@ -440,9 +504,9 @@ async function finish(pass: Pass, sink: InvalidLines, json: boolean): Promise<nu
 }
 
 async function summary(total: Counts, perEndpoint: Map<string, Counts>): Promise<string> {
-  const { default: Table } = await import('cli-table3');
-  const table = new Table({ head: ['Endpoint', 'Lines', 'Valid', 'Invalid'], style: { head: [], border: [] } });
-  for (const [name, c] of [...perEndpoint].sort((a, b) => b[1].lines - a[1].lines)) table.push([name, c.lines, c.valid, c.invalid]);
+  const { drawTable } = await import('../cli/table.js');
+  const rows = [...perEndpoint].sort((a, b) => b[1].lines - a[1].lines).map(([name, c]) => [name, c.lines, c.valid, c.invalid]);
+  const table = drawTable(['Endpoint', 'Lines', 'Valid', 'Invalid'], rows, { keepWhole: [1, 2, 3] });
   const verdict = total.invalid ? `✖ ${total.invalid} invalid` : '✔ all valid';
-  return `${table.toString()}\n${verdict}: ${total.lines} lines, ${total.valid} valid, ${total.invalid} invalid\n`;
+  return `${table}\n${verdict}: ${total.lines} lines, ${total.valid} valid, ${total.invalid} invalid\n`;
 }

@@ -1,4 +1,4 @@
-import type { CheckResult, RateLimitScope, RateLimitState } from '../types.js';
+import type { CheckResult, Mode, RateLimitScope, RateLimitState } from '../types.js';
 
 /** One header family as read from a response, with the window length when the headers tell it. */
 export interface RateLimitFamily extends RateLimitState {
@@ -165,6 +165,8 @@ export interface RateLimitInput {
   intendedPerSecond?: number | null;
   probe?: ProbeResult | null;
   nowMs?: number;
+  /** How the request went: RapidAPI adds its own headers, the direct API documents none. */
+  mode?: Mode;
 }
 
 /** --rate against the advertised per-window limit, when there is one. */
@@ -178,6 +180,12 @@ function compareIntended(intended: number | null, families: RateLimitFamily[], d
   const allowed = window.limit! / window.windowSeconds!;
   details.allowedPerSecond = allowed;
   return { note: ` Your app intends ${perSecondText(intended)}; the advertised limit allows ${perSecondText(allowed)}.`, tooFast: intended > allowed };
+}
+
+function noHeadersText(input: RateLimitInput): string {
+  if (input.mode !== 'rapidapi') return 'the API exposed no rate-limit headers (the direct API documents none; 429 is its only signal).';
+  if (input.status === 401 || input.status === 403) return 'RapidAPI turned the key away, so the answer carried none of its quota headers.';
+  return 'the answer carried none of the rate-limit headers RapidAPI usually adds.';
 }
 
 export function rateLimitCheck(input: RateLimitInput): { check: CheckResult; state: RateLimitState | null } {
@@ -203,7 +211,7 @@ export function rateLimitCheck(input: RateLimitInput): { check: CheckResult; sta
   const probeHit429 = Boolean(input.probe?.hit429);
   const probeAdvice = probeHit429 ? `The probe hit 429 after ${input.probe!.accepted + 1} accepted requests in a row: keep your burst below that.` : '';
   if (!state) {
-    return check(probeHit429 ? 'warn' : 'skip', `the API exposed no rate-limit headers (the direct API documents none; 429 is its only signal).${notes}`,
+    return check(probeHit429 ? 'warn' : 'skip', `${noHeadersText(input)}${notes}`,
       probeAdvice || "Keep within your plan's allowance; treat 429 as the signal to back off.");
   }
   if (!families.length) {

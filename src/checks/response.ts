@@ -1,4 +1,5 @@
 import { documentedFor, statusClass } from '../catalog/codes.js';
+import { formatBytes } from '../shared/units.js';
 import type { CheckResult, Exchange, NetworkErrorKind, RequestSpec } from '../types.js';
 
 /** Whose side a response points at; the verdict is read from it. */
@@ -42,7 +43,16 @@ export function envelopeKind(value: Envelope | null): 'error' | 'success' | 'oth
 function serverSaid(envelope: Envelope | null, documented: string | null): string {
   if (typeof envelope?.message !== 'string' || envelope.message.trim() === '') return '';
   if (documented && documented.toLowerCase().includes(envelope.message.trim().toLowerCase())) return '';
-  return ` The server said: "${envelope.message}".`;
+  return ` The server said: "${envelope.message}"${endsSentence(envelope.message) ? '' : '.'}`;
+}
+
+function endsSentence(text: string): boolean {
+  return /[.!?]["')]?\s*$/.test(text);
+}
+
+/** The documented text as a sentence: the errors page leaves the full stop off some ("…if you're seeing this"). */
+function sentence(text: string): string {
+  return endsSentence(text) ? text.trimEnd() : `${text.trimEnd()}.`;
 }
 
 function result(status: CheckResult['status'], side: Side, message: string, advice: string, details: Record<string, unknown>): CheckResult {
@@ -92,7 +102,7 @@ function successResult(res: NonNullable<Exchange['response']>, envelope: Envelop
   if (envelope && envelope.status !== undefined && envelope.status !== 'success') {
     return result('warn', 'none', `HTTP ${res.status}, but the envelope says status "${String(envelope.status)}".${said}`, 'Read the message; the request may need other parameters.', details);
   }
-  const size = res.truncated ? ` (body over 1 MiB: ${res.bodyBytes} bytes, truncated in the report)` : '';
+  const size = res.truncated ? ` (body over 1 MiB: ${formatBytes(res.bodyBytes)}, truncated in the report)` : '';
   return result('pass', 'none', `HTTP ${res.status}: success${size}`, '', details);
 }
 
@@ -137,7 +147,7 @@ export function responseCheck(spec: RequestSpec, exchange: Exchange | null, notS
   if (exchange.error) {
     const e = exchange.error;
     const kept = res.truncated ? ` (first 1 MiB kept)` : '';
-    return result('fail', 'network', `HTTP ${res.status}, but the body did not arrive whole: ${e.message} (${e.code}) after ${res.bodyBytes} bytes${kept}`,
+    return result('fail', 'network', `HTTP ${res.status}, but the body did not arrive whole: ${e.message} (${e.code}) after ${formatBytes(res.bodyBytes)}${kept}`,
       e.kind === 'timeout' ? 'The body did not end within --timeout: retry; if it repeats, contact support with the report.'
         : 'Retry; if it repeats, contact support with the report.', { ...details, error: e });
   }
@@ -149,7 +159,7 @@ export function responseCheck(spec: RequestSpec, exchange: Exchange | null, notS
   if (envelope) {
     details.envelope = { kind: envelopeKind(envelope), status: envelope.status ?? null, code: envelope.code ?? null, message: envelope.message ?? null };
   }
-  const meaning = documented ? ` ${documented.documented}` : '';
+  const meaning = documented ? ` ${sentence(documented.documented)}` : '';
   const said = serverSaid(envelope, documented?.documented ?? null);
 
   if (res.status >= 200 && res.status < 300) return successResult(res, envelope, parsed.ok, html, said, details);

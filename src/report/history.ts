@@ -118,29 +118,3 @@ export async function readHistory(dir: string, limit?: number): Promise<History>
   }
   return { entries, byStatus, byEndpoint, skipped };
 }
-
-/** Two plain tables (recent runs, then runs per endpoint); cli-table3 is loaded only when a table is drawn. */
-export async function renderHistoryTable(history: History): Promise<string> {
-  const { default: Table } = await import('cli-table3');
-  const style = { head: [] as string[], border: [] as string[] }; // no colours: the output is often piped or pasted
-
-  if (history.entries.length === 0) {
-    const note = history.skipped ? ` (${history.skipped} unreadable line${history.skipped === 1 ? '' : 's'} skipped)` : '';
-    return `No runs recorded yet${note}.\n`;
-  }
-
-  const runs = new Table({ head: ['Time (UTC)', 'Operation', 'Status', 'Verdict', 'Duration', 'Requests'], style });
-  for (const e of history.entries) {
-    runs.push([e.time, e.operationId, statusKey(e.status), e.verdict, `${e.durationMs} ms`, String(e.requestsSent)]);
-  }
-
-  const statuses = Object.keys(history.byStatus).sort();
-  const perEndpoint = new Table({ head: ['Endpoint', 'Runs', ...statuses], style });
-  for (const [endpoint, stats] of Object.entries(history.byEndpoint).sort(([a], [b]) => a.localeCompare(b))) {
-    perEndpoint.push([endpoint, String(stats.runs), ...statuses.map((s) => String(stats.byStatus[s] ?? 0))]);
-  }
-
-  const parts = [runs.toString(), '', perEndpoint.toString()];
-  if (history.skipped) parts.push('', `${history.skipped} unreadable line${history.skipped === 1 ? '' : 's'} skipped.`);
-  return parts.join('\n') + '\n';
-}

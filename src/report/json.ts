@@ -1,5 +1,6 @@
 // The Report as JSON, and the values derived from it that every human-facing writer shows the same way.
 // Everything here is pure: the same Report always gives the same output (no clock, no environment, no I/O).
+import { formatBytes } from '../shared/units.js';
 import type { CheckStatus, Report, Timings, Verdict } from '../types.js';
 
 export function renderJson(report: Report): string {
@@ -81,7 +82,7 @@ export function displayBody(report: Report, maxChars: number): DisplayBody | nul
   }
   if (kind === 'text' && ((r.contentType ?? '').includes('html') || /^\s*<(!doctype|html)/i.test(text))) kind = 'html';
   const notes: string[] = [];
-  if (r.truncated) notes.push(`the body was ${r.bodyBytes} bytes; only its beginning was kept`);
+  if (r.truncated) notes.push(`the body was ${formatBytes(r.bodyBytes)}; only its beginning was kept`);
   if (text.length > maxChars) {
     notes.push(`showing the first ${maxChars} of ${text.length} characters; the JSON and HAR reports hold all that was kept`);
     text = text.slice(0, maxChars);

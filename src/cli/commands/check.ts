@@ -1,6 +1,7 @@
 import { nowMs } from '../../shared/clock.js';
 import { collectYoungGarbage } from '../../shared/gc.js';
 import { promises as fsp } from 'node:fs';
+import { isatty } from 'node:tty';
 import { UsageError } from '../../shared/errors.js';
 import { paint, print, printError, registerKeyParams, registerSecret, useColor } from '../output.js';
 import { describeFsError, isPlainObject } from '../../request/params.js';
@@ -80,9 +81,11 @@ function isHttpUrl(text: string): boolean {
 
 export function checkUsage(args: CheckArgs): void {
   for (const [name, value] of [['timeout', args.timeout], ['max-requests', args.maxRequests], ['probe', args.probe]] as const) {
-    if (value !== undefined && (!Number.isInteger(value) || value < 0)) throw new UsageError(`--${name} must be a whole number ≥ 0`);
+    // --timeout has its own floor: a timeout of 0 would end every exchange before it starts.
+    const range = name === 'timeout' ? 'a whole number of milliseconds ≥ 1' : 'a whole number ≥ 0';
+    if (value !== undefined && (!Number.isInteger(value) || value < 0)) throw new UsageError(`--${name} must be ${range}`);
   }
-  if (args.timeout === 0) throw new UsageError('--timeout must be at least 1 ms');
+  if (args.timeout === 0) throw new UsageError('--timeout must be a whole number of milliseconds ≥ 1');
   if (args.rate !== undefined && parseIntendedRate(args.rate) === null) {
     throw new UsageError(`--rate ${JSON.stringify(args.rate)} must look like 5/s or 100/min`);
   }
@@ -128,23 +131,28 @@ const TONE = { pass: 'green', warn: 'yellow', fail: 'red', skip: 'grey' } as con
 
 /** The doctor-style table: Check | Result | Details / advice. */
 export async function renderChecks(report: Report): Promise<string> {
-  const { default: Table } = await import('cli-table3');
+  const { drawTable } = await import('../table.js');
   const color = useColor();
-  const width = Math.max(80, Math.min(process.stdout.columns || 110, 140));
-  const table = new Table({ head: ['Check', 'Result', 'Details / advice'], style: { head: [], border: [] }, wordWrap: true, colWidths: [22, 9, width - 36] });
-  for (const c of report.checks) {
+  const rows = report.checks.map((c) => {
     const details = c.advice ? `${c.message}\n→ ${c.advice}` : c.message;
-    table.push([c.title, paint(TONE[c.status], `${CHECK_SYMBOLS[c.status]} ${c.status}`, color), details]);
-  }
-  return table.toString();
+    return [c.title, paint(TONE[c.status], `${CHECK_SYMBOLS[c.status]} ${c.status}`, color), details];
+  });
+  return drawTable(['Check', 'Result', 'Details / advice'], rows, { keepWhole: [1] });
 }
 
-export function verdictLine(report: Report): string {
+/** The verdict, then (exit code, requests) on the same line when it fits in `width`, else on the next one. */
+export function verdictLine(report: Report, width = Infinity): string {
   const tone = report.verdict === 'pass' ? 'green' : report.verdict === 'client-error' ? 'yellow' : 'red';
   // A pass without a request only says the checks before the call found nothing.
   const text = report.verdict === 'pass' && report.requestsSent === 0 ? 'pass — nothing wrong before the call, but no request was sent' : VERDICT_TEXT[report.verdict];
-  const sent = `${report.requestsSent} request${report.requestsSent === 1 ? '' : 's'} sent`;
-  return `${paint(tone, `Verdict: ${text}`)} (exit ${report.exitCode}, ${sent})`;
+  const n = report.requestsSent;
+  // A request that got no answer at all (DNS, refused, timeout) may never have reached the server: "sent" alone
+  // would read as if it had been answered.
+  const sent = n > 0 && !report.response ? `${n} request${n === 1 ? '' : 's'} tried, 0 answered` : `${n} request${n === 1 ? '' : 's'} sent`;
+  const verdict = `Verdict: ${text}`;
+  const counts = `(exit ${report.exitCode}, ${sent})`;
+  const joint = verdict.length + 1 + counts.length <= width ? ' ' : '\n  ';
+  return `${paint(tone, verdict)}${joint}${counts}`;
 }
 
 /** Writes the report files and the history line; when the directory cannot be written, nothing is lost: Markdown goes to stdout. */
@@ -174,12 +182,29 @@ export async function run(args: CheckArgs): Promise<number> {
   return runOne(spec, args);
 }
 
-/** Renders a throw-away table so that cli-table3's code is compiled before the real one is needed. */
+/** Renders a throw-away table so that the table helper's code is compiled before the real one is needed. */
 async function warmTable(): Promise<void> {
-  const { default: Table } = await import('cli-table3');
-  const table = new Table({ head: ['a', 'b', 'c'], style: { head: [], border: [] }, wordWrap: true, colWidths: [10, 8, 30] });
-  table.push(['Response code', '✔ pass', 'HTTP 200: success\n→ a line long enough to wrap across the cell width']);
-  table.toString();
+  const { drawTable } = await import('../table.js');
+  drawTable(['a', 'b', 'c'], [['Response code', '✔ pass', 'HTTP 200: success\n→ a line long enough to wrap across the cell width']], { width: 40 });
+}
+
+/**
+ * On a terminal (and not --json), a line on stderr says what the request waits for; elsewhere nothing, and the
+ * progress code is not even loaded. The request is sent first: the line's code loads while it travels.
+ */
+export function progressFor(args: Pick<CheckArgs, 'json'>): PreflightOptions['onWaiting'] {
+  if (args.json || !isatty(2)) return undefined;
+  return (request) => {
+    let stop: (() => void) | null = null;
+    let ended = false;
+    void import('../progress.js').then((progress) => {
+      if (!ended) stop = progress.waitingFor(request);
+    });
+    return () => {
+      ended = true;
+      stop?.();
+    };
+  };
 }
 
 function once(fn: () => void): () => void {
@@ -199,6 +224,7 @@ export async function runOne(spec: RequestSpec, args: CheckArgs, extraHeaders: R
     timeoutMs: args.timeout, maxRequests: args.offline ? 0 : args.maxRequests, sendAnyway: args.sendAnyway, rate: args.rate, probe: args.probe,
     headers,
     onNotice: (message) => printError(`mashvisor-preflight: ${message}`),
+    onWaiting: progressFor(args),
     onDiscarded: collectYoungGarbage,
     // While the server works on the request, load (and warm up) what turns its answer into files and a table.
     // The reports directory is created meanwhile too.
@@ -215,14 +241,16 @@ export async function runOne(spec: RequestSpec, args: CheckArgs, extraHeaders: R
   const table = args.json || args.format === 'md' ? null : new Promise(setImmediate).then(() => renderChecks(report));
   const saved = await saving;
   if (args.json) {
-    print(JSON.stringify(report, null, 2));
+    // The files written are part of the answer: a script needs their paths as much as a person does.
+    print(JSON.stringify({ ...report, files: saved.paths }, null, 2));
   } else if (!table || saved.fallback) {
     const { renderMarkdown } = await import('../../report/markdown.js');
     print(saved.fallback ?? renderMarkdown(report));
   } else {
-    print(`${report.request.method} ${report.request.url}\n${await table}\n${verdictLine(report)}`);
+    const { terminalWidth, wrapText } = await import('../text.js');
+    print(`${wrapText(`${report.request.method} ${report.request.url}`, undefined, '  ')}\n${await table}\n${wrapText(verdictLine(report, terminalWidth()), undefined, '  ')}`);
     const paths = Object.values(saved.paths);
-    if (paths.length) print(`Reports: ${paths.join(', ')}`);
+    if (paths.length) print(wrapText(['Reports:', ...paths.map((p) => `  ${p}`)].join('\n'), undefined, '    '));
   }
   return report.exitCode;
 }

@@ -35,12 +35,13 @@ export async function run(args: { code: string; json?: boolean }): Promise<numbe
     return 0;
   }
   const note = info.documentedCode ? '' : `\n  (${info.code} is not on the errors page; this is what its class, ${statusClass(Number(info.code))}, means)`;
-  print([
+  const { wrapText } = await import('../text.js');
+  print(wrapText([
     `${info.code} ${info.title}`,
     `  Documented: "${info.documented}"${note}`,
     `  Whose fix: ${whoseFix(info)}`,
     '  Check first:',
     ...info.checkFirst.map((c) => `    - ${c}`),
-  ].join('\n'));
+  ].join('\n'), undefined, '  '));
   return 0;
 }

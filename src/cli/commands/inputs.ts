@@ -8,7 +8,7 @@ import { runPreflight } from '../../preflight.js';
 import { DIRECT_BASE_URL, RAPIDAPI_BASE_URL, RAPIDAPI_HOST } from '../../catalog/hosts.js';
 import { resolveEndpoint } from '../../catalog/resolve.js';
 import { validateParams } from '../../catalog/validate.js';
-import { readKey, runOne, saveReport, type CheckArgs } from './check.js';
+import { progressFor, readKey, runOne, saveReport, type CheckArgs } from './check.js';
 import type { Mode, Params, RequestSpec, ValidationResult } from '../../types.js';
 
 // check --from-curl / --from-har / --collection: the request as the user actually has it, turned into the same
@@ -98,15 +98,16 @@ async function validateAll(raws: RawRequest[], args: CheckArgs, label: string): 
 }
 
 async function printSummary(rows: Row[], extra: Map<number, string> = new Map()): Promise<void> {
-  const { default: Table } = await import('cli-table3');
-  const table = new Table({ head: ['#', 'Request', 'Operation', 'Result', 'Problems'], style: { head: [], border: [] }, wordWrap: true, colWidths: [5, 30, 24, 14, 50] });
+  const { drawTable } = await import('../table.js');
+  const cells: string[][] = [];
   for (const r of rows) {
     const result = extra.get(r.index) ?? (r.problem ? '✖ unknown' : r.validation!.valid ? (r.validation!.warnings.length ? '⚠ valid' : '✔ valid') : '✖ invalid');
     const problems = r.problem ?? [...r.validation!.errors, ...r.validation!.warnings].map((p) => `${p.severity === 'error' ? '✖' : '⚠'} ${p.message}`).join('\n');
-    table.push([String(r.index), r.name, r.spec?.operation.operationId ?? '—', result, problems || '']);
+    cells.push([String(r.index), r.name, r.spec?.operation.operationId ?? '—', result, problems || '']);
   }
   const invalid = rows.filter((r) => r.problem || !r.validation!.valid).length;
-  print(`${table.toString()}\n${rows.length} request${rows.length === 1 ? '' : 's'}: ${rows.length - invalid} valid, ${invalid} invalid`);
+  const table = drawTable(['#', 'Request', 'Operation', 'Result', 'Problems'], cells, { keepWhole: [0, 2, 3] });
+  print(`${table}\n${rows.length} request${rows.length === 1 ? '' : 's'}: ${rows.length - invalid} valid, ${invalid} invalid`);
 }
 
 function rowsJson(rows: Row[]): unknown[] {
@@ -133,14 +134,24 @@ async function fromCurl(args: CheckArgs): Promise<number> {
   return runOne(spec, args);
 }
 
+/** Why --entry N cannot be re-run: there is no entry N, or it is not a request to Mashvisor. */
+function entryProblem(entry: number, count: number, mashvisor: Array<number | undefined>): string {
+  const choose = `choose one of ${mashvisor.join(', ')}`;
+  if (!Number.isInteger(entry) || entry < 1 || entry > count) {
+    return `--entry ${entry}: entry ${entry} does not exist (the HAR has ${count} entr${count === 1 ? 'y' : 'ies'}); ${choose}`;
+  }
+  return `--entry ${entry}: entry ${entry} is not a Mashvisor request; ${choose}`;
+}
+
 async function fromHar(args: CheckArgs): Promise<number> {
   const { readHarEntries, filterMashvisor } = await import('../../inputs/har.js');
   const har = parseJsonText(await readInput(args.fromHar!, 'HAR file'), args.fromHar!);
-  const entries = asUsage(() => filterMashvisor(readHarEntries(har)), args.fromHar!);
+  const all = asUsage(() => readHarEntries(har), args.fromHar!);
+  const entries = filterMashvisor(all);
   if (!entries.length) throw new UsageError(`${args.fromHar}: no Mashvisor requests in this HAR (api.mashvisor.com, mashvisor-api.p.rapidapi.com or /v1.1/client/ paths)`);
   if (args.entry !== undefined) {
     const chosen = entries.find((e) => e.index === args.entry);
-    if (!chosen) throw new UsageError(`--entry ${args.entry}: not a Mashvisor request in this HAR; choose one of ${entries.map((e) => e.index).join(', ')}`);
+    if (!chosen) throw new UsageError(entryProblem(args.entry, all.length, entries.map((e) => e.index)));
     return runOne(await specFromRaw(chosen, args, `har#${args.entry}`), args);
   }
   if (!args.offline && entries.length > 1) {
@@ -188,12 +199,12 @@ async function liveCollection(rows: Row[], args: CheckArgs): Promise<number> {
       continue;
     }
     const started = nowMs();
-    const report = await runPreflight(row.spec, { timeoutMs: args.timeout, maxRequests: Math.min(1, budget), sendAnyway: args.sendAnyway });
+    const report = await runPreflight(row.spec, { timeoutMs: args.timeout, maxRequests: Math.min(1, budget), sendAnyway: args.sendAnyway, onWaiting: progressFor(args) });
     budget -= report.requestsSent;
-    await saveReport(report, args, Math.round(nowMs() - started));
+    const saved = await saveReport(report, args, Math.round(nowMs() - started));
     results.set(row.index, report.verdict === 'pass' ? '✔ pass' : `✖ ${report.verdict}`);
     if (report.verdict !== 'pass') failed = true;
-    reports.push(report);
+    reports.push({ ...report, files: saved.paths });
   }
   if (args.json) print(JSON.stringify({ requests: rowsJson(rows), reports }, null, 2));
   else {
