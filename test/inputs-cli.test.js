@@ -94,7 +94,8 @@ test('catalogue-style v2.1 collections run offline and report their placeholders
   const files = readdirSync(collections).filter((f) => f.endsWith('.json'));
   assert.ok(files.length >= 3);
   for (const file of files) {
-    const r = await cli(['check', '--collection', join(collections, file), '--offline']);
+    // Wide enough that each problem stays on one line of its cell.
+    const r = await cli(['check', '--collection', join(collections, file), '--offline'], { COLUMNS: '200' });
     assert.is(r.code, 1, file);
     assert.match(r.stdout, /placeholder "<(string|integer|long|number)>"/, file);
     assert.match(r.stdout, /\d+ requests?: \d+ valid, \d+ invalid/, file);
