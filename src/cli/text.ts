@@ -23,7 +23,7 @@ function isTerminal(): boolean {
 }
 
 // Where a long value may be folded: right after these characters a URL, a path or a list still reads as one piece;
-// the second set only when the first offers nothing near the end of the line.
+// the second set (and a camelCase word boundary) only when the first offers nothing near the end of the line.
 const FOLD_AFTER = new Set(['/', '?', '&', '=', ',', ';']);
 const FOLD_AFTER_LAST = new Set(['-', '_', '.', ':']);
 
@@ -43,7 +43,8 @@ export function foldWord(word: string, width: number): string[] {
       used += w;
       cut = i + 1;
       if (FOLD_AFTER.has(ch)) foldAt = i + 1;
-      if (FOLD_AFTER_LAST.has(ch)) lastResort = i + 1;
+      // camelCase names (operationIds) fold between words: getRentoCalculator / HistoricalPerformance.
+      if (FOLD_AFTER_LAST.has(ch) || (/[a-z]/.test(ch) && /[A-Z]/.test(chars[i + 1] ?? ''))) lastResort = i + 1;
     }
     // A fold point in the first half would leave a ragged, half-empty line: cut at the width instead.
     const at = foldAt > cut / 2 ? foldAt : lastResort > cut / 2 ? lastResort : Math.max(cut, 1);

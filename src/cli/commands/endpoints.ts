@@ -12,7 +12,7 @@ export async function run(args: { name?: string; json?: boolean }): Promise<numb
   }
   const { drawTable, wrapText } = await import('../table.js');
   const rows = operations.map((op) => [op.operationId, op.method, op.path, requiredNames(op).join(', ') || '—']);
-  const table = drawTable(['operationId', 'Method', 'Path (under /v1.1)', 'Required'], rows, { keepWhole: [0] });
+  const table = drawTable(['operationId', 'Method', 'Path (under /v1.1)', 'Required'], rows);
   print(`${table}\n${wrapText(`${operations.length} operations. Details: mashvisor-preflight endpoints <operationId>`)}`);
   return 0;
 }
