@@ -12,8 +12,6 @@ import { describeFsError, isPlainObject, paramsFromPayload } from '../request/pa
 import { queryFromSearch, resolveEndpoint, type ResolvedEndpoint } from '../catalog/resolve.js';
 import { isPlaceholder, loadValidators, validateWith, type OperationValidators } from '../catalog/validate.js';
 import type { Params } from '../types.js';
-import { terminalWidth, textWidth, wrapText } from '../cli/text.js';
-import { clearStatus } from '../cli/output.js';
 
 // validate --batch: one request a line, streamed in constant memory. Invalid lines are printed as they are found;
 // only counters are kept, so a log of any size fits. A large file is judged in two halves at once (the second in a
@@ -291,18 +289,20 @@ async function judgeStream(stream: NodeJS.ReadableStream, onInvalid: InvalidSink
 
 const textLine = (line: number, endpoint: string, problem: string) => `line ${line}\t${endpoint}\t${problem}\n`;
 
+type TextModule = typeof import('../cli/text.js');
+
 /** Columns taken by text with tabs, tab stops every 8 columns as terminals set them. */
-function tabbedWidth(text: string): number {
+function tabbedWidth(text: string, textWidth: TextModule['textWidth']): number {
   let col = 0;
   for (const part of text.split('\t').slice(0, -1)) col = (Math.floor((col + textWidth(part)) / 8) + 1) * 8;
   return col + textWidth(text.slice(text.lastIndexOf('\t') + 1));
 }
 
 /** textLine for a terminal `width` wide: a problem that would run past the edge goes on below, under itself. */
-function textLineFor(width: number): typeof textLine {
+function textLineFor({ textWidth, wrapText }: TextModule, width: number): typeof textLine {
   return (line, endpoint, problem) => {
     const head = `line ${line}\t${endpoint}\t`;
-    const lead = tabbedWidth(head);
+    const lead = tabbedWidth(head, textWidth);
     if (head.length + problem.length <= width / 2 || lead + textWidth(problem) <= width) return textLine(line, endpoint, problem);
     // Too little room after the endpoint: the problem starts on the next line.
     const first = lead + 16 <= width ? ' '.repeat(lead) + problem : `\n    ${problem}`;
@@ -415,7 +415,7 @@ class Progress {
   private readonly ticker: { stop(): void };
 
   /** `share`: the part of the file this thread reads (the rest, read at the same pace by the worker, is estimated). */
-  constructor(progress: typeof import('../cli/progress.js'), private readonly size: number | null, private readonly share = 1) {
+  constructor(private readonly progress: typeof import('../cli/progress.js'), private readonly size: number | null, private readonly share = 1) {
     this.ticker = progress.batchProgress(() => this.done());
   }
 
@@ -427,6 +427,10 @@ class Progress {
   private done() {
     const read = (this.stream as { bytesRead?: number } | null)?.bytesRead;
     return { bytes: typeof read === 'number' ? read / this.share : null, size: this.size, lines: Math.round((this.counts?.lines ?? 0) / this.share) };
+  }
+
+  clear(): void {
+    this.progress.clearProgress();
   }
 
   stop(): void {
@@ -444,10 +448,12 @@ export async function run(args: { batch: string; json?: boolean }): Promise<numb
   const input = await openInput(args.batch);
   const json = Boolean(args.json);
   let progress: Progress | undefined;
-  const sink = new InvalidLines(json, (text) => {
-    clearStatus(); // the progress line, when there is one, must not end up in front of these lines
-    process.stdout.write(text);
-  }, json ? textLine : textLineFor(terminalWidth()));
+  // The text helpers are loaded here, not at the top: the worker thread that judges a second half needs none of them.
+  const text = json ? null : await import('../cli/text.js');
+  const sink = new InvalidLines(json, (lines) => {
+    progress?.clear(); // the progress line, when there is one, must not end up in front of these lines
+    process.stdout.write(lines);
+  }, text ? textLineFor(text, text.terminalWidth()) : textLine);
   try {
     let pass: Pass;
     const cut = 'file' in input && input.size >= PARALLEL_MIN_BYTES && availableParallelism() > 1 ? middleCut(input.file, input.size) : null;

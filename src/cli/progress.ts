@@ -2,6 +2,9 @@ import { nowMs } from '../shared/clock.js';
 import { formatBytes, formatDuration } from '../shared/units.js';
 import { clearStatus, showStatus } from './output.js';
 
+/** Wipes the progress line before other output; the next redraw brings it back. */
+export const clearProgress = clearStatus;
+
 // Progress where people wait: one line on stderr, redrawn in place, cleared when the wait ends. Imported only when
 // stderr is a terminal and the output is not --json (see showsProgress), so a piped or scripted run never loads it.
 

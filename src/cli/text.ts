@@ -12,14 +12,10 @@ export const textWidth: (text: string) => number = tableUtils.strlen;
  * the stream, so a pipe is recognised first without it.
  */
 export function terminalWidth(): number {
-  const fromTty = isTerminal() ? process.stdout.columns : 0;
+  const fromTty = isatty(1) ? process.stdout.columns : 0;
   if (fromTty) return fromTty;
   const fromEnv = Number(process.env.COLUMNS);
   return Number.isInteger(fromEnv) && fromEnv > 0 ? fromEnv : 80;
-}
-
-function isTerminal(): boolean {
-  return isatty(1);
 }
 
 // Where a long value may be folded: right after these characters a URL, a path or a list still reads as one piece;
