@@ -11,6 +11,7 @@ import { startSandbox, SANDBOX_KEY, SANDBOX_RAPIDAPI_KEY } from '../dist/sandbox
 import { columnWidths, drawTable } from '../dist/cli/table.js';
 import { foldWord, wrapText } from '../dist/cli/text.js';
 import { batchLine } from '../dist/cli/progress.js';
+import { banner } from '../dist/cli/commands/sandbox.js';
 import { formatBytes, formatDuration } from '../dist/shared/units.js';
 
 // What a newcomer sees in an 80-column terminal: every line of every command fits, tables keep their borders,
@@ -99,6 +100,15 @@ test('check against the simulator fits 80 columns, --bundle paths one per line',
   for (const p of paths) assert.ok(existsSync(p), p);
 });
 
+test("the sandbox's banner fits 80 columns; its commands stay one command each", () => {
+  const text = banner(sandbox, WIDTH);
+  assert.equal(overlong(text), []);
+  assert.match(text, /^ {2}ok {12}Normal behaviour/m, 'the scenario column stays aligned');
+  const curl = text.slice(text.indexOf('  curl -s -H')).split('\n').slice(0, 2);
+  assert.ok(curl[0].endsWith(' \\'), curl[0]);
+  assert.match(curl[1], /^ {6}'http:/);
+});
+
 test('demo, history, report and sanitize fit 80 columns', async () => {
   const demo = await fits(['demo', '--reports-dir', dir]);
   assert.is(demo.code, 0, demo.stderr);
@@ -138,6 +148,7 @@ test('the table helper: columns fit, the widest gives way first, long values fol
     ['https://api.mashvisor.com/', 'v1.1/client/rental-rates?', 'state=CA&source=airbnb']);
   assert.is(wrapText('alpha beta gamma', 11), 'alpha beta\ngamma');
   assert.is(wrapText('    - one two three four', 14, '  '), '    - one two\n      three\n      four');
+  assert.is(wrapText('  ok    one two three', 14, '      '), '  ok    one\n        two\n        three', 'inner spaces kept');
   const table = drawTable(['#', 'Request'], [['1', `GET https://api.mashvisor.com/v1.1/client/city/list?state=TX&${'x'.repeat(90)}`]], { width: 40 });
   const lines = table.split('\n');
   assert.ok(lines.every((l) => columns(l) === 40), table);

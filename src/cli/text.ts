@@ -67,23 +67,26 @@ export function wrapLine(text: string, width: number, indent = ''): string[] {
     used = textWidth(indent);
     empty = true;
   };
+  // Spaces between words are kept as they are on a line (aligned columns stay aligned); a line break replaces them.
+  let space = ' ';
   const add = (piece: string, gap: boolean) => {
-    line += gap ? ` ${piece}` : piece;
-    used += textWidth(piece) + (gap ? 1 : 0);
+    line += gap ? `${space}${piece}` : piece;
+    used += textWidth(piece) + (gap ? space.length : 0);
     empty = false;
   };
-  for (const word of text.slice(lead.length).split(/ +/)) {
-    if (word === '') continue;
-    const w = textWidth(word);
-    if (used + (empty ? 0 : 1) + w <= width) {
-      add(word, !empty);
+  for (const [, before, word] of text.slice(lead.length).matchAll(/( *)(\S+)/g)) {
+    space = before || ' ';
+    const w = textWidth(word!);
+    if (used + (empty ? 0 : space.length) + w <= width) {
+      add(word!, !empty);
       continue;
     }
+    space = ' ';
     // A word too long for any line is folded anyway: it starts right here when a fair part of the line is left.
     const foldsAnyway = w > width - textWidth(indent);
     const gap = !empty && foldsAnyway && width - used - 1 >= MIN_FOLD_ROOM;
     if (!empty && !gap) newLine();
-    let rest = word;
+    let rest = word!;
     let first = true;
     while (rest) {
       if (!first) newLine();
