@@ -318,6 +318,15 @@ const fastText = {
   },
 };
 
+// yargs, imported as an ES module, gets cliui's ES module build, whose stand-in for wrap-ansi cuts help text every N
+// characters, in the middle of words ("Rapid" / "API"). Its CommonJS build wraps at spaces with wrap-ansi.
+const cliuiWrapsWords = {
+  name: 'cliui-wraps-words',
+  setup(b) {
+    b.onResolve({ filter: /^cliui$/ }, () => ({ path: require.resolve('cliui') }));
+  },
+};
+
 async function bundleCli(outDir) {
   const { build } = await import('esbuild');
   await build({
@@ -339,7 +348,7 @@ async function bundleCli(outDir) {
     // bundle's own URL, which sits in dist/ as the tsc output of those modules does.
     define: { 'import.meta.url': '__mpModuleUrl' },
     banner: { js: 'const __mpModuleUrl = require("node:url").pathToFileURL(__filename).href;' },
-    plugins: [axiosTrim, fastText],
+    plugins: [axiosTrim, fastText, cliuiWrapsWords],
     logLevel: 'warning',
   });
 }

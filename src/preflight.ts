@@ -26,6 +26,8 @@ export interface PreflightOptions {
   onSent?: () => void;
   /** Called every 2 MiB of response body read past the 1 MiB kept (the CLI collects garbage there). */
   onDiscarded?: () => void;
+  /** Called as each request leaves; the function it returns is called when its exchange ends (the CLI's progress line). */
+  onWaiting?: (request: OutgoingRequest) => () => void;
   /** Told before anything billed beyond the one request is sent. */
   onNotice?: (message: string) => void;
   now?: Date;
@@ -90,6 +92,17 @@ export function outgoingRequest(spec: RequestSpec, options: PreflightOptions): O
 }
 
 type Send = (request: OutgoingRequest) => Promise<Exchange>;
+
+function watched(send: Send, onWaiting: NonNullable<PreflightOptions['onWaiting']>): Send {
+  return async (request) => {
+    const done = onWaiting(request);
+    try {
+      return await send(request);
+    } finally {
+      done();
+    }
+  };
+}
 
 /**
  * Opt-in: up to `count` more identical requests, one after the other. Stops at the first 429 (its Retry-After is
@@ -205,13 +218,14 @@ export async function runPreflight(spec: RequestSpec, options: PreflightOptions 
   }
   const { performExchange } = await (client ?? import('./http/exchange.js'));
   axiosVersion ??= (await import('axios')).default.VERSION;
-  const exchange = await performExchange(request);
+  const send: Send = options.onWaiting ? watched(performExchange, options.onWaiting) : performExchange;
+  const exchange = await send(request);
   let requestsSent = 1;
   let probe: ProbeResult | null = null;
   const succeeded = exchange.response && exchange.response.status >= 200 && exchange.response.status < 300 && !exchange.error;
   // Probing only makes sense from a working request: after a 401 or a 429 every probe would be a wasted call.
   if (probeCount > 0 && succeeded) {
-    probe = await runProbe(request, probeCount, performExchange);
+    probe = await runProbe(request, probeCount, send);
     requestsSent += probe.sent;
   } else if (probeCount > 0) {
     probe = { sent: 0, accepted: 0, hit429: false, retryAfterSeconds: null, stoppedBy: 'not run: the check request did not succeed' };

@@ -98,7 +98,8 @@ verdicts('pass: exit 0, exactly one request, the doctor table, the report files'
   }
   assert.match(r.stdout, /Verdict: pass .*\(exit 0, 1 request sent\)/);
   assert.not.match(r.stdout, 'First:', 'a clean pass needs no headline line');
-  const paths = /Reports: (.+)/.exec(r.stdout)[1].split(', ');
+  // One path a line under "Reports:".
+  const paths = r.stdout.split('Reports:\n')[1].trim().split('\n').map((l) => l.trim());
   assert.is(paths.length, 2);
   for (const p of paths) assert.ok(existsSync(p), p);
 });
@@ -473,12 +474,15 @@ output.before(setup);
 output.after(teardown);
 output.before.each(() => sandbox.resetStats());
 
-output('--json prints exactly one JSON document: the report', async () => {
+output('--json prints exactly one JSON document: the report, and where its files were written', async () => {
   for (const scenario of ['ok', 'maintenance']) {
     const r = await check([...RATES, '--json', '--probe', '1'], { scenario });
-    const parsed = JSON.parse(r.stdout); // throws on anything around the document
+    const { files, ...parsed } = JSON.parse(r.stdout); // throws on anything around the document
     assert.is(parsed.schemaVersion, 1);
     assert.equal(parsed, r.report, 'stdout is the report that was written');
+    assert.equal(Object.keys(files).sort(), ['json', 'md']);
+    for (const path of Object.values(files)) assert.ok(existsSync(path), path);
+    assert.is(await validateReport(JSON.parse(r.stdout)), null, 'the printed document still matches the report schema');
     assert.not.match(r.stdout, 'Verdict:');
   }
 });

@@ -273,9 +273,10 @@ test('explain: the errors page\'s exact words for every documented code and clas
   for (const code of ['401', '404', '500', '2xx', '4xx']) {
     const r = get(`explain${code}`);
     assert.is(r.code, 0, `${code}: ${r.stderr}`);
-    // Lines are wrapped at 80 columns: the errors page's text is compared with the wrapping undone.
+    // Lines are wrapped to the terminal's width: the errors page's text is compared with the wrapping undone.
     assert.ok(unwrap(r.stdout).includes(`  Documented: "${ERRORS_PAGE[code]}"\n`), `${code}: ${r.stdout}`);
-    for (const line of r.stdout.split('\n')) assert.ok(line.length <= 80, `${code}: ${line}`);
+    // These runs say COLUMNS=200; terminal.test.js holds explain to 80 columns.
+    for (const line of r.stdout.split('\n')) assert.ok(line.length <= 200, `${code}: ${line}`);
     assert.match(r.stdout, /\n {2}Check first:\n {4}- /);
   }
   assert.match(get('explain401').stdout, /^401 Unauthorized\n/);

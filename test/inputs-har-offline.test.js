@@ -36,7 +36,7 @@ test.after(async () => {
 });
 
 const offline = (file, extra = []) => runCli(['check', '--from-har', file, '--offline', '--reports-dir', dir, ...extra],
-  { env: { MASHVISOR_API_KEY: '', HTTP_PROXY: proxyUrl, HTTPS_PROXY: proxyUrl } });
+  { env: { MASHVISOR_API_KEY: '', HTTP_PROXY: proxyUrl, HTTPS_PROXY: proxyUrl, COLUMNS: '250' } });
 
 let json;
 test('--json: every Mashvisor entry judged from its recorded answer, nothing sent, no key in any output', async () => {
@@ -102,7 +102,7 @@ test('the table: one row per entry with the recorded status and verdict, and wha
   for (const text of ['✔ 200 pass', '✖ 401', '✖ 404', '✖ 429', '✖ no answer', '⚠ 200 pass', 'state missing', 'plan quota: 0 of 500 left', 'query string']) {
     assert.ok(r.stdout.includes(text), `${text} in:\n${r.stdout}`);
   }
-  assert.match(r.stdout, '7 requests: 2 pass, 5 with a problem; 7 recorded answers judged offline, nothing sent');
+  assert.match(r.stdout, '7 requests: 2 pass, 5 with a problem\n7 recorded answers judged offline; nothing was sent');
 });
 
 test('a key sent the wrong way that the API answered 2xx to is a warning: the answer outranks the reading', async () => {

@@ -1,13 +1,13 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { existsSync, readFileSync, readdirSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
+import { readFileSync, readdirSync } from 'node:fs';
 import { loadCollection } from '../dist/inputs/postman.js';
 import { InputError } from '../dist/inputs/raw.js';
 
-// The public Postman capture of the Mashvisor docs lives in shared/ beside the repository (also in CI).
-const referenceDir = new URL('../../shared/reference/postman/', import.meta.url);
-const reference = (name) => JSON.parse(readFileSync(new URL(name, referenceDir), 'utf8'));
+// Collections shaped like the exports users bring (v2.1 catalogue exports: {{baseUrl}}, array-form api-key auth,
+// typed placeholders, :path variables); the project's own, so the suite needs nothing beside the repository.
+const collectionDir = new URL('./fixtures/postman/', import.meta.url);
+const exported = (name) => JSON.parse(readFileSync(new URL(name, collectionDir), 'utf8'));
 const fixture = (name) => JSON.parse(readFileSync(new URL(`./fixtures/inputs/${name}`, import.meta.url), 'utf8'));
 const own = () => fixture('preflight-v2.0.postman_collection.json');
 const env = () => fixture('preflight.postman_environment.json');
@@ -22,21 +22,16 @@ function inputError(fn) {
   assert.unreachable('expected an InputError');
 }
 
-test('the reference collections are where the tests expect them', () => {
-  assert.ok(existsSync(fileURLToPath(referenceDir)), `missing ${fileURLToPath(referenceDir)}`);
-  assert.is(readdirSync(referenceDir).filter((f) => f.endsWith('.postman_collection.json')).length, 5);
-});
-
-test('reference v2.1 collections: {{baseUrl}} resolves to the direct API, folders name the requests', () => {
-  const c = loadCollection(reference('mashvisor-rental-rates-api.postman_collection.json'));
-  assert.is(c.name, 'Mashvisor Data Investment Analysis Rental Rates API');
+test('v2.1 export: {{baseUrl}} resolves to the direct API, folders name the requests, disabled query items drop', () => {
+  const c = loadCollection(exported('rentals.v2.1.postman_collection.json'));
+  assert.is(c.name, 'Preflight fixture: rentals (v2.1)');
   assert.is(c.requests.length, 1);
   const [r] = c.requests;
-  assert.is(r.name, 'Rental Rates / Get rental-rate estimates');
+  assert.is(r.name, 'Rentals / Estimate rents');
   assert.is(r.index, 1);
   assert.is(r.method, 'GET');
   // Placeholders stay as they are: judging them is the validator's job.
-  assert.is(r.url, 'https://api.mashvisor.com/v1.1/client/rental-rates?state=<string>&city=<string>&neighborhood=<long>&zip_code=<integer>&source=<string>');
+  assert.is(r.url, 'https://api.mashvisor.com/v1.1/client/rental-rates?state=<string>&city=<string>&zip_code=<integer>&source=<string>');
   assert.equal(r.headers, { Accept: 'application/json', 'x-api-key': '{{apiKey}}' });
   assert.is(r.body, null);
   // The collection authenticates with {{apiKey}}, which the collection itself does not define.
@@ -44,20 +39,20 @@ test('reference v2.1 collections: {{baseUrl}} resolves to the direct API, folder
   assert.equal(c.unresolved, ['apiKey']);
 });
 
-test('reference collections: path variables (:id, :state) take their url.variable values', () => {
-  const inv = loadCollection(reference('mashvisor-investment-analysis-api.postman_collection.json'), { vars: { apiKey: 'var-key' } });
-  assert.is(inv.requests[0].url, 'https://api.mashvisor.com/v1.1/client/property/<string>/investment?state=<string>&down_payment=<number>&loan_type=<string>&interest_rate=<number>&airbnb_rental=<number>&traditional_rental=<number>');
-  assert.is(inv.requests[0].headers['x-api-key'], 'var-key');
-  assert.equal(inv.unresolved, []);
-  const search = loadCollection(reference('mashvisor-search-api.postman_collection.json'));
-  const neighborhoods = search.requests.find((r) => r.name === 'Search / List neighborhoods in a city');
+test('v2.1 export: path variables (:id, :state, :city) take their url.variable values', () => {
+  const property = loadCollection(exported('property.v2.1.postman_collection.json'), { vars: { apiKey: 'var-key' } });
+  assert.is(property.requests[0].url, 'https://api.mashvisor.com/v1.1/client/property/<string>/investment?state=<string>&down_payment=<number>&airbnb_rental=<number>');
+  assert.is(property.requests[0].headers['x-api-key'], 'var-key');
+  assert.equal(property.unresolved, []);
+  const search = loadCollection(exported('search.v2.1.postman_collection.json'));
+  const neighborhoods = search.requests.find((r) => r.name === 'Search / Neighborhoods of a city');
   assert.is(neighborhoods.url, 'https://api.mashvisor.com/v1.1/client/city/neighborhoods/<string>/<string>');
 });
 
-test('all five reference collections load: 28 requests, every one on the direct API under /v1.1/client/', () => {
+test('every v2.1 export loads: 6 requests, every one on the direct API under /v1.1/client/', () => {
   let total = 0;
-  for (const file of readdirSync(referenceDir).filter((f) => f.endsWith('.json'))) {
-    const c = loadCollection(reference(file), { vars: { apiKey: 'k' } });
+  for (const file of readdirSync(collectionDir).filter((f) => f.endsWith('.json'))) {
+    const c = loadCollection(exported(file), { vars: { apiKey: 'k' } });
     total += c.requests.length;
     for (const r of c.requests) {
       assert.ok(r.url.startsWith('https://api.mashvisor.com/v1.1/client/'), r.url);
@@ -66,7 +61,7 @@ test('all five reference collections load: 28 requests, every one on the direct 
     }
     assert.equal(c.unresolved, []);
   }
-  assert.is(total, 28);
+  assert.is(total, 6);
 });
 
 test('own v2.0 fixture: string URLs, nested folders, collection api-key auth, collection variables', () => {

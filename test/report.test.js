@@ -17,7 +17,8 @@ import { renderJunit } from '../dist/report/junit.js';
 import { reproductionCurl } from '../dist/report/curl.js';
 import { collectEnvironment } from '../dist/report/environment.js';
 import { ReportWriteError, writeReport, writeReportFiles, fileStamp } from '../dist/report/files.js';
-import { appendHistory, readHistory, renderHistoryTable } from '../dist/report/history.js';
+import { appendHistory, readHistory } from '../dist/report/history.js';
+import { renderHistoryTable } from '../dist/cli/commands/history.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const require = createRequire(import.meta.url);
@@ -205,7 +206,7 @@ test('renderMarkdown: a body containing backticks cannot close its fence; trunca
   r.response.bodyBytes = 5_000_000;
   const md = renderMarkdown(r);
   assert.ok(md.includes('`````html\nbefore'), 'fence longer than any run inside');
-  assert.match(md, /Truncated: the body was 5000000 bytes/);
+  assert.match(md, /Truncated: the body was 4\.8 MiB/);
   const big = clone(byName['pass-200']);
   big.response.body = { rows: Array.from({ length: 3000 }, (_, i) => ({ i, v: 'x'.repeat(20) })) };
   const mdBig = renderMarkdown(big);
@@ -554,7 +555,7 @@ test('history: each run keeps its headline; a run that did not pass shows it und
   await appendHistory(dir, entry(3, { headline: 42 }));
   const h = await readHistory(dir);
   assert.equal(h.entries.map((e) => e.headline), ['Response code: HTTP 200: success', 'API key: 401: the key is wrong or inactive', undefined]);
-  const table = await renderHistoryTable(h);
+  const table = await renderHistoryTable(h, 200);
   assert.match(table, 'API key: 401: the key is wrong or');
   assert.not.match(table, 'HTTP 200: success', 'a pass needs no headline');
   // Lines written before headlines existed still read.

@@ -259,10 +259,11 @@ interface Pass {
 type InvalidSink = (line: number, operationId: string, problem: string) => void;
 
 /** Judges every line of one stream, handing each invalid line to onInvalid and calling flush after each block. */
-async function judgeStream(stream: NodeJS.ReadableStream, onInvalid: InvalidSink, flush: () => void, atFileStart = true): Promise<Pass> {
+async function judgeStream(stream: NodeJS.ReadableStream, onInvalid: InvalidSink, flush: () => void, atFileStart = true, progress?: BatchProgress): Promise<Pass> {
   const resolver = new Resolver();
   const preparer = new Preparer();
   const total: Counts = { lines: 0, valid: 0, invalid: 0 };
+  progress?.watch(stream, total);
   const tally = new Tally();
   const scratch: Judgement = { counts: total, operationId: '', problem: null };
   const blocks = readBatchBlocks(stream, atFileStart);
@@ -294,7 +295,11 @@ async function judgeStream(stream: NodeJS.ReadableStream, onInvalid: InvalidSink
   }
 }
 
-const textLine = (line: number, endpoint: string, problem: string) => `line ${line}\t${endpoint}\t${problem}\n`;
+/** One invalid line as text: "line N<TAB>endpoint<TAB>problem". The CLI may lay it out for its terminal. */
+export type LineFormat = (line: number, endpoint: string, problem: string) => string;
+
+export const textLine: LineFormat = (line, endpoint, problem) => `line ${line}\t${endpoint}\t${problem}\n`;
+
 const spillLine = (line: number, endpoint: string, problem: string) => `${JSON.stringify([line, endpoint, problem])}\n`;
 
 /** Where the invalid lines go: written out in blocks as found (text), or the first JSON_INVALID_CAP kept (JSON). */
@@ -404,15 +409,29 @@ export interface BatchResult {
 export interface BatchOptions {
   /** Keep the invalid lines for one JSON document instead of writing them as they are found. */
   json: boolean;
-  /** Where text-mode invalid lines go, in blocks, as they are found ("line N<TAB>endpoint<TAB>problem"). */
+  /** Where text-mode invalid lines go, in blocks, as they are found. */
   write: (text: string) => void;
+  /** How one invalid line reads as text (default textLine). */
+  format?: LineFormat;
+  /**
+   * Called once the input is open: what to tell of the reading as it goes (a progress line), or nothing. `share`
+   * is the part of the file read on this thread; the rest, read at the same pace by a worker, is estimated.
+   */
+  progress?: (size: number | null, share: number) => BatchProgress | undefined;
+}
+
+/** Told which stream this thread reads and its running counts; stopped at the end. */
+export interface BatchProgress {
+  watch(stream: NodeJS.ReadableStream, counts: Counts): void;
+  stop(): void;
 }
 
 /** Judges every line of a batch file ('-' for stdin); invalid lines leave through options.write as they are found. */
 export async function validateBatch(batch: string, options: BatchOptions): Promise<BatchResult> {
   const input = await openInput(batch);
   const { json } = options;
-  const sink = new InvalidLines(json, options.write);
+  const sink = new InvalidLines(json, options.write, options.format ?? textLine);
+  let progress: BatchProgress | undefined;
   try {
     let pass: Pass;
     const cut = 'file' in input && input.size >= PARALLEL_MIN_BYTES && availableParallelism() > 1 ? middleCut(input.file, input.size) : null;
@@ -421,7 +440,8 @@ export async function validateBatch(batch: string, options: BatchOptions): Promi
       try {
         const second = startHalf({ file: input.file, start: cut, end: input.size, json, spill: join(spillDir, 'invalid.jsonl') });
         second.catch(() => undefined); // awaited below; a failure of the first half must not leave it unhandled
-        pass = await judgeStream(createReadStream(input.file, { start: 0, end: cut - 1, highWaterMark: CHUNK_BYTES }), sink.add, () => sink.flush());
+        progress = options.progress?.(input.size, cut / input.size);
+        pass = await judgeStream(createReadStream(input.file, { start: 0, end: cut - 1, highWaterMark: CHUNK_BYTES }), sink.add, () => sink.flush(), true, progress);
         const half = await second;
         addCounts(pass.total, half.total);
         for (const [name, counts] of half.tally) addCounts(pass.tally.countsFor(name), counts);
@@ -432,11 +452,14 @@ export async function validateBatch(batch: string, options: BatchOptions): Promi
       }
     } else {
       const stream = 'file' in input ? createReadStream(input.file, { highWaterMark: CHUNK_BYTES }) : input.stream;
-      pass = await judgeStream(stream, sink.add, () => sink.flush());
+      progress = options.progress?.('file' in input ? input.size : null, 1);
+      pass = await judgeStream(stream, sink.add, () => sink.flush(), true, progress);
     }
+    progress?.stop();
     sink.flush(true);
     return { total: pass.total, endpoints: pass.tally.byName, kept: sink.kept };
   } catch (err) {
+    progress?.stop();
     if (err instanceof UsageError) throw err;
     throw new UsageError(`cannot read batch input ${batch === '-' ? 'from stdin' : batch}: ${describeFsError(err)}`);
   }

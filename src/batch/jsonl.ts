@@ -160,8 +160,18 @@ export function parseBatchLine(text: string): BatchRequest | BatchLineError {
   return out;
 }
 
+/** The first character of a line that cannot start any JSON value (a URL, a log line), or null. */
+function notJsonStart(text: string): string | null {
+  const first = /\S/u.exec(text)?.[0];
+  if (first === undefined || /[{["\d\-tfn]/.test(first)) return null;
+  return /^[\x21-\x7e]$/.test(first) ? `'${first}'` : `U+${first.codePointAt(0)!.toString(16).toUpperCase().padStart(4, '0')}`;
+}
+
 /** V8's message without the copy of the input it sometimes quotes (the input may hold a key), plus a column. */
 function jsonError(text: string, err: Error): string {
+  // A line that is not JSON at all reads better as that than as a token error at column 1.
+  const start = notJsonStart(text);
+  if (start) return `not JSON: starts with ${start}`;
   let reason = err.message;
   // "Unexpected token 'S', ..."/x","key":SECRET"... is not valid JSON": keep only the part before the quote.
   if (/is not valid JSON$/.test(reason)) reason = reason.slice(0, reason.indexOf(', '));

@@ -85,6 +85,12 @@ function crossedKey(spec: RequestSpec): string | null {
   return null;
 }
 
+function crossedAdvice(spec: RequestSpec): string {
+  return spec.mode === 'rapidapi'
+    ? 'Send your RapidAPI key with --rapidapi, or drop --rapidapi to use this key on api.mashvisor.com.'
+    : 'Use a key from your Mashvisor dashboard, or call through RapidAPI (--rapidapi) with this key.';
+}
+
 export interface AuthPreflight {
   blocking: string[];
   notes: string[];
@@ -164,7 +170,8 @@ function judgeKey({ spec, exchange, recordedBy }: CheckContext): CheckResultOf<'
   if (status === 401 || status === 403) {
     const said = serverMessage(exchange!);
     if (crossed) details.crossedKey = true;
-    const hint = [crossed, ...notes].filter(Boolean).join('; ');
+    // The mix-up itself is named in the message; the advice says what to do about it, so it is not said twice.
+    const hint = notes.join('; ') || (crossed ? crossedAdvice(spec) : '');
     const what = status === 401
       ? `401: the key is wrong or inactive (${DOCUMENTED_CODES['401']!.documented})`
       : '403: the key is known but not allowed to use this API (plan or subscription)';

@@ -1,4 +1,41 @@
-import type { Check, CheckResultOf } from '../types.js';
+import type { Check, CheckResultOf, Problem } from '../types.js';
+
+// Unknown parameters with no near name share one piece of advice; said once for all of them, it reads as advice
+// rather than as a list of the same sentence.
+const UNKNOWN = /^(.+): unknown parameter for (\S+)$/;
+
+/** Problems as they are shown: unknown parameters of one operation merged into one, every other problem as it is. */
+export function groupProblems(problems: Problem[]): Problem[] {
+  const out: Problem[] = [];
+  let unknown: { problem: Problem; names: string[]; operationId: string } | null = null;
+  for (const p of problems) {
+    const m = UNKNOWN.exec(p.message);
+    if (!m || p.severity !== 'warning') {
+      out.push(p);
+      continue;
+    }
+    if (unknown && unknown.operationId === m[2]) {
+      unknown.names.push(m[1]!);
+      continue;
+    }
+    unknown = { problem: { ...p }, names: [m[1]!], operationId: m[2]! };
+    out.push(unknown.problem);
+  }
+  if (unknown && unknown.names.length > 1) {
+    const names = unknown.names.join(', ');
+    Object.assign(unknown.problem, {
+      param: names,
+      message: `${names}: unknown parameters for ${unknown.operationId}`,
+      fix: `remove them, or see: mashvisor-preflight endpoints ${unknown.operationId}`,
+    });
+  }
+  return out;
+}
+
+/** The distinct fixes, in order: two problems with the same fix get it said once. */
+function fixes(problems: Problem[]): string[] {
+  return [...new Set(problems.map((p) => p.fix).filter(Boolean))];
+}
 
 /** The offline validation as a row: its errors stop the call unless --send-anyway. */
 export const paramsCheck: Check<'params'> = {
@@ -7,15 +44,19 @@ export const paramsCheck: Check<'params'> = {
   run({ validation, sendAnyway, recordedBy }): CheckResultOf<'params'> {
     const base = { id: 'params' as const, title: paramsCheck.title };
     const details = { errors: validation.errors, warnings: validation.warnings };
+    const errors = groupProblems(validation.errors);
+    const warnings = groupProblems(validation.warnings);
     if (!validation.valid) {
-      const list = validation.errors.map((e) => e.message).join('; ');
+      // The warnings stay: a hint such as "did you mean zip_code?" often explains the error.
+      const list = errors.map((p) => p.message).join('; ');
+      const also = warnings.length ? `. Also: ${warnings.map((p) => p.message).join('; ')}` : '';
+      const advice = fixes([...errors, ...warnings]).join('; ');
       return { ...base, status: 'fail', details,
-        message: `${validation.errors.length} problem${validation.errors.length === 1 ? '' : 's'}: ${list}`,
-        advice: recordedBy ? `${validation.errors.map((e) => e.fix).join('; ')}.`
-          : sendAnyway ? 'Sent anyway (--send-anyway).' : `${validation.errors.map((e) => e.fix).join('; ')}. No request was sent.` };
+        message: `${errors.length} problem${errors.length === 1 ? '' : 's'}: ${list}${also}`,
+        advice: recordedBy ? `${advice}.` : sendAnyway ? 'Sent anyway (--send-anyway).' : `${advice}. No request was sent.` };
     }
-    if (validation.warnings.length) {
-      return { ...base, status: 'warn', details, message: validation.warnings.map((w) => w.message).join('; '), advice: validation.warnings.map((w) => w.fix).join('; ') };
+    if (warnings.length) {
+      return { ...base, status: 'warn', details, message: warnings.map((w) => w.message).join('; '), advice: fixes(warnings).join('; ') };
     }
     return { ...base, status: 'pass', message: 'required fields present, data types match the documentation', advice: '', details };
   },

@@ -1,4 +1,4 @@
-import type { Check, CheckContext, CheckResult, CheckResultOf, ProbeResult, RateLimitDetails, RateLimitFamily, RateLimitScope, RateLimitState } from '../types.js';
+import type { Check, CheckContext, CheckResult, CheckResultOf, Mode, ProbeResult, RateLimitDetails, RateLimitFamily, RateLimitScope, RateLimitState } from '../types.js';
 
 export type { ProbeResult, RateLimitFamily } from '../types.js';
 
@@ -152,6 +152,8 @@ export interface RateLimitInput {
   intendedPerSecond?: number | null;
   probe?: ProbeResult | null;
   nowMs?: number;
+  /** How the request went: RapidAPI adds its own headers, the direct API documents none. */
+  mode?: Mode;
 }
 
 /** --rate against the advertised per-window limit, when there is one. */
@@ -167,6 +169,12 @@ function compareIntended(intended: number | null, families: RateLimitFamily[], d
   return { note: ` Your app intends ${perSecondText(intended)}; the advertised limit allows ${perSecondText(allowed)}.`, tooFast: intended > allowed };
 }
 
+function noHeadersText(input: RateLimitInput): string {
+  if (input.mode !== 'rapidapi') return 'the API exposed no rate-limit headers (the direct API documents none; 429 is its only signal).';
+  if (input.status === 401 || input.status === 403) return 'RapidAPI turned the key away, so the answer carried none of its quota headers.';
+  return 'the answer carried none of the rate-limit headers RapidAPI usually adds.';
+}
+
 /** What the headers say about the plan's quota and the rate window, and what --rate and --probe add to it. */
 export const rateLimitCheck: Check<'rate-limit'> = {
   id: 'rate-limit',
@@ -174,8 +182,8 @@ export const rateLimitCheck: Check<'rate-limit'> = {
   run: (ctx: CheckContext) => judgeRateLimit(rateLimitInput(ctx)).check,
 };
 
-export function rateLimitInput({ exchange, intendedPerSecond, probe, nowMs }: CheckContext): RateLimitInput {
-  return { headers: exchange?.response?.headers ?? null, status: exchange?.response?.status ?? null, intendedPerSecond, probe, nowMs };
+export function rateLimitInput({ spec, exchange, intendedPerSecond, probe, nowMs }: CheckContext): RateLimitInput {
+  return { headers: exchange?.response?.headers ?? null, status: exchange?.response?.status ?? null, intendedPerSecond, probe, nowMs, mode: spec.mode };
 }
 
 /** The row and the state to report (the tightest family), from the headers of one answer. */
@@ -202,7 +210,7 @@ export function judgeRateLimit(input: RateLimitInput): { check: CheckResultOf<'r
   const probeHit429 = Boolean(input.probe?.hit429);
   const probeAdvice = probeHit429 ? `The probe hit 429 after ${input.probe!.accepted + 1} accepted requests in a row: keep your burst below that.` : '';
   if (!state) {
-    return check(probeHit429 ? 'warn' : 'skip', `the API exposed no rate-limit headers (the direct API documents none; 429 is its only signal).${notes}`,
+    return check(probeHit429 ? 'warn' : 'skip', `${noHeadersText(input)}${notes}`,
       probeAdvice || "Keep within your plan's allowance; treat 429 as the signal to back off.");
   }
   if (!families.length) {

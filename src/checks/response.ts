@@ -2,6 +2,7 @@ import { documentedFor, statusClass } from '../catalog/codes.js';
 import { parseJson, type BoundedParse } from '../shared/json.js';
 import { refusedBecause } from '../shared/json-bounds.js';
 import type { Check, CheckContext, CheckResultOf, Exchange, NetworkErrorKind, NotSent, RequestSpec, ResponseDetails, Side } from '../types.js';
+import { formatBytes } from '../shared/units.js';
 
 export type { NotSent, Side } from '../types.js';
 
@@ -37,7 +38,16 @@ export function envelopeKind(value: Envelope | null): 'error' | 'success' | 'oth
 function serverSaid(envelope: Envelope | null, documented: string | null): string {
   if (typeof envelope?.message !== 'string' || envelope.message.trim() === '') return '';
   if (documented && documented.toLowerCase().includes(envelope.message.trim().toLowerCase())) return '';
-  return ` The server said: "${envelope.message}".`;
+  return ` The server said: "${envelope.message}"${endsSentence(envelope.message) ? '' : '.'}`;
+}
+
+function endsSentence(text: string): boolean {
+  return /[.!?]["')]?\s*$/.test(text);
+}
+
+/** The documented text as a sentence: the errors page leaves the full stop off some ("…if you're seeing this"). */
+function sentence(text: string): string {
+  return endsSentence(text) ? text.trimEnd() : `${text.trimEnd()}.`;
 }
 
 type Details = Omit<ResponseDetails, 'side'>;
@@ -95,7 +105,7 @@ function successResult(res: NonNullable<Exchange['response']>, envelope: Envelop
   }
   const size = !res.truncated ? ''
     : compressed(res.headers) ? ' (compressed body: decoding stopped after its first 1 MiB, truncated in the report)'
-      : ` (body over 1 MiB: ${res.bodyBytes} bytes, truncated in the report)`;
+      : ` (body over 1 MiB: ${formatBytes(res.bodyBytes)}, truncated in the report)`;
   return result('pass', 'none', `HTTP ${res.status}: success${size}`, '', details);
 }
 
@@ -153,7 +163,7 @@ function classify({ spec, exchange, notSent }: CheckContext): CheckResultOf<'res
   if (exchange.error) {
     const e = exchange.error;
     const kept = res.truncated ? ` (first 1 MiB kept)` : '';
-    return result('fail', 'network', `HTTP ${res.status}, but the connection broke mid-answer: ${e.message} (${e.code}) after ${res.bodyBytes} bytes${kept}`,
+    return result('fail', 'network', `HTTP ${res.status}, but the connection broke mid-answer: ${e.message} (${e.code}) after ${formatBytes(res.bodyBytes)}${kept}`,
       e.kind === 'timeout' ? 'The body did not end within --timeout: retry; if it repeats, contact support with the report.'
         : 'Retry; if it repeats, contact support with the report.', { ...details, error: e });
   }
@@ -167,7 +177,7 @@ function classify({ spec, exchange, notSent }: CheckContext): CheckResultOf<'res
   if (envelope) {
     details.envelope = { kind: envelopeKind(envelope), status: envelope.status ?? null, code: envelope.code ?? null, message: envelope.message ?? null };
   }
-  const meaning = documented ? ` ${documented.documented}` : '';
+  const meaning = documented ? ` ${sentence(documented.documented)}` : '';
   const said = serverSaid(envelope, documented?.documented ?? null);
 
   if (res.status >= 200 && res.status < 300) return successResult(res, envelope, parsed.ok, html, said, details, refused);

@@ -1,4 +1,6 @@
 import { writeSync } from 'node:fs';
+import { isatty } from 'node:tty';
+import { textWidth, wrapText } from './text.js';
 import { scrubOutput } from '../shared/redact.js';
 import { Scrubber } from '../shared/scrub.js';
 import { paramSecrets, proxySecrets } from '../shared/secrets.js';
@@ -97,15 +99,56 @@ function terminal(fd: 1 | 2, text: string): string {
 }
 
 export function print(text: string): void {
+  clearStatus();
   writeFd(1, terminal(1, text));
 }
 
+// A status line (progress) on stderr is redrawn in place; anything printed clears it first so that no line ends
+// up glued to it. Only the progress module (loaded on a terminal) ever shows one. It is drawn and wiped with a
+// carriage return and spaces, no escape sequences: NO_COLOR and TERM=dumb terminals show it as well.
+let statusWidth = 0;
+
+/** Shows `text` as the one status line on stderr, cut to the terminal's width. */
+export function showStatus(text: string): void {
+  const clean = escapeControls(scrub(text));
+  const room = (stderrWidth() ?? 80) - 1;
+  const line = textWidth(clean) > room ? `${clean.slice(0, Math.max(0, room - 1))}…` : clean;
+  const width = textWidth(line);
+  writeFd(2, `\r${line}${' '.repeat(Math.max(0, statusWidth - width))}`);
+  statusWidth = Math.max(width, 1);
+}
+
+export function clearStatus(): void {
+  if (!statusWidth) return;
+  writeFd(2, `\r${' '.repeat(statusWidth)}\r`);
+  statusWidth = 0;
+}
+
+/**
+ * A message on stderr, secrets scrubbed. Wrapped (continuation lines indented) to the width of the terminal that
+ * shows it: stderr's own, or $COLUMNS. Captured by a script or a log with no width given, a message stays one line,
+ * which is what grep and the "one line on stderr" promise for bad input expect.
+ */
 export function printError(text: string): void {
-  writeFd(2, terminal(2, text));
+  clearStatus();
+  const body = text.endsWith('\n') ? text.slice(0, -1) : text;
+  const clean = escapeControls(scrub(body), CONTROL.test(body) && useColor(2));
+  const width = stderrWidth();
+  // Most messages are short: the length check keeps the wrapping code off their path.
+  const fits = width === null || clean.split('\n').every((line) => line.length <= width / 2 || textWidth(line) <= width);
+  writeFd(2, `${fits ? clean : wrapText(clean, width!, '  ')}\n`);
+}
+
+function stderrWidth(): number | null {
+  const fromTty = isatty(2) ? process.stderr.columns : 0;
+  if (fromTty) return fromTty;
+  const fromEnv = Number(process.env.COLUMNS);
+  return Number.isInteger(fromEnv) && fromEnv > 0 ? fromEnv : null;
 }
 
 /** Raw chunks of output (no newline added): the batch validator's blocks of lines. */
 export function write(fd: 1 | 2, text: string): void {
+  clearStatus();
   writeFd(fd, escapeControls(scrub(text)));
 }
 

@@ -1,5 +1,6 @@
 import yargs, { type Argv } from 'yargs';
 import { hideBin } from 'yargs/helpers';
+import { isatty } from 'node:tty';
 import { UsageError } from '../shared/errors.js';
 import { fail } from './fail.js';
 
@@ -47,6 +48,13 @@ const checkOptions = (y: Argv) =>
     .option('var', { type: 'string', array: true, description: 'With --collection: a variable as key=value (repeatable)' })
     .option('offline', { type: 'boolean', description: 'Validate only; send nothing' });
 
+/** Help as wide as the terminal (80 columns when it is not one), up to 110 so that lines stay readable. */
+function helpWidth(): number {
+  const fromEnv = Number(process.env.COLUMNS);
+  const columns = isatty(1) ? process.stdout.columns : Number.isInteger(fromEnv) && fromEnv > 0 ? fromEnv : 80;
+  return Math.min(110, columns || 80);
+}
+
 export function buildCli(argv: string[]): Argv {
   return yargs(argv)
     .scriptName('mashvisor-preflight')
@@ -89,7 +97,7 @@ export function buildCli(argv: string[]): Argv {
       lazy(() => import('./commands/history.js')))
     .command('report <file>', 'Rebuild any format from a saved JSON report', (y) =>
       y.positional('file', { type: 'string' })
-        .option('format', { type: 'string', choices: ['md', 'json'], description: 'Print this format to stdout' })
+        .option('format', { type: 'string', choices: ['md', 'json'], description: 'Print this format to stdout (md when nothing else is asked for)' })
         .option('html', { type: 'boolean' })
         .option('har', { type: 'boolean' })
         .option('junit', { type: 'string' })
@@ -105,7 +113,7 @@ export function buildCli(argv: string[]): Argv {
     .help()
     .alias('h', 'help')
     .version()
-    .wrap(Math.min(110, process.stdout.columns || 100))
+    .wrap(helpWidth())
     .fail((message, err) => {
       throw err ?? new UsageError(message);
     });

@@ -1,4 +1,5 @@
 import { nowMs } from '../shared/clock.js';
+import { formatDuration } from '../shared/units.js';
 import http from 'node:http';
 import type https from 'node:https';
 import { isIP, type Socket } from 'node:net';
@@ -124,10 +125,12 @@ function systemCode(err: unknown): string {
 }
 
 /** Node's error codes → the kinds a user can act on. A timeout we imposed wins over whatever the abort caused. */
-export function classifyNetworkError(err: unknown, timedOut: boolean): { kind: NetworkErrorKind; code: string; message: string } {
+export function classifyNetworkError(err: unknown, timedOut: boolean, timeoutMs?: number): { kind: NetworkErrorKind; code: string; message: string } {
   const code = systemCode(err);
   if (timedOut || code === 'ETIMEDOUT' || code === 'ECONNABORTED') {
-    return { kind: 'timeout', code: 'ETIMEDOUT', message: KIND_MESSAGE.timeout };
+    // Our own timer fired: say how long it was, so that the user knows what a larger --timeout means.
+    const message = timedOut && timeoutMs !== undefined ? `no complete answer within the ${formatDuration(timeoutMs)} timeout` : KIND_MESSAGE.timeout;
+    return { kind: 'timeout', code: 'ETIMEDOUT', message };
   }
   const tls = /^(ERR_TLS|ERR_SSL|CERT_|UNABLE_TO|DEPTH_ZERO|SELF_SIGNED|EPROTO|HOSTNAME_MISMATCH|ERR_OSSL)/.test(code);
   const kind = KIND_BY_CODE[code] ?? (tls ? 'tls' : 'other');
@@ -290,11 +293,11 @@ export async function performExchange(req: OutgoingRequest): Promise<Exchange> {
       bodyBytes: body.bytes,
       truncated: body.bytes > body.kept.length,
     };
-    if (body.error) exchange.error = classifyNetworkError(body.error, timedOut);
+    if (body.error) exchange.error = classifyNetworkError(body.error, timedOut, req.timeoutMs);
     exchange.redirect = redirectOf(res.status, headers.location, req.url);
   } catch (err) {
     marks.end = nowMs();
-    exchange.error = classifyNetworkError(err, timedOut);
+    exchange.error = classifyNetworkError(err, timedOut, req.timeoutMs);
   } finally {
     clearTimeout(timer);
     ('httpAgent' in agents ? agents.httpAgent : agents.httpsAgent).destroy();

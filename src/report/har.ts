@@ -1,4 +1,5 @@
 // HAR 1.2 with the one exchange, so the request can be opened in browser dev tools, Postman or a HAR viewer.
+import { formatBytes } from '../shared/units.js';
 import type { QueryValue, Report } from '../types.js';
 import { exchangeTimings } from './json.js';
 import { findHeader } from '../shared/headers.js';
@@ -113,7 +114,7 @@ export function renderHar(report: Report): HarLog {
       mimeType: r.contentType ?? headerValue(r.headers, 'content-type') ?? 'x-unknown',
       text: r.bodyText,
     };
-    if (r.truncated) content.comment = `truncated: ${r.bodyBytes} bytes received, only the beginning kept`;
+    if (r.truncated) content.comment = `truncated: ${formatBytes(r.bodyBytes)} received, only the beginning kept`;
     response = {
       status: r.status,
       statusText: r.statusText,

@@ -3,7 +3,6 @@ import { closeSync, constants as fsc, fstatSync, mkdirSync, openSync, readSync, 
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Verdict } from '../types.js';
-import { cellText } from '../shared/terminal.js';
 
 export const HISTORY_FILE = 'history.jsonl';
 
@@ -217,30 +216,3 @@ function readRecent(file: string, limit: number): { entries: HistoryEntry[]; ski
   return found;
 }
 
-/** Two plain tables (recent runs, then runs per endpoint); cli-table3 is loaded only when a table is drawn. */
-export async function renderHistoryTable(history: History): Promise<string> {
-  const { default: Table } = await import('cli-table3');
-  const style = { head: [] as string[], border: [] as string[] }; // no colours: the output is often piped or pasted
-
-  if (history.entries.length === 0) {
-    const note = history.skipped ? ` (${history.skipped} unreadable line${history.skipped === 1 ? '' : 's'} skipped)` : '';
-    return `No runs recorded yet${note}.\n`;
-  }
-
-  const runs = new Table({ head: ['Time (UTC)', 'Operation', 'Status', 'Verdict', 'Duration', 'Requests'], style });
-  for (const e of history.entries) {
-    // The headline of a run that did not pass goes under its verdict, so the row says why without a wider table.
-    const verdict = e.headline && e.verdict !== 'pass' ? `${e.verdict}\n${cut(e.headline, 40)}` : e.verdict;
-    runs.push([cellText(e.time), cellText(e.operationId), statusKey(e.status, e.requestsSent), cellText(verdict), `${e.durationMs} ms`, String(e.requestsSent)]);
-  }
-
-  const statuses = Object.keys(history.byStatus).sort();
-  const perEndpoint = new Table({ head: ['Endpoint', 'Runs', ...statuses], style });
-  for (const [endpoint, stats] of Object.entries(history.byEndpoint).sort(([a], [b]) => a.localeCompare(b))) {
-    perEndpoint.push([cellText(endpoint), String(stats.runs), ...statuses.map((s) => String(stats.byStatus[s] ?? 0))]);
-  }
-
-  const parts = [runs.toString(), '', perEndpoint.toString()];
-  if (history.skipped) parts.push('', `${history.skipped} unreadable line${history.skipped === 1 ? '' : 's'} skipped.`);
-  return parts.join('\n') + '\n';
-}

@@ -1,6 +1,7 @@
 // One self-contained HTML page: inline CSS only, no script, nothing fetched. It can be opened from an
 // attachment, a CI artefact or a mail client and looks the same everywhere. Every value from the
 // request or response is escaped: a response body may well contain markup or <script>.
+import { formatBytes } from '../shared/units.js';
 import type { Report, Verdict } from '../types.js';
 import {
   CHECK_SYMBOLS,
@@ -253,7 +254,7 @@ ${kv([
   ['Documented meaning', documented],
   ['HTTP version', r.httpVersion],
   ['Content-Type', r.contentType ?? 'none'],
-  ['Body size', `${r.bodyBytes} bytes${r.truncated ? ' (truncated when captured)' : ''}`],
+  ['Body size', `${formatBytes(r.bodyBytes)}${r.truncated ? ' (truncated when captured)' : ''}`],
 ])}
 <h3>Body${body?.kind === 'json' ? ' (JSON, formatted)' : body?.kind === 'html' ? ' (HTML source, not rendered)' : ''}</h3>
 ${body && body.text !== '' ? pre(body.text) : '<p class="note">The body was empty.</p>'}

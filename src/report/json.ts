@@ -3,6 +3,7 @@
 import type { CheckId, CheckResult, CheckStatus, Report, Timings, Verdict } from '../types.js';
 import { parseBoundedJson } from '../shared/json-bounds.js';
 import { jsonWithoutControls } from '../shared/terminal.js';
+import { formatBytes } from '../shared/units.js';
 
 export function renderJson(report: Report): string {
   return jsonWithoutControls(JSON.stringify(report, null, 2)) + '\n';
@@ -104,7 +105,7 @@ export function displayBody(report: Report, maxChars: number): DisplayBody | nul
   }
   if (kind === 'text' && ((r.contentType ?? '').includes('html') || /^\s*<(!doctype|html)/i.test(text))) kind = 'html';
   const notes: string[] = [];
-  if (r.truncated) notes.push(`the body was ${r.bodyBytes} bytes; only its beginning was kept`);
+  if (r.truncated) notes.push(`the body was ${formatBytes(r.bodyBytes)}; only its beginning was kept`);
   if (text.length > maxChars) {
     notes.push(`showing the first ${maxChars} of ${text.length} characters; the JSON and HAR reports hold all that was kept`);
     text = text.slice(0, maxChars);

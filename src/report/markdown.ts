@@ -1,5 +1,6 @@
 // A paste-ready support ticket: what failed and why first, then the three things the errors page asks for
 // (request payload, endpoint, error response), then everything else a support engineer may need.
+import { formatBytes } from '../shared/units.js';
 import type { Report } from '../types.js';
 import { escapeControls } from '../shared/terminal.js';
 import {
@@ -99,7 +100,7 @@ function responseSection(report: Report): string[] {
   if (r.documented) lines.push(`- Documented meaning: ${r.documented.code} — ${r.documented.text}`);
   else lines.push('- Documented meaning: this status is not on the API\'s errors page');
   lines.push(`- Content-Type: ${r.contentType ? code(r.contentType) : 'none'}`);
-  lines.push(`- Body size: ${r.bodyBytes} bytes${r.truncated ? ' (truncated when captured)' : ''}`);
+  lines.push(`- Body size: ${formatBytes(r.bodyBytes)}${r.truncated ? ' (truncated when captured)' : ''}`);
   const body = displayBody(report, MAX_BODY_CHARS);
   if (body) {
     lines.push('', body.text === '' ? '_The body was empty._' : fenced(body.text, body.kind === 'text' ? 'text' : body.kind));

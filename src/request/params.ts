@@ -3,6 +3,7 @@ import { promises as fsp } from 'node:fs';
 import type { FileHandle } from 'node:fs/promises';
 import { UsageError } from '../shared/errors.js';
 import { locateJsonError } from '../shared/json-error.js';
+import { formatBytes } from '../shared/units.js';
 import type { Operation, Params, QueryValue } from '../types.js';
 
 export const MAX_PAYLOAD_BYTES = 1024 * 1024;
@@ -29,7 +30,7 @@ async function readFileCapped(file: string, maxBytes: number, what: string): Pro
     handle = await fsp.open(file, 'r');
     const info = await handle.stat();
     if (info.isDirectory()) throw new UsageError(`${what} ${file} is a directory, not a file`);
-    if (info.size > maxBytes) throw new UsageError(`${what} ${file} is over the ${formatBytes(maxBytes)} limit (${info.size} bytes)`);
+    if (info.size > maxBytes) throw new UsageError(`${what} ${file} is over the ${formatBytes(maxBytes)} limit (${overBy(info.size, maxBytes)})`);
     // The size of a pipe or device (<(...), /dev/zero) says nothing: the cap is applied while reading.
     return await readCapped(handle, maxBytes, `${what} ${file}`);
   } catch (err) {
@@ -73,12 +74,11 @@ export function describeFsError(err: unknown): string {
   return code ?? (err as Error).message;
 }
 
-/** 1048576 → "1 MiB", 1536 → "1.5 KiB". */
-export function formatBytes(n: number): string {
-  const trim = (x: number) => String(Number(x.toFixed(1)));
-  if (n >= 1024 * 1024) return `${trim(n / 1024 / 1024)} MiB`;
-  if (n >= 1024) return `${trim(n / 1024)} KiB`;
-  return `${n} bytes`;
+export { formatBytes } from '../shared/units.js';
+
+/** A size just over a limit rounds to the limit itself ("1 MiB"): then the exact count says why it is over. */
+function overBy(size: number, limit: number): string {
+  return formatBytes(size) === formatBytes(limit) ? `${size} bytes` : formatBytes(size);
 }
 
 /** JSON.parse with a one-line error that says where: "payload.json: invalid JSON at line 3, column 7: expected ..." */

@@ -1,6 +1,7 @@
 import { nowMs } from '../../shared/clock.js';
 import { collectYoungGarbage } from '../../shared/gc.js';
 import { promises as fsp } from 'node:fs';
+import { isatty } from 'node:tty';
 import { UsageError } from '../../shared/errors.js';
 import { cellText, paint, print, printError, registerSecrets, scrubFile, useColor } from '../output.js';
 import { describeFsError } from '../../request/params.js';
@@ -151,29 +152,35 @@ const TONE = { pass: 'green', warn: 'yellow', fail: 'red', skip: 'grey' } as con
 
 /** The doctor-style table: Check | Result | Details / advice. */
 export async function renderChecks(report: Report): Promise<string> {
-  const { default: Table } = await import('cli-table3');
+  const { drawTable } = await import('../table.js');
   const color = useColor();
-  const width = Math.max(80, Math.min(process.stdout.columns || 110, 140));
-  const table = new Table({ head: ['Check', 'Result', 'Details / advice'], style: { head: [], border: [] }, wordWrap: true, colWidths: [22, 9, width - 36] });
-  for (const c of report.checks) {
+  const rows = report.checks.map((c) => {
     const details = c.advice ? `${c.message}\n→ ${c.advice}` : c.message;
-    table.push([cellText(c.title), paint(TONE[c.status], `${CHECK_SYMBOLS[c.status]} ${c.status}`, color), cellText(details)]);
-  }
-  return table.toString();
+    return [c.title, paint(TONE[c.status], `${CHECK_SYMBOLS[c.status]} ${c.status}`, color), details];
+  });
+  return drawTable(['Check', 'Result', 'Details / advice'], rows, { keepWhole: [1] });
 }
 
-export function verdictLine(report: Report): string {
+/** The verdict, then (exit code, requests) on the same line when it fits in `width`, else on the next one. */
+export function verdictLine(report: Report, width = Infinity): string {
   const tone = report.verdict === 'pass' ? 'green' : report.verdict === 'client-error' ? 'yellow' : 'red';
   // A pass without a request only says the checks before the call found nothing.
   const text = report.verdict === 'pass' && report.requestsSent === 0 ? 'pass — nothing wrong before the call, but no request was sent' : verdictText(report.verdict, report.response?.status);
-  const sent = `${report.requestsSent} request${report.requestsSent === 1 ? '' : 's'} sent`;
-  const line = `${paint(tone, `Verdict: ${text}`)} (exit ${report.exitCode}, ${sent})`;
+  const n = report.requestsSent;
+  // A request that got no answer at all (DNS, refused, timeout) may never have reached the server: "sent" alone
+  // would read as if it had been answered.
+  const sent = n > 0 && !report.response ? `${n} request${n === 1 ? '' : 's'} tried, 0 answered` : `${n} request${n === 1 ? '' : 's'} sent`;
+  const verdict = `Verdict: ${text}`;
+  const counts = `(exit ${report.exitCode}, ${sent})`;
+  const joint = verdict.length + 1 + counts.length <= width ? ' ' : '\n  ';
+  const line = `${paint(tone, verdict)}${joint}${counts}`;
   // The row to read first, named by the same rule as the reports' summary; a clean pass needs none.
   const top = headlineCheck(report.checks, report.response?.status);
   if (!top || top.status === 'pass' || top.status === 'skip') return line;
   // One line that fits the terminal: the full text is in the table just above.
   const first = `First: ${headline(report)}`;
-  return `${line}\n${first.length > 80 ? `${first.slice(0, 79)}…` : first}`;
+  const room = Math.min(width, 80);
+  return `${line}\n${first.length > room ? `${first.slice(0, room - 1)}…` : first}`;
 }
 
 /** Writes the report files and the history line; when the directory cannot be written, nothing is lost: Markdown goes to stdout. */
@@ -234,10 +241,10 @@ async function liveRows(rows: Row[], args: CheckArgs): Promise<number> {
     // The same options as a single check (-H, --rate, --probe), within what is left of the budget.
     const report = await runPreflight(row.spec, { ...preflightOptions(args), maxRequests: Math.min(1 + (args.probe ?? 0), budget) });
     budget -= report.requestsSent;
-    await saveReport(report, args, Math.round(nowMs() - started));
+    const saved = await saveReport(report, args, Math.round(nowMs() - started));
     results.set(row.index, report.verdict === 'pass' ? '✔ pass' : `✖ ${report.verdict}`);
     if (report.verdict !== 'pass') failed = true;
-    reports.push(report);
+    reports.push({ ...report, files: saved.paths });
   }
   if (args.json) print(JSON.stringify({ requests: rowsJson(rows), reports }, null, 2));
   else {
@@ -253,16 +260,34 @@ function preflightOptions(args: CheckArgs, extraHeaders: Record<string, string> 
     timeoutMs: args.timeout, maxRequests: args.offline ? 0 : args.maxRequests, sendAnyway: args.sendAnyway, rate: args.rate, probe: args.probe,
     headers: { ...extraHeaders, ...parseHeaderFlags(args.header) },
     onNotice: (message) => printError(`mashvisor-preflight: ${message}`),
+    onWaiting: progressFor(args),
     onDiscarded: collectYoungGarbage,
   };
 }
 
-/** Renders a throw-away table so that cli-table3's code is compiled before the real one is needed. */
+/** Renders a throw-away table so that the table helper's code is compiled before the real one is needed. */
 async function warmTable(): Promise<void> {
-  const { default: Table } = await import('cli-table3');
-  const table = new Table({ head: ['a', 'b', 'c'], style: { head: [], border: [] }, wordWrap: true, colWidths: [10, 8, 30] });
-  table.push(['Response code', '✔ pass', 'HTTP 200: success\n→ a line long enough to wrap across the cell width']);
-  table.toString();
+  const { drawTable } = await import('../table.js');
+  drawTable(['a', 'b', 'c'], [['Response code', '✔ pass', 'HTTP 200: success\n→ a line long enough to wrap across the cell width']], { width: 40 });
+}
+
+/**
+ * On a terminal (and not --json), a line on stderr says what the request waits for; elsewhere nothing, and the
+ * progress code is not even loaded. The request is sent first: the line's code loads while it travels.
+ */
+export function progressFor(args: Pick<CheckArgs, 'json'>): PreflightOptions['onWaiting'] {
+  if (args.json || !isatty(2)) return undefined;
+  return (request) => {
+    let stop: (() => void) | null = null;
+    let ended = false;
+    void import('../progress.js').then((progress) => {
+      if (!ended) stop = progress.waitingFor(request);
+    });
+    return () => {
+      ended = true;
+      stop?.();
+    };
+  };
 }
 
 function once(fn: () => void): () => void {
@@ -292,14 +317,16 @@ export async function runOne(spec: RequestSpec, args: CheckArgs, extraHeaders: R
   const table = args.json || args.format === 'md' ? null : new Promise(setImmediate).then(() => renderChecks(report));
   const saved = await saving;
   if (args.json) {
-    print(JSON.stringify(report, null, 2));
+    // The files written are part of the answer: a script needs their paths as much as a person does.
+    print(JSON.stringify({ ...report, files: saved.paths }, null, 2));
   } else if (!table || saved.fallback) {
     const { renderMarkdown } = await import('../../report/markdown.js');
     print(saved.fallback ?? renderMarkdown(report));
   } else {
-    print(`${report.request.method} ${report.request.url}\n${await table}\n${verdictLine(report)}`);
+    const { terminalWidth, wrapText } = await import('../text.js');
+    print(`${wrapText(`${report.request.method} ${report.request.url}`, undefined, '  ')}\n${await table}\n${wrapText(verdictLine(report, terminalWidth()), undefined, '  ')}`);
     const paths = Object.values(saved.paths);
-    if (paths.length) print(`Reports: ${paths.join(', ')}`);
+    if (paths.length) print(wrapText(['Reports:', ...paths.map((p) => `  ${p}`)].join('\n'), undefined, '    '));
   }
   return report.exitCode;
 }

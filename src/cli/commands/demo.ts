@@ -74,14 +74,14 @@ export async function run(args: { reportsDir: string; json?: boolean }): Promise
     print(JSON.stringify(rows.map((r) => ({ case: r.c.name, verdict: r.report.verdict, exitCode: r.report.exitCode, requestsSent: r.report.requestsSent, report: r.path })), null, 2));
     return asExpected ? 0 : 1;
   }
-  const { default: Table } = await import('cli-table3');
-  const table = new Table({ head: ['Case', 'Verdict', 'Exit', 'Sent', 'What the check found'], style: { head: [], border: [] }, wordWrap: true, colWidths: [24, 15, 6, 6, 60] });
-  for (const r of rows) table.push([r.c.name, r.report.verdict, String(r.report.exitCode), String(r.report.requestsSent), headline(r.report)]);
+  const { drawTable, wrapText } = await import('../table.js');
+  const table = drawTable(['Case', 'Verdict', 'Exit', 'Sent', 'What the check found'],
+    rows.map((r) => [r.c.name, r.report.verdict, String(r.report.exitCode), String(r.report.requestsSent), headline(r.report)]), { keepWhole: [1, 2, 3] });
   print([
-    `mashvisor-preflight demo — ${rows.length} checks against the built-in simulator (no key, no network)`,
-    table.toString(),
-    `Reports (Markdown + JSON each) are in ${reportsDir}/ — open one, e.g. ${rows.find((r) => r.c.name === 'maintenance')?.path}`,
-    'Run a real check: MASHVISOR_API_KEY=... npx mashvisor-preflight check getRentalRates -p state=CA -p source=airbnb',
+    wrapText(`mashvisor-preflight demo — ${rows.length} checks against the built-in simulator (no key, no network)`),
+    table,
+    wrapText(`Reports (Markdown + JSON each) are in ${reportsDir}/ — open one, e.g. ${rows.find((r) => r.c.name === 'maintenance')?.path}`, undefined, '  '),
+    wrapText('Run a real check: MASHVISOR_API_KEY=... npx mashvisor-preflight check getRentalRates -p state=CA -p source=airbnb', undefined, '  '),
   ].join('\n'));
   return asExpected ? 0 : 1;
 }

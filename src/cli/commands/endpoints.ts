@@ -10,12 +10,10 @@ export async function run(args: { name?: string; json?: boolean }): Promise<numb
     print(JSON.stringify(operations, null, 2));
     return 0;
   }
-  const { default: Table } = await import('cli-table3');
-  const table = new Table({ head: ['operationId', 'Method', 'Path (under /v1.1)', 'Required'], style: { head: [], border: [] } });
-  for (const op of operations) {
-    table.push([op.operationId, op.method, op.path, requiredNames(op).join(', ') || '—']);
-  }
-  print(`${table.toString()}\n${operations.length} operations. Details: mashvisor-preflight endpoints <operationId>`);
+  const { drawTable, wrapText } = await import('../table.js');
+  const rows = operations.map((op) => [op.operationId, op.method, op.path, requiredNames(op).join(', ') || '—']);
+  const table = drawTable(['operationId', 'Method', 'Path (under /v1.1)', 'Required'], rows);
+  print(`${table}\n${wrapText(`${operations.length} operations. Details: mashvisor-preflight endpoints <operationId>`)}`);
   return 0;
 }
 
@@ -34,13 +32,13 @@ async function showOne(op: Operation, json: boolean): Promise<number> {
     `  ${op.summary}`,
   ];
   if (op.hasBody) lines.push('  Body: a JSON object (send it with --payload)');
-  const { default: Table } = await import('cli-table3');
-  const table = new Table({ head: ['Parameter', 'In', 'Type', 'Required', 'Description'], style: { head: [], border: [] }, wordWrap: true, colWidths: [22, 7, 9, 10, 60] });
-  for (const p of op.params) {
+  const { drawTable, wrapText } = await import('../table.js');
+  const rows = op.params.map((p) => {
     const required = p.required ? 'yes' : p.warnIfMissing ? 'advised' : 'no';
     const allowed = p.enum && p.enum.length <= 8 ? ` One of: ${p.enum.join(', ')}.` : '';
-    table.push([p.name, p.in, p.type, required, `${p.description ?? ''}${allowed}`.trim()]);
-  }
-  print(`${lines.join('\n')}\n${op.params.length ? table.toString() : '  No parameters.'}`);
+    return [p.name, p.in, p.type, required, `${p.description ?? ''}${allowed}`.trim()];
+  });
+  const table = drawTable(['Parameter', 'In', 'Type', 'Required', 'Description'], rows, { keepWhole: [0, 1, 2, 3] });
+  print(`${wrapText(lines.join('\n'))}\n${op.params.length ? table : '  No parameters.'}`);
   return 0;
 }

@@ -29,27 +29,6 @@ export function lookupCode(input: string): ExplainedCode {
   throw new UsageError(`unknown status code: ${input} (try 400, 401, 403, 404, 405, 422, 429, 500, 503, 3xx, 2xx, 4xx or 5xx)`);
 }
 
-const WIDTH = 80;
-
-/** Word-wraps one line to 80 columns; continuation lines are indented under the text. */
-export function wrapLine(line: string, indent: string): string[] {
-  if (line.length <= WIDTH) return [line];
-  const lead = /^ */.exec(line)![0];
-  const out: string[] = [];
-  let current = lead;
-  for (const word of line.slice(lead.length).split(' ')) {
-    const next = current.trim() === '' ? `${current}${word}` : `${current} ${word}`;
-    if (next.length > WIDTH && current.trim() !== '') {
-      out.push(current);
-      current = `${indent}${word}`;
-    } else {
-      current = next;
-    }
-  }
-  if (current.trim() !== '') out.push(current);
-  return out;
-}
-
 function whoseFix(info: CodeInfo): string {
   if (info.code.startsWith('2')) return 'nothing to fix: the request succeeded';
   if (info.code.startsWith('3')) return 'a client-side fix: the base URL or scheme';
@@ -63,16 +42,15 @@ export async function run(args: { code: string; json?: boolean }): Promise<numbe
     print(JSON.stringify({ code, title, documented, documentedCode, party, checkFirst }, null, 2));
     return 0;
   }
-  const note = info.documentedCode || info.ownWords ? '' : `(${info.code} is not on the errors page; this is what its class, ${statusClass(Number(info.code))}, means)`;
+  const note = info.documentedCode || info.ownWords ? '' : `\n  (${info.code} is not on the errors page; this is what its class, ${statusClass(Number(info.code))}, means)`;
   const meaning = info.ownWords ? `  Meaning: ${info.documented} (not in the errors page's table)` : `  Documented: "${info.documented}"`;
-  const lines = [
-    [`${info.code} ${info.title}`, ''],
-    [meaning, '    '],
-    ...(note ? [[`  ${note}`, '   ']] : []),
-    [`  Whose fix: ${whoseFix(info)}`, '    '],
-    ['  Check first:', ''],
-    ...info.checkFirst.map((c) => [`    - ${c}`, '      ']),
-  ] as Array<[string, string]>;
-  print(lines.flatMap(([line, indent]) => wrapLine(line, indent)).join('\n'));
+  const { wrapText } = await import('../text.js');
+  print(wrapText([
+    `${info.code} ${info.title}`,
+    `${meaning}${note}`,
+    `  Whose fix: ${whoseFix(info)}`,
+    '  Check first:',
+    ...info.checkFirst.map((c) => `    - ${c}`),
+  ].join('\n'), undefined, '  '));
   return 0;
 }

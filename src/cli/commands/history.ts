@@ -1,5 +1,5 @@
 import { print } from '../output.js';
-import { readHistory, renderHistoryTable } from '../../report/history.js';
+import { readHistory, statusKey, type History, type HistoryEntry } from '../../report/history.js';
 import { UsageError } from '../../shared/errors.js';
 import { describeFsError } from '../../request/params.js';
 
@@ -13,4 +13,36 @@ export async function run(args: { reportsDir: string; limit: number; json?: bool
   }
   print(args.json ? JSON.stringify(history, null, 2) : await renderHistoryTable(history));
   return 0;
+}
+
+/** "2026-11-26T10:00:01.000Z" → "2026-11-26 10:00:01": a narrow column then breaks it between date and time. */
+function tableTime(iso: string): string {
+  const m = /^(\d{4}-\d{2}-\d{2})T(\d{2}:\d{2}:\d{2})/.exec(iso);
+  return m ? `${m[1]} ${m[2]}` : iso;
+}
+
+/** The headline of a run that did not pass goes under its verdict, so the row says why without a wider table. */
+function verdictCell(e: HistoryEntry): string {
+  if (!e.headline || e.verdict === 'pass') return e.verdict;
+  return `${e.verdict}\n${e.headline.length > 40 ? `${e.headline.slice(0, 39)}…` : e.headline}`;
+}
+
+/** Two plain tables (recent runs, then runs per endpoint), drawn to fit the terminal. */
+export async function renderHistoryTable(history: History, width?: number): Promise<string> {
+  const { drawTable } = await import('../table.js');
+  if (history.entries.length === 0) {
+    const note = history.skipped ? ` (${history.skipped} unreadable line${history.skipped === 1 ? '' : 's'} skipped)` : '';
+    return `No runs recorded yet${note}.\n`;
+  }
+  const runs = drawTable(['Time (UTC)', 'Operation', 'Status', 'Verdict', 'Duration', 'Requests'],
+    history.entries.map((e) => [tableTime(e.time), e.operationId, statusKey(e.status, e.requestsSent), verdictCell(e), `${e.durationMs} ms`, String(e.requestsSent)]),
+    { width, keepWhole: [1, 2, 4, 5] });
+  const statuses = Object.keys(history.byStatus).sort();
+  const perEndpoint = drawTable(['Endpoint', 'Runs', ...statuses],
+    Object.entries(history.byEndpoint).sort(([a], [b]) => a.localeCompare(b))
+      .map(([endpoint, stats]) => [endpoint, String(stats.runs), ...statuses.map((s) => String(stats.byStatus[s] ?? 0))]),
+    { width, keepWhole: statuses.map((_, i) => i + 1).concat(statuses.length + 1) });
+  const parts = [runs, '', perEndpoint];
+  if (history.skipped) parts.push('', `${history.skipped} unreadable line${history.skipped === 1 ? '' : 's'} skipped.`);
+  return parts.join('\n') + '\n';
 }

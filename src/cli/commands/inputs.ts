@@ -99,15 +99,16 @@ async function validateAll(raws: RawRequest[], args: InputArgs, context: InputCo
 }
 
 export async function printSummary(rows: Row[], extra: Map<number, string> = new Map(), findings: Map<number, string[]> = new Map(), tally?: string): Promise<void> {
-  const { default: Table } = await import('cli-table3');
-  const table = new Table({ head: ['#', 'Request', 'Operation', 'Result', 'Problems'], style: { head: [], border: [] }, wordWrap: true, colWidths: [5, 30, 24, 14, 50] });
+  const { drawTable } = await import('../table.js');
+  const cells: string[][] = [];
   for (const r of rows) {
     const result = extra.get(r.index) ?? (r.problem ? '✖ unknown' : r.validation!.valid ? (r.validation!.warnings.length ? '⚠ valid' : '✔ valid') : '✖ invalid');
     const problems = r.problem ?? [...[...r.validation!.errors, ...r.validation!.warnings].map((p) => `${p.severity === 'error' ? '✖' : '⚠'} ${p.message}`), ...(findings.get(r.index) ?? [])].join('\n');
-    table.push([String(r.index), cellText(r.name), r.spec?.operation.operationId ?? '—', result, cellText(problems)]);
+    cells.push([String(r.index), r.name, r.spec?.operation.operationId ?? '—', result, problems || '']);
   }
   const invalid = rows.filter((r) => r.problem || !r.validation!.valid).length;
-  print(`${table.toString()}\n${rows.length} request${rows.length === 1 ? '' : 's'}: ${tally ?? `${rows.length - invalid} valid, ${invalid} invalid`}`);
+  const table = drawTable(['#', 'Request', 'Operation', 'Result', 'Problems'], cells, { keepWhole: [0, 2, 3] });
+  print(`${table}\n${rows.length} request${rows.length === 1 ? '' : 's'}: ${tally ?? `${rows.length - invalid} valid, ${invalid} invalid`}`);
 }
 
 export function rowsJson(rows: Row[]): unknown[] {
@@ -126,14 +127,24 @@ async function fromCurl(args: InputArgs, context: InputContext): Promise<InputPl
   return { kind: 'one', spec: specFromRaw(raw, args, context, 'curl'), offline: Boolean(args.offline) };
 }
 
+/** Why --entry N cannot be re-run: there is no entry N, or it is not a request to Mashvisor. */
+function entryProblem(entry: number, count: number, mashvisor: Array<number | undefined>): string {
+  const choose = `choose one of ${mashvisor.join(', ')}`;
+  if (!Number.isInteger(entry) || entry < 1 || entry > count) {
+    return `--entry ${entry}: entry ${entry} does not exist (the HAR has ${count} entr${count === 1 ? 'y' : 'ies'}); ${choose}`;
+  }
+  return `--entry ${entry}: entry ${entry} is not a Mashvisor request; ${choose}`;
+}
+
 async function fromHar(args: InputArgs, context: InputContext): Promise<InputPlan> {
   const { readHarEntries, filterMashvisor } = await import('../../inputs/har.js');
   const har = parseJsonText(await readInput(args.fromHar!, 'HAR file'), args.fromHar!);
-  const entries = asUsage(() => filterMashvisor(readHarEntries(har)), args.fromHar!);
+  const all = asUsage(() => readHarEntries(har), args.fromHar!);
+  const entries = filterMashvisor(all);
   if (!entries.length) throw new UsageError(`${args.fromHar}: no Mashvisor requests in this HAR (api.mashvisor.com, mashvisor-api.p.rapidapi.com or /v1.1/client/ paths)`);
   if (args.entry !== undefined) {
     const chosen = entries.find((e) => e.index === args.entry);
-    if (!chosen) throw new UsageError(`--entry ${args.entry}: not a Mashvisor request in this HAR; choose one of ${entries.map((e) => e.index).join(', ')}`);
+    if (!chosen) throw new UsageError(entryProblem(args.entry, all.length, entries.map((e) => e.index)));
     return { kind: 'one', spec: specFromRaw(chosen, args, context, `har#${args.entry}`), offline: false };
   }
   if (!args.offline && entries.length > 1) {
@@ -229,7 +240,7 @@ async function offlineHar(rows: Row[], args: InputArgs): Promise<number> {
     const findings = new Map([...reports].map(([index, report]) => [index, recordedFindings(report)]));
     const bad = rows.filter((r) => r.problem || reports.get(r.index)?.verdict !== 'pass').length;
     const recorded = [...reports.values()].filter((r) => r.response || r.error).length;
-    await printSummary(rows, results, findings, `${rows.length - bad} pass, ${bad} with a problem; ${recorded} recorded answer${recorded === 1 ? '' : 's'} judged offline, nothing sent`);
+    await printSummary(rows, results, findings, `${rows.length - bad} pass, ${bad} with a problem\n${recorded} recorded answer${recorded === 1 ? '' : 's'} judged offline; nothing was sent`);
   }
   return failed ? 1 : 0;
 }

@@ -24,19 +24,19 @@ export async function run(args: { file: string; format?: string; html?: boolean;
   if (args.html) formats.push('html');
   if (args.har) formats.push('har');
   if (args.junit) formats.push('junit');
-  if (args.format) {
+  // Nothing asked for: the Markdown report, which is what a person opening a saved report wants to read.
+  const format = args.format ?? (formats.length ? undefined : 'md');
+  if (format) {
     const { renderFormat } = await import('../../report/files.js');
-    print(renderFormat(report, args.format as ReportFormat));
+    print(renderFormat(report, format as ReportFormat));
   }
-  if (!formats.length) {
-    if (!args.format) throw new UsageError('say what to rebuild: --html, --har, --junit FILE, or --format md|json');
-    return 0;
-  }
+  if (!formats.length) return 0;
   const { writeReportFiles } = await import('../../report/files.js');
   const paths = await writeReportFiles(report, args.outDir ?? dirname(args.file), formats, args.junit ? { junitPath: args.junit } : {});
   // With --format the report itself is on stdout; the paths go to stderr so stdout stays one document.
-  const line = `Written: ${Object.values(paths).join(', ')}`;
-  if (args.format) printError(line);
-  else print(line);
+  const { wrapText } = await import('../text.js');
+  const lines = wrapText(['Written:', ...Object.values(paths).map((p) => `  ${p}`)].join('\n'), undefined, '    ');
+  if (format) printError(lines);
+  else print(lines);
   return 0;
 }

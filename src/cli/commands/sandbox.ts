@@ -4,6 +4,7 @@ import {
 } from '../../sandbox/server.js';
 import type { Sandbox, SandboxOptions } from '../../sandbox/server.js';
 import { writeOwn } from '../output.js';
+import { terminalWidth, wrapText } from '../text.js';
 
 export interface SandboxArgs {
   port?: number;
@@ -25,9 +26,42 @@ function checkNumber(name: string, value: number | undefined, min: number, max: 
   return null;
 }
 
+/**
+ * A command to copy, broken with shell line continuations (" \\") between its words so that each line fits `width`:
+ * pasted back, it is still one command.
+ */
+export function shellCommand(words: string[], width: number, indent = '  '): string {
+  const lines: string[] = [];
+  let line = indent;
+  for (const word of withValues(words)) {
+    if (line.trim() && line.length + 1 + word.length + 2 > width) {
+      lines.push(`${line} \\`);
+      line = `${indent}    `;
+    }
+    line += line.trim() ? ` ${word}` : word;
+  }
+  lines.push(line);
+  return lines.join('\n');
+}
+
+/** An option and its value stay on one line: "-H 'x-api-key: …'". */
+function withValues(words: string[]): string[] {
+  const units: string[] = [];
+  for (let i = 0; i < words.length; i++) {
+    const value = words[i + 1];
+    if (words[i]!.startsWith('-') && value !== undefined && !value.startsWith('-')) {
+      units.push(`${words[i]} ${value}`);
+      i++;
+    } else units.push(words[i]!);
+  }
+  return units;
+}
+
 /** The banner: where the sandbox listens, its test keys and how to use it. Test keys are public by design. */
-export function banner(sandbox: Sandbox): string {
+export function banner(sandbox: Sandbox, columns = terminalWidth()): string {
   const width = Math.max(...SCENARIOS.map((s) => s.name.length));
+  const scenario = (name: string, description: string) => wrapText(`  ${name.padEnd(width)}  ${description}`, columns, ' '.repeat(width + 2));
+  const url = (path: string) => `'${path}'`;
   const lines = [
     `Mashvisor API sandbox listening on ${sandbox.url}`,
     '',
@@ -40,15 +74,19 @@ export function banner(sandbox: Sandbox): string {
     `             x-rapidapi-host: ${RAPIDAPI_HOST}`,
     '',
     `Scenarios (request header "${SCENARIO_HEADER}: <name>"):`,
-    ...SCENARIOS.map((s) => `  ${s.name.padEnd(width)}  ${s.description}`),
+    ...SCENARIOS.map((s) => scenario(s.name, s.description)),
     '',
     'Try:',
-    `  mashvisor-preflight check getRentalRates --param state=CA --param source=airbnb --base-url ${sandbox.directBaseUrl} --key ${SANDBOX_KEY}`,
-    `  curl -s -H 'x-api-key: ${SANDBOX_KEY}' '${sandbox.directBaseUrl}/client/rental-rates?state=CA&source=airbnb'`,
-    `  curl -s -H 'x-rapidapi-key: ${SANDBOX_RAPIDAPI_KEY}' -H 'x-rapidapi-host: ${RAPIDAPI_HOST}' '${sandbox.rapidapiBaseUrl}/rental-rates?state=CA&source=airbnb'`,
-    `  curl -si -H '${SCENARIO_HEADER}: maintenance' -H 'x-api-key: ${SANDBOX_KEY}' '${sandbox.directBaseUrl}/client/city/list?state=TX'`,
+    shellCommand(['mashvisor-preflight', 'check', 'getRentalRates', '--param', 'state=CA', '--param', 'source=airbnb',
+      '--base-url', sandbox.directBaseUrl, '--key', SANDBOX_KEY], columns),
+    shellCommand(['curl', '-s', '-H', `'x-api-key: ${SANDBOX_KEY}'`, url(`${sandbox.directBaseUrl}/client/rental-rates?state=CA&source=airbnb`)], columns),
+    shellCommand(['curl', '-s', '-H', `'x-rapidapi-key: ${SANDBOX_RAPIDAPI_KEY}'`, '-H', `'x-rapidapi-host: ${RAPIDAPI_HOST}'`,
+      url(`${sandbox.rapidapiBaseUrl}/rental-rates?state=CA&source=airbnb`)], columns),
+    shellCommand(['curl', '-si', '-H', `'${SCENARIO_HEADER}: maintenance'`, '-H', `'x-api-key: ${SANDBOX_KEY}'`,
+      url(`${sandbox.directBaseUrl}/client/city/list?state=TX`)], columns),
     '',
-    `Stats: GET ${sandbox.url}/__sandbox/stats   Reset: POST ${sandbox.url}/__sandbox/reset`,
+    `Stats: GET ${sandbox.url}/__sandbox/stats`,
+    `Reset: POST ${sandbox.url}/__sandbox/reset`,
     'Press Ctrl+C to stop.',
     '',
   ];

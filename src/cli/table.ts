@@ -1,0 +1,83 @@
+import Table from 'cli-table3';
+import { terminalWidth, textWidth, wrapLine } from './text.js';
+import { scrub } from './output.js';
+import { escapeControls } from '../shared/terminal.js';
+
+// The one way the CLI draws a table. Every table fits the terminal: columns get the width their text needs, the
+// widest give way first when the terminal is narrower, and the text of a cell is wrapped here (text.ts: at spaces;
+// a long URL or path folded after / ? & =) before cli-table3 draws it, so that cli-table3 never cuts a word with '…'.
+// Cells are scrubbed of secrets and their control characters escaped before they are measured: a redaction marker
+// or an escape put in after drawing would be longer or shorter than the text it replaces and break the row's border.
+// The tool's own colours (paint) are the only escapes kept.
+
+function cellLines(text: string): string[] {
+  return text.split('\n');
+}
+
+/** The widest single word of a cell (what it needs to avoid folding) and its widest line (what it wants). */
+function measure(text: string): { word: number; line: number } {
+  let word = 0;
+  let line = 0;
+  for (const l of cellLines(text)) {
+    line = Math.max(line, textWidth(l));
+    for (const w of l.split(/ +/)) word = Math.max(word, textWidth(w));
+  }
+  return { word, line };
+}
+
+export interface TableOptions {
+  /** Total width to fit (default: the terminal's). */
+  width?: number;
+  /** Columns that keep their longest word whole as long as they can (ids, names). */
+  keepWhole?: number[];
+}
+
+/** Content widths (padding and borders excluded) that fit `total` columns: the widest column gives way first. */
+export function columnWidths(head: string[], rows: string[][], total: number, keepWhole: number[] = []): number[] {
+  const cells = (i: number) => [head[i] ?? '', ...rows.map((r) => r[i] ?? '')];
+  const sizes = head.map((_, i) => cells(i).map(measure));
+  const want = sizes.map((s) => Math.max(...s.map((m) => m.line)));
+  const floor = sizes.map((s, i) => {
+    const longestWord = Math.max(...s.map((m) => m.word));
+    const headWord = measure(head[i] ?? '').word;
+    return Math.min(want[i]!, Math.max(headWord, keepWhole.includes(i) ? longestWord : Math.min(longestWord, 10), 3));
+  });
+  const room = total - (3 * head.length + 1);
+  const widths = [...want];
+  const shrink = (limit: number[]) => {
+    let excess = widths.reduce((a, b) => a + b, 0) - room;
+    while (excess > 0) {
+      let widest = -1;
+      for (const [i, w] of widths.entries()) if (w > limit[i]! && (widest < 0 || w > widths[widest]!)) widest = i;
+      if (widest < 0) return;
+      widths[widest]!--;
+      excess--;
+    }
+  };
+  shrink(floor);
+  shrink(head.map(() => 3));
+  return widths;
+}
+
+/** Wraps each cell to its column's width. */
+function wrapCell(text: string, width: number): string {
+  return cellLines(text).flatMap((line) => (textWidth(line) <= width ? [line] : wrapLine(line, width))).join('\n');
+}
+
+/** A bordered table that fits the terminal, cells wrapped at word boundaries, long values folded. */
+export function drawTable(head: string[], rows: Array<Array<string | number>>, options: TableOptions = {}): string {
+  const clean = (cell: string | number) => escapeControls(scrub(String(cell)), true);
+  const text = rows.map((row) => row.map(clean));
+  const heads = head.map(clean);
+  const widths = columnWidths(heads, text, options.width ?? terminalWidth(), options.keepWhole);
+  const table = new Table({
+    head: heads.map((h, i) => wrapCell(h, widths[i]!)),
+    style: { head: [], border: [] },
+    colWidths: widths.map((w) => w + 2),
+    wordWrap: false,
+  });
+  for (const row of text) table.push(row.map((cell, i) => wrapCell(cell, widths[i]!)));
+  return table.toString();
+}
+
+export { terminalWidth, wrapText } from './text.js';

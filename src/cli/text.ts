@@ -1,0 +1,110 @@
+import { isatty } from 'node:tty';
+import tableUtils from 'cli-table3/src/utils.js';
+
+// Text that fits the terminal: its width, and wrapping at spaces with long values (URLs, paths) folded after
+// / ? & = so that they still read as one piece. Used by the table helper (table.ts) and for free text.
+
+/** Display width of text (colour codes ignored, wide characters counted twice), as the terminal shows it. */
+export const textWidth: (text: string) => number = tableUtils.strlen;
+
+/**
+ * Columns of the terminal that shows stdout; not a terminal: $COLUMNS, else 80. Asking process.stdout creates
+ * the stream, so a pipe is recognised first without it.
+ */
+export function terminalWidth(): number {
+  const fromTty = isatty(1) ? process.stdout.columns : 0;
+  if (fromTty) return fromTty;
+  const fromEnv = Number(process.env.COLUMNS);
+  return Number.isInteger(fromEnv) && fromEnv > 0 ? fromEnv : 80;
+}
+
+// Where a long value may be folded: right after these characters a URL, a path or a list still reads as one piece;
+// the second set (and a camelCase word boundary) only when the first offers nothing near the end of the line.
+const FOLD_AFTER = new Set(['/', '?', '&', '=', ',', ';']);
+const FOLD_AFTER_LAST = new Set(['-', '_', '.', ':']);
+
+/** Splits a word wider than `width` into pieces that fit, each ending after a fold character when one is near. */
+export function foldWord(word: string, width: number): string[] {
+  const pieces: string[] = [];
+  let rest = word;
+  while (textWidth(rest) > width) {
+    const chars = Array.from(rest);
+    let used = 0;
+    let cut = 0;
+    let foldAt = 0;
+    let lastResort = 0;
+    for (const [i, ch] of chars.entries()) {
+      const w = textWidth(ch);
+      if (used + w > width) break;
+      used += w;
+      cut = i + 1;
+      if (FOLD_AFTER.has(ch)) foldAt = i + 1;
+      // camelCase names (operationIds) fold between words: getRentoCalculator / HistoricalPerformance.
+      if (FOLD_AFTER_LAST.has(ch) || (/[a-z]/.test(ch) && /[A-Z]/.test(chars[i + 1] ?? ''))) lastResort = i + 1;
+    }
+    // A fold point in the first half would leave a ragged, half-empty line: cut at the width instead.
+    const at = foldAt > cut / 2 ? foldAt : lastResort > cut / 2 ? lastResort : Math.max(cut, 1);
+    pieces.push(chars.slice(0, at).join(''));
+    rest = chars.slice(at).join('');
+  }
+  if (rest) pieces.push(rest);
+  return pieces;
+}
+
+// Less room than this at the end of a line, and a long value starts on the next line instead.
+const MIN_FOLD_ROOM = 12;
+
+/** Wraps one paragraph at spaces to `width`; words wider than that are folded. Continuation lines start with `indent`. */
+export function wrapLine(text: string, width: number, indent = ''): string[] {
+  const lead = /^ */.exec(text)![0];
+  const lines: string[] = [];
+  let line = lead;
+  let used = textWidth(lead);
+  let empty = true;
+  const newLine = () => {
+    lines.push(line.trimEnd());
+    line = indent;
+    used = textWidth(indent);
+    empty = true;
+  };
+  // Spaces between words are kept as they are on a line (aligned columns stay aligned); a line break replaces them.
+  let space = ' ';
+  const add = (piece: string, gap: boolean) => {
+    line += gap ? `${space}${piece}` : piece;
+    used += textWidth(piece) + (gap ? space.length : 0);
+    empty = false;
+  };
+  for (const [, before, word] of text.slice(lead.length).matchAll(/( *)(\S+)/g)) {
+    space = before || ' ';
+    const w = textWidth(word!);
+    if (used + (empty ? 0 : space.length) + w <= width) {
+      add(word!, !empty);
+      continue;
+    }
+    space = ' ';
+    // A word too long for any line is folded anyway: it starts right here when a fair part of the line is left.
+    const foldsAnyway = w > width - textWidth(indent);
+    const gap = !empty && foldsAnyway && width - used - 1 >= MIN_FOLD_ROOM;
+    if (!empty && !gap) newLine();
+    let rest = word!;
+    let first = true;
+    while (rest) {
+      if (!first) newLine();
+      const room = Math.max(1, width - used - (first && gap ? 1 : 0));
+      const [piece] = textWidth(rest) <= room ? [rest] : foldWord(rest, room);
+      add(piece!, first && gap);
+      rest = rest.slice(piece!.length);
+      first = false;
+    }
+  }
+  lines.push(line.trimEnd());
+  return lines;
+}
+
+/** Wraps text of several lines to `width`; each line's continuation keeps its own indentation plus `extraIndent`. */
+export function wrapText(text: string, width = terminalWidth(), extraIndent = ''): string {
+  return text
+    .split('\n')
+    .flatMap((line) => (textWidth(line) <= width ? [line] : wrapLine(line, width, /^\s*/.exec(line)![0] + extraIndent)))
+    .join('\n');
+}
