@@ -25,8 +25,6 @@ export interface PreflightOptions {
   probe?: number;
   /** Called once the request is on the wire (the CLI loads its report writers meanwhile). */
   onSent?: () => void;
-  /** Called every 2 MiB of response body read past the 1 MiB kept (the CLI collects garbage there). */
-  onDiscarded?: () => void;
   /** Told before anything billed beyond the one request is sent. */
   onNotice?: (message: string) => void;
   now?: Date;
@@ -82,7 +80,6 @@ export function outgoingRequest(spec: RequestSpec, options: PreflightOptions): O
     body: bodyText(spec),
     timeoutMs: options.timeoutMs ?? DEFAULT_TIMEOUT_MS,
     ...(options.onSent ? { onSent: options.onSent } : {}),
-    ...(options.onDiscarded ? { onDiscarded: options.onDiscarded } : {}),
   };
 }
 
@@ -122,6 +119,8 @@ export interface Evaluation {
   probe?: ProbeResult | null;
   /** Why no request was sent, when none was. */
   notSent?: NotSent;
+  /** The version of the axios that sent the request, for the environment block; none when no request was sent. */
+  axiosVersion?: string;
 }
 
 /** Checks → verdict → report, from whatever exchange happened (none, ours, or one captured in the user's app). */
@@ -144,14 +143,12 @@ export function evaluate(input: Evaluation, options: PreflightOptions = {}): Rep
   const verdict = decideVerdict(checks);
   return buildReport({
     spec, validation, exchange, checks, rateLimit: rateLimit.state, verdict, requestsSent: input.requestsSent,
-    environment: collectEnvironment(toolVersion(), axiosVersion ?? 'not loaded', options.now ? { now: options.now } : {}),
+    environment: collectEnvironment(toolVersion(), input.axiosVersion ?? 'not loaded', options.now ? { now: options.now } : {}),
     url: exchange?.request.url ?? input.request.url,
     headers: exchange?.request.headers ?? input.request.headers,
     now: options.now,
   });
 }
-
-let axiosVersion: string | undefined;
 
 /** Why the request must not be sent, or null when it may be. */
 function reasonNotToSend(validation: ValidationResult, spec: RequestSpec, options: PreflightOptions, budget: number): NotSent | null {
@@ -179,8 +176,7 @@ export async function runPreflight(spec: RequestSpec, options: PreflightOptions 
   if (probeCount > 0) {
     options.onNotice?.(`--probe: after the check, up to ${probeCount} extra request${probeCount === 1 ? '' : 's'} to measure the rate limit; each may be billed`);
   }
-  const { performExchange } = await (client ?? import('./http/exchange.js'));
-  axiosVersion ??= (await import('axios')).default.VERSION;
+  const { performExchange, AXIOS_VERSION: axiosVersion } = await (client ?? import('./http/exchange.js'));
   const exchange = await performExchange(request);
   let requestsSent = 1;
   let probe: ProbeResult | null = null;
@@ -192,5 +188,5 @@ export async function runPreflight(spec: RequestSpec, options: PreflightOptions 
   } else if (probeCount > 0) {
     probe = { sent: 0, accepted: 0, hit429: false, retryAfterSeconds: null, stoppedBy: 'not run: the check request did not succeed' };
   }
-  return evaluate({ spec, validation, exchange, requestsSent, request, probe }, options);
+  return evaluate({ spec, validation, exchange, requestsSent, request, probe, axiosVersion }, options);
 }

@@ -1,5 +1,6 @@
 import { documentedFor, statusClass } from '../catalog/codes.js';
 import type { CheckResult, Exchange, NetworkErrorKind, RequestSpec } from '../types.js';
+import { READ_BODY_BYTES, readStopped } from '../shared/body-limits.js';
 
 /** Whose side a response points at; the verdict is read from it. */
 export type Side = 'client' | 'server' | 'network' | 'none';
@@ -92,7 +93,8 @@ function successResult(res: NonNullable<Exchange['response']>, envelope: Envelop
   if (envelope && envelope.status !== undefined && envelope.status !== 'success') {
     return result('warn', 'none', `HTTP ${res.status}, but the envelope says status "${String(envelope.status)}".${said}`, 'Read the message; the request may need other parameters.', details);
   }
-  const size = res.truncated ? ` (body over 1 MiB: ${res.bodyBytes} bytes, truncated in the report)` : '';
+  const size = readStopped(res.bodyBytes) ? ` (body over ${READ_BODY_BYTES / 1024 / 1024} MiB: reading stopped after ${res.bodyBytes} bytes; the first MiB is in the report)`
+    : res.truncated ? ` (body over 1 MiB: ${res.bodyBytes} bytes, truncated in the report)` : '';
   return result('pass', 'none', `HTTP ${res.status}: success${size}`, '', details);
 }
 

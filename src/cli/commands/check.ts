@@ -1,5 +1,4 @@
 import { nowMs } from '../../shared/clock.js';
-import { collectYoungGarbage } from '../../shared/gc.js';
 import { promises as fsp } from 'node:fs';
 import { UsageError } from '../../shared/errors.js';
 import { paint, print, printError, registerKeyParams, registerSecret, useColor } from '../output.js';
@@ -174,14 +173,6 @@ export async function run(args: CheckArgs): Promise<number> {
   return runOne(spec, args);
 }
 
-/** Renders a throw-away table so that cli-table3's code is compiled before the real one is needed. */
-async function warmTable(): Promise<void> {
-  const { default: Table } = await import('cli-table3');
-  const table = new Table({ head: ['a', 'b', 'c'], style: { head: [], border: [] }, wordWrap: true, colWidths: [10, 8, 30] });
-  table.push(['Response code', '✔ pass', 'HTTP 200: success\n→ a line long enough to wrap across the cell width']);
-  table.toString();
-}
-
 function once(fn: () => void): () => void {
   let done = false;
   return () => {
@@ -199,28 +190,21 @@ export async function runOne(spec: RequestSpec, args: CheckArgs, extraHeaders: R
     timeoutMs: args.timeout, maxRequests: args.offline ? 0 : args.maxRequests, sendAnyway: args.sendAnyway, rate: args.rate, probe: args.probe,
     headers,
     onNotice: (message) => printError(`mashvisor-preflight: ${message}`),
-    onDiscarded: collectYoungGarbage,
-    // While the server works on the request, load (and warm up) what turns its answer into files and a table.
-    // The reports directory is created meanwhile too.
+    // While the server works on the request, load what turns its answer into files, and create the reports directory.
     onSent: once(() => void Promise.all([
       import('../../report/files.js').then((files) => files.prepareReportsDir(args.reportsDir)),
       import('../../report/history.js'),
-      args.json ? null : warmTable(),
     ])),
   };
   const report = await runPreflight(spec, options);
-  const saving = saveReport(report, args, Math.round(nowMs() - started));
-  // The table is drawn while the files are flushed to disk: one turn of the event loop first, so that the writes
-  // are already waiting on the disk when the drawing takes the thread.
-  const table = args.json || args.format === 'md' ? null : new Promise(setImmediate).then(() => renderChecks(report));
-  const saved = await saving;
+  const saved = await saveReport(report, args, Math.round(nowMs() - started));
   if (args.json) {
     print(JSON.stringify(report, null, 2));
-  } else if (!table || saved.fallback) {
+  } else if (args.format === 'md' || saved.fallback) {
     const { renderMarkdown } = await import('../../report/markdown.js');
     print(saved.fallback ?? renderMarkdown(report));
   } else {
-    print(`${report.request.method} ${report.request.url}\n${await table}\n${verdictLine(report)}`);
+    print(`${report.request.method} ${report.request.url}\n${await renderChecks(report)}\n${verdictLine(report)}`);
     const paths = Object.values(saved.paths);
     if (paths.length) print(`Reports: ${paths.join(', ')}`);
   }
