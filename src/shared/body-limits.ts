@@ -9,7 +9,7 @@ export const KEPT_BODY_BYTES = 1024 * 1024;
  * any real answer is measured exactly, while memory stays bounded by this figure rather than by how often V8 happens
  * to free the socket's buffers; an endless body ends the check instead of waiting for the timeout.
  */
-export const READ_BODY_BYTES = 16 * 1024 * 1024;
+export const READ_BODY_BYTES = 8 * 1024 * 1024;
 
 /** True when the exchange stopped reading before the body ended. */
 export const readStopped = (bodyBytes: number): boolean => bodyBytes > READ_BODY_BYTES;
