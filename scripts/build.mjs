@@ -213,6 +213,8 @@ function trainCodeCache() {
 
 const isMain = process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1];
 if (isMain) {
+  // A fresh dist/ each time: a file whose source was removed must not linger and ship.
+  if (!onlySchemas) rmSync(join(root, 'dist'), { recursive: true, force: true });
   const tscStatus = onlySchemas ? 0 : compileTypeScript();
   const count = buildValidators(join(root, 'dist'));
   if (!onlySchemas) {

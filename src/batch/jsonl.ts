@@ -79,12 +79,12 @@ export interface BatchBlock {
  * object, per line (the batch validator: a million small objects cost it more in garbage collection than its
  * own checks).
  */
-export async function* readBatchBlocks(stream: NodeJS.ReadableStream, atFileStart = true): AsyncGenerator<BatchBlock, number> {
+export async function* readBatchBlocks(stream: NodeJS.ReadableStream): AsyncGenerator<BatchBlock, number> {
   const decoder = new StringDecoder('utf8');
   let carry = '';
   let line = 0;
-  // A byte order mark can only open a file, not the second half that a parallel run starts reading mid-file.
-  let first = atFileStart;
+  // A byte order mark can only open the file.
+  let first = true;
   for await (const chunk of stream as AsyncIterable<Buffer | string>) {
     let text = typeof chunk === 'string' ? chunk : decoder.write(chunk);
     if (first && text.length > 0) {
