@@ -23,8 +23,6 @@ export interface PreflightOptions {
   rate?: string;
   /** Opt-in extra requests to measure the rate-limit window. */
   probe?: number;
-  /** Called once the request is on the wire (the CLI loads its report writers meanwhile). */
-  onSent?: () => void;
   /** Told before anything billed beyond the one request is sent. */
   onNotice?: (message: string) => void;
   now?: Date;
@@ -79,7 +77,6 @@ export function outgoingRequest(spec: RequestSpec, options: PreflightOptions): O
     headers: requestHeaders(spec, options.headers),
     body: bodyText(spec),
     timeoutMs: options.timeoutMs ?? DEFAULT_TIMEOUT_MS,
-    ...(options.onSent ? { onSent: options.onSent } : {}),
   };
 }
 

@@ -23,8 +23,6 @@ export interface OutgoingRequest {
   /** Bounds the whole exchange: connect, headers and body. */
   timeoutMs: number;
   maxBodyBytes?: number;
-  /** Called once the request is on the wire: the caller may do its own work while the server thinks. */
-  onSent?: () => void;
 }
 
 /** nowMs() at each step of the exchange. */
@@ -40,10 +38,8 @@ interface Marks {
 }
 
 // Socket events give the phases (DNS, connect, TLS, first byte) the way httpstat shows them.
-function watch(socket: Socket, marks: Marks, onSent?: () => void): void {
+function watch(socket: Socket, marks: Marks): void {
   marks.socket ??= nowMs();
-  // The request is written as soon as the connection is up; one turn later it is on its way.
-  if (onSent) socket.once('encrypted' in socket ? 'secureConnect' : 'connect', () => setImmediate(onSent));
   socket.once('lookup', () => (marks.lookup ??= nowMs()));
   socket.once('connect', () => (marks.connect ??= nowMs()));
   socket.once('secureConnect', () => (marks.secure ??= nowMs()));
@@ -53,13 +49,13 @@ function watch(socket: Socket, marks: Marks, onSent?: () => void): void {
 type CreateConnection = (...args: unknown[]) => Socket;
 
 /** An agent that reports its new socket to `marks`. No keep-alive: one exchange, one connection, closed after. */
-function timingAgent(isTls: boolean, marks: Marks, onSent?: () => void): { httpAgent: http.Agent } | { httpsAgent: https.Agent } {
+function timingAgent(isTls: boolean, marks: Marks): { httpAgent: http.Agent } | { httpsAgent: https.Agent } {
   const Base = isTls ? https.Agent : http.Agent;
   const create = Base.prototype.createConnection as unknown as CreateConnection;
   class Timing extends Base {
     override createConnection(...args: Parameters<http.Agent['createConnection']>) {
       const socket = create.apply(this, args);
-      watch(socket, marks, onSent);
+      watch(socket, marks);
       return socket;
     }
   }
@@ -204,7 +200,7 @@ export async function performExchange(req: OutgoingRequest): Promise<Exchange> {
     timedOut = true;
     controller.abort();
   }, req.timeoutMs);
-  const agents = timingAgent(isTls, marks, req.onSent);
+  const agents = timingAgent(isTls, marks);
   try {
     const res = await axios.request({
       method: req.method,

@@ -173,14 +173,6 @@ export async function run(args: CheckArgs): Promise<number> {
   return runOne(spec, args);
 }
 
-function once(fn: () => void): () => void {
-  let done = false;
-  return () => {
-    if (!done) fn();
-    done = true;
-  };
-}
-
 export async function runOne(spec: RequestSpec, args: CheckArgs, extraHeaders: Record<string, string> = {}): Promise<number> {
   const started = nowMs();
   const headers = { ...extraHeaders, ...parseHeaderFlags(args.header) };
@@ -190,11 +182,6 @@ export async function runOne(spec: RequestSpec, args: CheckArgs, extraHeaders: R
     timeoutMs: args.timeout, maxRequests: args.offline ? 0 : args.maxRequests, sendAnyway: args.sendAnyway, rate: args.rate, probe: args.probe,
     headers,
     onNotice: (message) => printError(`mashvisor-preflight: ${message}`),
-    // While the server works on the request, load what turns its answer into files, and create the reports directory.
-    onSent: once(() => void Promise.all([
-      import('../../report/files.js').then((files) => files.prepareReportsDir(args.reportsDir)),
-      import('../../report/history.js'),
-    ])),
   };
   const report = await runPreflight(spec, options);
   const saved = await saveReport(report, args, Math.round(nowMs() - started));
