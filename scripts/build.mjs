@@ -177,7 +177,7 @@ async function bundleCli(outDir) {
     platform: 'node',
     target: 'node20',
     outfile: join(outDir, 'bundle', 'cli.cjs'),
-    minify: true,
+    minify: !process.env.NO_MINIFY,
     legalComments: 'none',
     // Maps let coverage (c8) and stack traces point at src/ instead of the bundle.
     sourcemap: true,
