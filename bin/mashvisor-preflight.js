@@ -8,7 +8,7 @@
 // There is one cache per kind of run, because V8 reads a whole cache up front and `validate` needs a small part
 // of what `check` does. A cache is only a speed-up: when it is missing, stale, or made by another Node/V8, the
 // bundle is compiled as usual.
-const { readFileSync, writeFileSync, renameSync } = require('node:fs');
+const { accessSync, readFileSync, writeFileSync, renameSync } = require('node:fs');
 const { dirname, join } = require('node:path');
 const nodeModule = require('node:module');
 const vm = require('node:vm');
@@ -58,6 +58,7 @@ function loadWithCodeCache(kind) {
  */
 function loadCli(kind, { useBuildCache = false } = {}) {
   if (!useBuildCache && typeof nodeModule.enableCompileCache === 'function' && !process.env.NODE_V8_COVERAGE) {
+    accessSync(BUNDLE); // a missing bundle fails as ENOENT on both paths
     nodeModule.enableCompileCache();
     return { cli: require(BUNDLE), script: null, stamp: null, kind };
   }

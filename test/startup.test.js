@@ -108,6 +108,24 @@ cache('a matching cache is used; one made for another bundle is not even offered
   }
 });
 
+cache('where Node has module.enableCompileCache (22.1+), the bundle is required as it is, and answers the same', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'mp-compile-cache-'));
+  try {
+    // Node 20 has no enableCompileCache; a preload gives it one that only records the call.
+    const preload = join(dir, 'preload.cjs');
+    writeFileSync(preload, `require('node:module').enableCompileCache = () => process.stderr.write('compile cache on\\n');`);
+    const args = [bin, 'validate', 'getRentalRates', '--param', 'source=airbnb'];
+    const env = envWithCache({ NO_COLOR: '1' });
+    const plain = spawnSync(process.execPath, args, { env, encoding: 'utf8' });
+    const withNodeCache = spawnSync(process.execPath, ['--require', preload, ...args], { env, encoding: 'utf8' });
+    assert.is(withNodeCache.stderr, 'compile cache on\n');
+    assert.is(withNodeCache.status, plain.status);
+    assert.is(withNodeCache.stdout, plain.stdout);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
 cache('without a built bundle the command says what to do, in one line, exit 2', () => {
   const dir = copyLayout();
   try {
