@@ -1,15 +1,16 @@
 #!/usr/bin/env node
 'use strict';
-// The command. CommonJS (bin/package.json says so): a CommonJS start skips Node's ES module loader (~10 ms).
-// Loads the bundled CLI (dist/bundle/cli.cjs) with a V8 code cache the build made for it (dist/bundle/cli.cjs.<kind>.v8cache).
-// Compiling the 400 kB bundle is the largest single cost of a cold start (~25 ms on a 2-core machine); with a
-// cache V8 skips it, and the functions a typical run needs come precompiled too. There is one cache per kind of
-// run, because V8 reads a whole cache up front: `validate` needs a third of what `check` does, and reading the
-// larger cache would cost it ~10 ms. The cache is only a speed-up: when it is missing, stale, or made by another
-// Node/V8, the bundle is compiled as usual.
-const { readFileSync, writeFileSync, renameSync } = require('node:fs');
-const { join } = require('node:path');
-const Module = require('node:module');
+// The command. CommonJS (bin/package.json says so): a CommonJS start skips Node's ES module loader.
+// It runs the bundled CLI, dist/bundle/cli.cjs, and uses only public Node APIs to skip compiling it:
+// - Where Node has module.enableCompileCache() (22.1 and later), Node keeps the compiled code itself.
+// - Elsewhere (Node 20) the bundle is compiled with vm.Script and the V8 code cache the build made for it
+//   (dist/bundle/cli.cjs.<kind>.v8cache), and given a require() from module.createRequire().
+// There is one cache per kind of run, because V8 reads a whole cache up front and `validate` needs a small part
+// of what `check` does. A cache is only a speed-up: when it is missing, stale, or made by another Node/V8, the
+// bundle is compiled as usual.
+const { accessSync, readFileSync, writeFileSync, renameSync } = require('node:fs');
+const { dirname, join } = require('node:path');
+const nodeModule = require('node:module');
 const vm = require('node:vm');
 
 const BUNDLE = join(__dirname, '..', 'dist', 'bundle', 'cli.cjs');
@@ -37,22 +38,36 @@ function readCache(kind, stamp) {
   }
 }
 
-/** Evaluates the bundle as a CommonJS module and returns its exports; the rest is kept for writeCodeCache. */
-function loadCli(kind) {
+// The same wrapper Node puts around a CommonJS file: the bundle sees exports, require, module, __filename, __dirname.
+const wrap = (source) => `(function (exports, require, module, __filename, __dirname) {${source}\n})`;
+
+/** Compiles the bundle with the build's code cache and runs it as a CommonJS module; the script is kept for writeCodeCache. */
+function loadWithCodeCache(kind) {
   const source = readFileSync(BUNDLE, 'utf8');
   const stamp = stampOf(source);
-  const script = new vm.Script(Module.wrap(source), { filename: BUNDLE, cachedData: readCache(kind, stamp) });
-  const mod = new Module(BUNDLE, module);
-  mod.filename = BUNDLE;
-  mod.paths = Module._nodeModulePaths(join(__dirname, '..', 'dist', 'bundle'));
-  script.runInThisContext().call(mod.exports, mod.exports, Module.createRequire(BUNDLE), mod, BUNDLE, join(__dirname, '..', 'dist', 'bundle'));
+  const script = new vm.Script(wrap(source), { filename: BUNDLE, cachedData: readCache(kind, stamp) });
+  const mod = { exports: {}, filename: BUNDLE, id: BUNDLE, loaded: false };
+  script.runInThisContext().call(mod.exports, mod.exports, nodeModule.createRequire(BUNDLE), mod, BUNDLE, dirname(BUNDLE));
   mod.loaded = true;
   return { cli: mod.exports, script, stamp, kind };
 }
 
+/**
+ * Loads the CLI bundle and returns its exports. `kind` is the command (it picks the code cache); `useBuildCache`
+ * forces the build-time cache even where Node has its own (the build's training run needs the script).
+ */
+function loadCli(kind, { useBuildCache = false } = {}) {
+  if (!useBuildCache && typeof nodeModule.enableCompileCache === 'function' && !process.env.NODE_V8_COVERAGE) {
+    accessSync(BUNDLE); // a missing bundle fails as ENOENT on both paths
+    nodeModule.enableCompileCache();
+    return { cli: require(BUNDLE), script: null, stamp: null, kind };
+  }
+  return loadWithCodeCache(kind);
+}
+
 /** Writes the code cache of everything compiled so far (used by the build after a training run). */
 function writeCodeCache({ script, stamp, kind }) {
-  if (!stamp) throw new Error(`${BUNDLE} has no build id`);
+  if (!script || !stamp) throw new Error(`${BUNDLE} has no build id`);
   const file = cacheFile(kind);
   const tmp = `${file}.${process.pid}.tmp`;
   writeFileSync(tmp, Buffer.concat([Buffer.from(stamp, 'latin1'), script.createCachedData()]));

@@ -2,11 +2,12 @@
 // npm run bench: whole processes timed from outside, side by side with their baselines in the same run,
 // medians after a warm-up, peak RSS from the OS (GNU time's %M, else /proc polling). Prints a table and writes
 // bench/results.json. `--quick` runs tiny sizes (used by the tests: it proves the harness works, never a speed).
+// `--rows=cold,live,batch,huge,billed,import` runs only those rows (while working on one of them).
 import { spawn, spawnSync } from 'node:child_process';
 import { createWriteStream, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, tmpdir, totalmem } from 'node:os';
 import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const bin = join(root, 'bin', 'mashvisor-preflight.js');
@@ -20,6 +21,9 @@ const WARMUP = quick ? 0 : 2;
 const BATCH_LINES = quick ? 2000 : 1_000_000;
 const HUGE_BYTES = quick ? 4 * 1024 * 1024 : 300 * 1024 * 1024;
 const LATENCY_MS = 200;
+const rowsArg = process.argv.find((a) => a.startsWith('--rows='));
+const wanted = rowsArg ? new Set(rowsArg.slice(7).split(',')) : null;
+const want = (row) => !wanted || wanted.has(row);
 const work = mkdtempSync(join(tmpdir(), 'mp-bench-'));
 const GNU_TIME = ['/usr/bin/time', '/bin/time'].find((p) => existsSync(p) && spawnSync(p, ['-f', '%M %U %S', 'true']).status === 0);
 
@@ -156,12 +160,32 @@ async function main() {
   const rows = [];
   const reportsDir = join(work, 'reports');
   const node = process.execPath;
-
   // 1. Cold validate vs bare Node.
-  const cold = await compare([node, [bin, 'validate', 'getRentalRates', '--param', 'state=CA', '--param', 'source=airbnb']], [node, ['-e', '0']], SHORT_RUNS);
-  rows.push({ name: 'cold validate', vs: 'node -e 0', ...cold, ratio: ratio(cold), target: 'ratio ≤ 1.5', ok: ratio(cold) <= 1.5 });
+  if (want('cold')) {
+    const cold = await compare([node, [bin, 'validate', 'getRentalRates', '--param', 'state=CA', '--param', 'source=airbnb']], [node, ['-e', '0']], SHORT_RUNS);
+    rows.push({ name: 'cold validate', vs: 'node -e 0', ...cold, ratio: ratio(cold), target: 'ratio ≤ 1.5', ok: ratio(cold) <= 1.5 });
+  }
 
-  // 2. Live check at 200 ms of added latency vs curl sending the same request with the same key.
+  // 2. Importing the library vs importing an empty ES module, both from an ES module run by node.
+  if (want('import')) {
+    const library = join(work, 'import-library.mjs');
+    const empty = join(work, 'import-empty.mjs');
+    writeFileSync(join(work, 'empty.mjs'), '');
+    writeFileSync(library, `import ${JSON.stringify(pathToFileURL(join(root, 'dist', 'index.js')).href)};\n`);
+    writeFileSync(empty, "import './empty.mjs';\n");
+    const imported = await compare([node, [library]], [node, [empty]], SHORT_RUNS);
+    rows.push({ name: 'library import', vs: 'empty ES module', ...imported, ratio: ratio(imported), target: 'ratio ≤ 2', ok: ratio(imported) <= 2 });
+  }
+
+  // 3. Live check at 200 ms of added latency vs curl sending the same request with the same key.
+  if (want('live')) await liveRow(rows, reportsDir);
+  if (want('batch')) await batchRow(rows);
+  if (want('huge') || want('billed')) await hugeAndBilledRows(rows, reportsDir);
+  return rows;
+}
+
+async function liveRow(rows, reportsDir) {
+  const node = process.execPath;
   const slow = await startSandbox(['--latency', String(LATENCY_MS), '--rate-limit', '1000000']);
   try {
     const url = `${slow.url}/v1.1/client/rental-rates?state=CA&source=airbnb`;
@@ -175,36 +199,51 @@ async function main() {
   } finally {
     slow.stop();
   }
+}
 
-  // 3. Batch validation vs a script that only reads the lines and JSON.parses them.
+// 4. Batch validation vs a script that only reads the lines and JSON.parses them.
+async function batchRow(rows) {
+  const node = process.execPath;
   const batchFile = await writeBatchFile(BATCH_LINES);
   const readerFile = join(work, 'reader.mjs');
   writeFileSync(readerFile, BASELINE_READER);
   const batch = await compare([node, [bin, 'validate', '--batch', batchFile]], [node, [readerFile, batchFile]]);
   rows.push({ name: `batch (${BATCH_LINES.toLocaleString('en-US')} lines)`, vs: 'readline + JSON.parse', ...batch, ratio: ratio(batch), target: 'ratio ≤ 1.25, RSS ≤ 100 MiB', ok: ratio(batch) <= 1.25 && (batch.subjectPeakMiB ?? 0) <= 100 });
   rmSync(batchFile, { force: true });
+}
 
-  // 4. A huge body: the cap keeps memory flat while every byte is counted.
+// 5. A huge body, and 6. the billed calls.
+async function hugeAndBilledRows(rows, reportsDir) {
+  const node = process.execPath;
   const fast = await startSandbox(['--rate-limit', '1000000', '--huge-mib', String(HUGE_BYTES / 1024 / 1024)]);
   try {
-    const hugeArgs = [bin, 'check', 'listCities', '-p', 'state=TX', '--base-url', `${fast.url}/v1.1`, '--reports-dir', reportsDir, '-H', 'x-sandbox-scenario: huge', '--timeout', '60000'];
-    const huge = await compare([node, hugeArgs, { MASHVISOR_API_KEY: fast.key }], [node, ['-e', '0']]);
-    const sizeNote = `${(HUGE_BYTES / 1024 / 1024).toFixed(0)} MiB`;
-    rows.push({ name: `huge body (${sizeNote})`, vs: '—', ...huge, ratio: null, target: 'done ≤ 2 s, RSS ≤ 100 MiB', ok: huge.subjectMs <= 2000 && (huge.subjectPeakMiB ?? 0) <= 100 });
-
-    // 5. Billed calls: what the server saw.
-    const before = await sandboxRequests(fast.url);
-    await runOnce(node, [bin, 'check', 'getRentalRates', '-p', 'state=CA', '-p', 'source=airbnb', '--base-url', `${fast.url}/v1.1`, '--reports-dir', reportsDir], { MASHVISOR_API_KEY: fast.key });
-    const afterPass = await sandboxRequests(fast.url);
-    await runOnce(node, [bin, 'check', 'getRentalRates', '-p', 'source=airbnb', '--base-url', `${fast.url}/v1.1`, '--reports-dir', reportsDir], { MASHVISOR_API_KEY: fast.key });
-    const afterInvalid = await sandboxRequests(fast.url);
-    const perPass = afterPass - before;
-    const perInvalid = afterInvalid - afterPass;
-    rows.push({ name: 'billed calls', vs: '—', subjectMs: null, baselineMs: null, ratio: null, perPass, perInvalid, target: '1 per passing check, 0 per invalid payload', ok: perPass === 1 && perInvalid === 0 });
+    if (want('huge')) await hugeRow(rows, fast, reportsDir);
+    if (want('billed')) await billedRow(rows, fast, reportsDir);
   } finally {
     fast.stop();
   }
-  return rows;
+}
+
+async function hugeRow(rows, fast, reportsDir) {
+  const node = process.execPath;
+  const hugeArgs = [bin, 'check', 'listCities', '-p', 'state=TX', '--base-url', `${fast.url}/v1.1`, '--reports-dir', reportsDir, '-H', 'x-sandbox-scenario: huge', '--timeout', '60000'];
+  const huge = await compare([node, hugeArgs, { MASHVISOR_API_KEY: fast.key }], [node, ['-e', '0']]);
+  const sizeNote = `${(HUGE_BYTES / 1024 / 1024).toFixed(0)} MiB`;
+  rows.push({ name: `huge body (${sizeNote})`, vs: '—', ...huge, ratio: null, target: 'done ≤ 2 s, RSS ≤ 100 MiB', ok: huge.subjectMs <= 2000 && (huge.subjectPeakMiB ?? 0) <= 100 });
+}
+
+async function billedRow(rows, fast, reportsDir) {
+  const node = process.execPath;
+  const checkArgs = [bin, 'check', 'getRentalRates', '--base-url', `${fast.url}/v1.1`, '--reports-dir', reportsDir];
+  const env = { MASHVISOR_API_KEY: fast.key };
+  const before = await sandboxRequests(fast.url);
+  await runOnce(node, [...checkArgs, '-p', 'state=CA', '-p', 'source=airbnb'], env);
+  const afterPass = await sandboxRequests(fast.url);
+  await runOnce(node, [...checkArgs, '-p', 'source=airbnb'], env);
+  const afterInvalid = await sandboxRequests(fast.url);
+  const perPass = afterPass - before;
+  const perInvalid = afterInvalid - afterPass;
+  rows.push({ name: 'billed calls', vs: '—', subjectMs: null, baselineMs: null, ratio: null, perPass, perInvalid, target: '1 per passing check, 0 per invalid payload', ok: perPass === 1 && perInvalid === 0 });
 }
 
 /** What the removed variables cost a bare Node start here, so the README can say why they were removed. */

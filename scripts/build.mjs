@@ -151,8 +151,8 @@ export function bodySchema(schema) {
   return { ...expandIgnoreCase(schema.properties.body), $id: schema.$id.replace(/\.json$/, '.body.json') };
 }
 
-// Validators are CommonJS on purpose: require() of a small file costs about a millisecond, while the first import()
-// of an ES module starts Node's ESM loader (~20 ms on a 2-core machine) — more than a whole validation.
+// Validators are CommonJS on purpose: require() of a small file is cheap, while the first import() of an ES module
+// starts Node's ES module loader, which costs more than a whole validation.
 // ajv's standalone output require()s small runtime helpers (ucs2length, the format checks); they are inlined, so
 // that a validator is one file with nothing to resolve in node_modules at run time.
 const inlined = new Map();
@@ -205,128 +205,17 @@ function buildReportValidator(outDir) {
   writeFileSync(join(outDir, 'validators', 'report.cjs'), inlineRuntime(standaloneCode(ajv, ajv.compile(schema))));
 }
 
-// The CLI ships as one CommonJS esbuild bundle (dist/bundle/cli.cjs): one file to parse instead of hundreds to resolve, which
-// is most of a cold start, and no ES module loader (~10 ms more before the first line runs). Modules reached through
-// import() stay lazy inside the bundle: they are compiled only when a command asks for them. The bundle sits in dist/
-// so that the `new URL('./catalog.json', import.meta.url)` look-ups inside it point at dist/. The tsc output stays
-// for the library.
-// axios is kept, but the CLI never sends multipart bodies, never follows redirects (the key must not travel to another
-// host) and always uses the http adapter. Those parts cost a third of a check's start-up: form-data pulls in the
-// 160 kB mime database, and touching the global FormData or fetch makes Node load its whole fetch implementation.
-// The bundle swaps them for stand-ins; the library build (tsc output) uses the untouched axios.
-// Built-ins that axios's http adapter imports at its top but needs only for some requests load on first use in the
-// bundle: https (an https URL), crypto (multipart boundaries, never sent by the CLI) and zlib (a compressed answer).
-// A check of an http:// target (the simulator) then sends its request before loading them, ~12 ms sooner.
-const lazyBuiltin = (name) =>
-  `let m; const load = () => (m ??= require('node:${name}')); export default new Proxy({}, { get: (_, key) => load()[key] });`;
-// axios reads zlib.constants and probes for the decompressors as it loads: those are answered without loading zlib.
-function lazyZlib() {
-  const zlib = require('node:zlib');
-  const forward = ['createUnzip', 'createBrotliDecompress', 'createZstdDecompress']
-    .filter((name) => typeof zlib[name] === 'function')
-    .map((name) => `${name}: (...args) => load().${name}(...args)`);
-  return `let m; const load = () => (m ??= require('node:zlib'));
-export default { constants: ${JSON.stringify(zlib.constants)}, ${forward.join(', ')} };`;
-}
-const AXIOS_STUBS = {
-  'form-data': 'export default class FormData {}',
-  // axios reaches these only when it follows redirects, which the CLI never lets it do.
-  'follow-redirects': `import http from 'node:http'; let m; const load = () => (m ??= require('node:https'));
-export default { http, https: new Proxy({}, { get: (_, key) => load()[key] }) };`,
-  // Node's HTTP/2 module takes ~10 ms to load; axios only touches it for httpVersion: 2, which the CLI never asks for.
-  http2: "export default { constants: {}, connect() { throw new Error('HTTP/2 is not used by the CLI'); } };",
-  // Used only through a proxy to an https URL; loading it loads tls, assert and debug.
-  'https-proxy-agent': `let real; const load = () => (real ??= require('https-proxy-agent'));
-export default class HttpsProxyAgent {
-  constructor(...args) { const Real = load(); return new Real(...args); }
-  static [Symbol.hasInstance](value) { return value instanceof load(); }
-}`,
-  https: lazyBuiltin('https'),
-  crypto: lazyBuiltin('crypto'),
-  zlib: lazyZlib(),
-};
-const fromAxios = (args) => /[\\/]axios[\\/]/.test(args.importer);
-const axiosTrim = {
-  name: 'axios-trim',
-  setup(b) {
-    b.onResolve({ filter: /^(form-data|follow-redirects|http2|https-proxy-agent|https|crypto|zlib)$/ }, (args) =>
-      (fromAxios(args) || args.path === 'form-data' || args.path === 'follow-redirects' ? { path: args.path, namespace: 'axios-stub' } : undefined));
-    b.onLoad({ filter: /.*/, namespace: 'axios-stub' }, (args) => ({ contents: AXIOS_STUBS[args.path], loader: 'js', resolveDir: root }));
-    b.onLoad({ filter: /axios[\\/]lib[\\/]adapters[\\/]fetch\.js$/ }, () => ({ contents: 'export const getFetch = () => false; export default false;', loader: 'js' }));
-    b.onLoad({ filter: /axios[\\/]lib[\\/]utils\.js$/ }, (args) => {
-      const source = readFileSync(args.path, 'utf8');
-      const line = "const FormDataCtor = typeof G.FormData !== 'undefined' ? G.FormData : undefined;";
-      if (!source.includes(line)) return { contents: source, loader: 'js', warnings: [{ text: 'axios utils.js changed: FormData probe not trimmed' }] };
-      return { contents: source.replace(line, 'const FormDataCtor = undefined;'), loader: 'js' };
-    });
-  },
-};
-
-// cli-table3 (and yargs' cliui) measure text with string-width and strip-ansi, which build fresh regular expressions,
-// the emoji one among them, on every call; drawing the four-row check table took ~12 ms, on the critical path after
-// the answer arrives, and made V8 optimise string-width in the background, which the exit then waited for. In the
-// bundle both are wrapped. Text made only of printable ASCII and of characters that string-width itself measures
-// as one column whatever surrounds them (arrows, box drawing, ✔, … — found by asking the real module at build
-// time) is measured by its length, which is exactly its answer for such text; text without an escape character is
-// returned as strip-ansi would; anything else is measured once by the real module and remembered.
-function narrowClass(realStringWidth) {
-  // Characters that could join others into an emoji sequence are left to the real module.
-  const joiners = new Set([0x200d, 0x20e3, 0xfe0e, 0xfe0f]);
-  const ranges = [];
-  let start = -1;
-  for (let c = 0xa0; c <= 0x2c00; c++) {
-    const ch = String.fromCharCode(c);
-    const narrow = c < 0x2c00 && !joiners.has(c) && realStringWidth(ch) === 1 && realStringWidth(`a${ch}a`) === 3;
-    if (narrow && start < 0) start = c;
-    if (!narrow && start >= 0) {
-      ranges.push(start === c - 1 ? `\\u${hex(start)}` : `\\u${hex(start)}-\\u${hex(c - 1)}`);
-      start = -1;
-    }
-  }
-  return `\\x20-\\x7e${ranges.join('')}`;
-}
-const hex = (c) => c.toString(16).padStart(4, '0');
-export const FAST_TEXT = {
-  'string-width': (real) => `const real = require(${JSON.stringify(real)});
-const ascii = /^[\\x20-\\x7e]*$/;
-const narrow = /^[${narrowClass(require(real))}]*$/;
-const known = new Map();
-module.exports = function stringWidth(text) {
-  if (typeof text === 'string' && (ascii.test(text) || narrow.test(text))) return text.length;
-  let width = known.get(text);
-  if (width === undefined) {
-    width = real(text);
-    if (known.size < 5000) known.set(text, width);
-  }
-  return width;
-};`,
-  'strip-ansi': (real) => `const real = require(${JSON.stringify(real)});
-module.exports = function stripAnsi(text) {
-  return typeof text === 'string' && !text.includes('\\u001b') && !text.includes('\\u009b') ? text : real(text);
-};`,
-};
-const fastText = {
-  name: 'fast-text',
-  setup(b) {
-    b.onResolve({ filter: /^(string-width|strip-ansi)$/ }, async (args) => {
-      if (args.pluginData?.real) return undefined;
-      const real = await b.resolve(args.path, { resolveDir: args.resolveDir, kind: args.kind, pluginData: { real: true } });
-      if (real.errors.length) return undefined;
-      return { path: real.path, namespace: 'fast-text', pluginData: { name: args.path } };
-    });
-    b.onLoad({ filter: /.*/, namespace: 'fast-text' }, (args) => ({ contents: FAST_TEXT[args.pluginData.name](args.path), loader: 'js', resolveDir: root }));
-  },
-};
+// The CLI ships as one CommonJS esbuild bundle (dist/bundle/cli.cjs): one file to parse instead of hundreds to
+// resolve, which is most of a cold start, and no ES module loader before the first line runs. Modules reached
+// through import() stay lazy inside the bundle: they are evaluated only when a command asks for them. The bundle
+// sits in dist/ so that the `new URL('./catalog.json', import.meta.url)` look-ups inside it point at dist/. The tsc
+// output stays for the library. Dependencies go in as they are published: no plugin replaces or edits their files,
+// so the CLI runs the same axios, cli-table3 and yargs code as the library and any user of those packages.
 
 // yargs, imported as an ES module, gets cliui's ES module build, whose stand-in for wrap-ansi cuts help text every N
-// characters, in the middle of words ("Rapid" / "API"). Its CommonJS build wraps at spaces with wrap-ansi.
-const cliuiWrapsWords = {
-  name: 'cliui-wraps-words',
-  setup(b) {
-    b.onResolve({ filter: /^cliui$/ }, () => ({ path: require.resolve('cliui') }));
-  },
-};
-
+// characters, in the middle of words ("Rapid" / "API"). cliui's CommonJS build (its published "require" entry)
+// wraps at spaces with wrap-ansi: esbuild's alias option points the import there. No file is replaced or edited.
+const CLIUI_CJS = require.resolve('cliui');
 async function bundleCli(outDir) {
   const { build } = await import('esbuild');
   await build({
@@ -336,7 +225,8 @@ async function bundleCli(outDir) {
     platform: 'node',
     target: 'node20',
     outfile: join(outDir, 'bundle', 'cli.cjs'),
-    minify: true,
+    // NO_MINIFY=1 npm run build keeps names readable, for a CPU profile (node --cpu-prof).
+    minify: !process.env.NO_MINIFY,
     legalComments: 'none',
     // Maps let coverage (c8) and stack traces point at src/ instead of the bundle.
     sourcemap: true,
@@ -348,7 +238,7 @@ async function bundleCli(outDir) {
     // bundle's own URL, which sits in dist/ as the tsc output of those modules does.
     define: { 'import.meta.url': '__mpModuleUrl' },
     banner: { js: 'const __mpModuleUrl = require("node:url").pathToFileURL(__filename).href;' },
-    plugins: [axiosTrim, fastText, cliuiWrapsWords],
+    alias: { cliui: CLIUI_CJS },
     logLevel: 'warning',
   });
 }
@@ -373,11 +263,11 @@ function trainCodeCache() {
 
 const isMain = process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1];
 if (isMain) {
+  // A fresh dist/ each time: a file whose source was removed must not linger and ship.
+  if (!onlySchemas) rmSync(join(root, 'dist'), { recursive: true, force: true });
   const tscStatus = onlySchemas ? 0 : compileTypeScript();
   const count = buildValidators(join(root, 'dist'));
   if (!onlySchemas) {
-    // Earlier builds split the bundle into chunks; clear any left so dist/ holds one build.
-    for (const f of readdirSync(join(root, 'dist'))) if (f.startsWith('cli-chunk-')) rmSync(join(root, 'dist', f));
     await bundleCli(join(root, 'dist'));
     stampBundle(join(root, 'dist', 'bundle', 'cli.cjs'));
     trainCodeCache();

@@ -1,6 +1,7 @@
 'use strict';
 // Build step, once per kind of run (`node train-code-cache.cjs validate|check`): runs that kind's everyday commands
-// in this one process, then saves V8's code cache of the CLI bundle (see bin/mashvisor-preflight.js). The cache then
+// in this one process, then saves V8's code cache of the CLI bundle (see bin/mashvisor-preflight.js; Node 20 uses it,
+// Node 22.1+ keeps its own compile cache instead). The cache then
 // holds those commands' functions already compiled, so a user's cold `validate` or `check` skips both parsing the
 // bundle and compiling what it runs. Output is discarded; a failure here only means no cache, never a failed build.
 const http = require('node:http');
@@ -31,7 +32,7 @@ const RUNS = {
 
 async function main(kind) {
   rmSync(cacheFile(kind), { force: true });
-  const loaded = loadCli(kind);
+  const loaded = loadCli(kind, { useBuildCache: true });
   const { runCli } = loaded.cli;
   const server = await startServer();
   const reports = mkdtempSync(join(tmpdir(), 'mp-train-'));

@@ -22,10 +22,6 @@ export interface PreflightOptions {
   rate?: string;
   /** Opt-in extra requests to measure the rate-limit window. */
   probe?: number;
-  /** Called once the request is on the wire (the CLI loads its report writers meanwhile). */
-  onSent?: () => void;
-  /** Called every 2 MiB of response body read past the 1 MiB kept (the CLI collects garbage there). */
-  onDiscarded?: () => void;
   /** Called as each request leaves; the function it returns is called when its exchange ends (the CLI's progress line). */
   onWaiting?: (request: OutgoingRequest) => () => void;
   /** Told before anything billed beyond the one request is sent. */
@@ -86,8 +82,6 @@ export function outgoingRequest(spec: RequestSpec, options: PreflightOptions): O
     headers: requestHeaders(spec, options.headers),
     body: bodyText(spec),
     timeoutMs: options.timeoutMs ?? DEFAULT_TIMEOUT_MS,
-    ...(options.onSent ? { onSent: options.onSent } : {}),
-    ...(options.onDiscarded ? { onDiscarded: options.onDiscarded } : {}),
   };
 }
 
@@ -140,6 +134,8 @@ export interface Evaluation {
   notSent?: NotSent;
   /** Who sent the exchange when it was not us: 'your app' (the interceptor), 'the HAR' (a recorded answer). */
   recordedBy?: string;
+  /** The version of the axios that sent the request, for the environment block; none when no request was sent. */
+  axiosVersion?: string;
 }
 
 /** The rate-limit state shown beside the checks; a header shape that defeats the reader costs this block only. */
@@ -168,7 +164,7 @@ export function evaluate(input: Evaluation, options: PreflightOptions = {}, chec
   const judged = judge(ctx, checks);
   const report: ReportInput = {
     spec, validation, exchange, checks: judged.checks, rateLimit: rateLimitOf(exchange, nowMs), verdict: judged.verdict, requestsSent: input.requestsSent,
-    environment: collectEnvironment(toolVersion(), axiosVersion ?? 'not loaded', options.now ? { now: options.now } : {}),
+    environment: collectEnvironment(toolVersion(), input.axiosVersion ?? 'not loaded', options.now ? { now: options.now } : {}),
     url: exchange?.request.url ?? input.request.url,
     headers: exchange?.request.headers ?? input.request.headers,
     now: options.now,
@@ -187,8 +183,6 @@ function withBodyNote(row: CheckResult, err: unknown): CheckResult {
   const reason = err instanceof Error ? err.message.split('\n')[0]!.slice(0, 200) : 'unknown error';
   return { ...row, message: `${row.message} (the body is kept as text only: reading it as JSON failed: ${reason})` };
 }
-
-let axiosVersion: string | undefined;
 
 /** Why the request must not be sent, or null when it may be. */
 function reasonNotToSend(validation: ValidationResult, spec: RequestSpec, options: PreflightOptions, budget: number): NotSent | null {
@@ -216,8 +210,7 @@ export async function runPreflight(spec: RequestSpec, options: PreflightOptions 
   if (probeCount > 0) {
     options.onNotice?.(`--probe: after the check, up to ${probeCount} extra request${probeCount === 1 ? '' : 's'} to measure the rate limit; each may be billed`);
   }
-  const { performExchange } = await (client ?? import('./http/exchange.js'));
-  axiosVersion ??= (await import('axios')).default.VERSION;
+  const { performExchange, AXIOS_VERSION: axiosVersion } = await (client ?? import('./http/exchange.js'));
   const send: Send = options.onWaiting ? watched(performExchange, options.onWaiting) : performExchange;
   const exchange = await send(request);
   let requestsSent = 1;
@@ -230,5 +223,5 @@ export async function runPreflight(spec: RequestSpec, options: PreflightOptions 
   } else if (probeCount > 0) {
     probe = { sent: 0, accepted: 0, hit429: false, retryAfterSeconds: null, stoppedBy: 'not run: the check request did not succeed' };
   }
-  return evaluate({ spec, validation, exchange, requestsSent, request, probe }, options);
+  return evaluate({ spec, validation, exchange, requestsSent, request, probe, axiosVersion }, options);
 }

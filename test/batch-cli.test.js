@@ -1,7 +1,7 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { root, runCli } from './helpers.js';
-import { mkdtempSync, rmSync, createWriteStream, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, createWriteStream, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
@@ -71,23 +71,22 @@ test('a large generated batch streams through with exact counts', async () => {
   }
 });
 
-// Large files are judged in two halves at once (the second in a worker thread). A tiny threshold sends small
-// files down that path; every answer must be exactly the one-pass answer, line numbers included.
-const ONE_PASS = { MASHVISOR_PREFLIGHT_PARALLEL_MIN_BYTES: String(Number.MAX_SAFE_INTEGER) };
-const TWO_HALVES = { MASHVISOR_PREFLIGHT_PARALLEL_MIN_BYTES: '1' };
-
+// A file and the same bytes on stdin are read by the same one pass; every answer must be the same, line numbers
+// included.
 async function bothWays(file, extra = []) {
-  const args = ['validate', '--batch', file, ...extra];
-  const [one, two] = await Promise.all([runCli(args, { env: ONE_PASS }), runCli(args, { env: TWO_HALVES })]);
-  assert.is(two.stderr, one.stderr);
-  assert.is(two.code, one.code);
-  assert.is(two.stdout, one.stdout);
-  return one;
+  const [fromFile, fromStdin] = await Promise.all([
+    runCli(['validate', '--batch', file, ...extra]),
+    runCli(['validate', '--batch', '-', ...extra], { input: readFileSync(file) }),
+  ]);
+  assert.is(fromStdin.stderr, fromFile.stderr);
+  assert.is(fromStdin.code, fromFile.code);
+  assert.is(fromStdin.stdout, fromFile.stdout);
+  return fromFile;
 }
 
 /** Writes `content` to a file in a fresh temp dir, runs fn on its path, and removes the dir. */
 async function withFile(name, content, fn) {
-  const dir = mkdtempSync(join(tmpdir(), 'mp-batch-halves-'));
+  const dir = mkdtempSync(join(tmpdir(), 'mp-batch-ways-'));
   try {
     const file = join(dir, name);
     writeFileSync(file, content);
@@ -97,7 +96,7 @@ async function withFile(name, content, fn) {
   }
 }
 
-test('two halves at once give exactly the one-pass output: BOM, CRLF, blank lines, bad lines in both halves', async () => {
+test('file or stdin, the same output: BOM, CRLF, blank lines, bad lines throughout, in order', async () => {
   const lines = [];
   for (let i = 0; i < 400; i++) {
     if (i % 37 === 5) lines.push('');
@@ -110,14 +109,14 @@ test('two halves at once give exactly the one-pass output: BOM, CRLF, blank line
     const text = await bothWays(file);
     assert.is(text.code, 1);
     const numbers = text.stdout.split('\n').filter((l) => l.startsWith('line ')).map((l) => Number(/^line (\d+)/.exec(l)[1]));
-    assert.ok(numbers.some((n) => n < lines.length / 2) && numbers.some((n) => n > lines.length / 2), 'bad lines in both halves');
+    assert.ok(numbers.some((n) => n < lines.length / 2) && numbers.some((n) => n > lines.length / 2), 'bad lines in both halves of the file');
     assert.equal(numbers, [...numbers].sort((a, b) => a - b));
     const json = await bothWays(file, ['--json']);
     assert.is(JSON.parse(json.stdout).lines, lines.filter((l) => l !== '').length);
   });
 });
 
-test('two halves: the JSON list of bad lines keeps the first 1000 across both halves', async () => {
+test('the JSON list of bad lines keeps the first 1000, the counts cover all', async () => {
   const content = `${Array.from({ length: 3000 }, (_, i) => JSON.stringify({ endpoint: 'getRentalRates', params: { state: i % 2 ? 'CA' : 'ZZ' } })).join('\n')}\n`;
   await withFile('bad.jsonl', content, async (file) => {
     const doc = JSON.parse((await bothWays(file, ['--json'])).stdout);
@@ -128,7 +127,7 @@ test('two halves: the JSON list of bad lines keeps the first 1000 across both ha
   });
 });
 
-test('two halves: a file that is one long line, and the mixed fixture, still answer as one pass', async () => {
+test('a file that is one long line without a newline, and the mixed fixture, answer alike from file and stdin', async () => {
   const one = JSON.stringify({ endpoint: 'getRentalRates', params: { state: 'CA', source: 'airbnb', note: 'x'.repeat(5000) } });
   await withFile('one.jsonl', one, (file) => bothWays(file));
   await bothWays(fixture);

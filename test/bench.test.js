@@ -9,7 +9,7 @@ import { fileURLToPath } from 'node:url';
 // The harness must run; its figures are never judged here (a test never asserts a time).
 const root = fileURLToPath(new URL('..', import.meta.url));
 
-test('npm run bench --quick prints all five rows and writes the figures', async () => {
+test('npm run bench --quick prints all six rows and writes the figures', async () => {
   const dir = mkdtempSync(join(tmpdir(), 'mp-bench-test-'));
   const out = join(dir, 'results.json');
   try {
@@ -22,9 +22,9 @@ test('npm run bench --quick prints all five rows and writes the figures', async 
       child.on('close', (code) => resolve({ code, stdout, stderr }));
     });
     assert.is(r.code, 0, r.stderr);
-    for (const row of ['cold validate', 'live check', 'batch', 'huge body', 'billed calls']) assert.match(r.stdout, row);
+    for (const row of ['cold validate', 'library import', 'live check', 'batch', 'huge body', 'billed calls']) assert.match(r.stdout, row);
     const figures = JSON.parse(readFileSync(out, 'utf8'));
-    assert.is(figures.rows.length, 5);
+    assert.is(figures.rows.length, 6);
     const billed = figures.rows.find((row) => row.name === 'billed calls');
     assert.is(billed.perPass, 1, 'a passing check sends exactly one request');
     assert.is(billed.perInvalid, 0, 'an invalid payload sends none');

@@ -5,10 +5,12 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseFast } from '../dist/cli/fastpath.js';
+import { CHECK_OPTIONS, VALIDATE_OPTIONS } from '../dist/cli/options.js';
 import { startSandbox, SANDBOX_KEY } from '../dist/sandbox/server.js';
 
-// The everyday validate/check calls skip yargs. These tests run each command line both ways (fast path, and yargs
-// with MASHVISOR_PREFLIGHT_NO_FASTPATH=1) and require the same exit code and output.
+// The everyday validate/check calls skip yargs; both readings take their options from src/cli/options.ts. These
+// tests run each command line both ways (fast path, and yargs with MASHVISOR_PREFLIGHT_NO_FASTPATH=1) and require
+// the same exit code and output.
 
 const cli = (args, env = {}) => runCli(args, { env });
 
@@ -21,10 +23,27 @@ test('parseFast reads the everyday forms and leaves the rest to yargs', () => {
   assert.equal(parseFast(['check', 'listCities', '-p', 'state=TX', '--timeout', '500', '-H', 'x: y', '--base-url', 'http://h/v1.1']).args, {
     reportsDir: './reports', timeout: 500, endpoint: 'listCities', param: ['state=TX'], header: ['x: y'], baseUrl: 'http://h/v1.1',
   });
-  for (const argv of [['validate', '--help'], ['endpoints'], ['validate', 'a', 'b'], ['check', 'x', '--probe', '2'], ['validate', 'x', '--nope'],
+  for (const argv of [['validate', '--help'], ['endpoints'], ['validate', 'a', 'b'], ['check', 'x', '--format', 'md'], ['validate', 'x', '--nope'],
     ['validate', 'x', '--json', '--json'], ['check', 'x', '--timeout'], ['check', 'x', '--key', 'a', '--key', 'b'], ['validate', '-xp', 'a=b']]) {
     assert.is(parseFast(argv), null, argv.join(' '));
   }
+});
+
+test('one option table: the fast reader takes every option of options.ts by its type, alias and default, except those with choices', () => {
+  for (const [command, options] of [['validate', VALIDATE_OPTIONS], ['check', CHECK_OPTIONS]]) {
+    for (const o of options) {
+      const argv = [command, 'x', o.alias ? `-${o.alias}` : `--${o.name}`, ...(o.type === 'boolean' ? [] : [o.type === 'number' ? '7' : 'v'])];
+      const fast = parseFast(argv);
+      if (o.choices) {
+        assert.is(fast, null, `${o.name}: options with choices go through yargs`);
+        continue;
+      }
+      const key = o.name.replace(/-([a-z])/g, (_, c) => c.toUpperCase());
+      const expected = o.type === 'boolean' ? true : o.type === 'number' ? 7 : o.array ? ['v'] : 'v';
+      assert.equal(fast.args[key], expected, `${command} ${o.name}`);
+    }
+  }
+  assert.is(parseFast(['check', 'x']).args.timeout, CHECK_OPTIONS.find((o) => o.name === 'timeout').default);
 });
 
 const VALIDATE_CASES = [
@@ -49,7 +68,7 @@ test('check: same verdict, table and exit code both ways', async () => {
   const sandbox = await startSandbox({ port: 0 });
   const dir = mkdtempSync(join(tmpdir(), 'mp-fast-'));
   try {
-    for (const extra of [[], ['-H', 'x-sandbox-scenario: maintenance'], ['--offline']]) {
+    for (const extra of [[], ['-H', 'x-sandbox-scenario: maintenance'], ['--offline'], ['--offline', '--rate', '5/s', '--probe', '1', '--max-requests', '0']]) {
       const args = ['check', 'getRentalRates', '-p', 'state=CA', '-p', 'source=airbnb', '--base-url', sandbox.directBaseUrl, '--reports-dir', dir, ...extra];
       const env = { MASHVISOR_API_KEY: SANDBOX_KEY };
       const fast = await cli(args, env);

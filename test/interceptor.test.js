@@ -46,6 +46,16 @@ test('a 5xx in the app leaves a report on disk before the promise rejects, with 
   }
 });
 
+test('the environment block names the axios the app used: from its User-Agent, else the instance, else the installed one', async () => {
+  const seen = [];
+  const client = app();
+  attachPreflight(client, { onReport: (r) => seen.push(r) });
+  await client.get('/client/city/list', { params: { state: 'TX' }, headers: { 'x-sandbox-scenario': 'maintenance' } }).catch((e) => e);
+  // An app that sends its own User-Agent: the version comes from the axios the app holds.
+  await client.get('/client/city/list', { params: { state: 'TX' }, headers: { 'x-sandbox-scenario': 'maintenance', 'user-agent': 'my-app/2' } }).catch((e) => e);
+  assert.equal(seen.map((r) => r.environment.axios), [axios.VERSION, axios.VERSION]);
+});
+
 test('a 401 names the key problem; onReport receives the report', async () => {
   const seen = [];
   const client = app('not-the-right-key-123');

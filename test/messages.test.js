@@ -60,10 +60,13 @@ test('report FILE.json alone prints the Markdown report', async () => {
 });
 
 test('sizes read in KiB/MiB/GiB, not in raw bytes', () => {
-  const huge = exchangeOf(200, '{"status":"success","content":', {}, { bodyBytes: 7_878_558_924, truncated: true });
-  assert.match(respond(specFor('listCities'), huge).message, 'body over 1 MiB: 7.3 GiB');
+  const huge = exchangeOf(200, '{"status":"success","content":', {}, { bodyBytes: 5_976_883, truncated: true });
+  assert.match(respond(specFor('listCities'), huge).message, 'body over 1 MiB: 5.7 MiB');
   const broken = { ...huge, error: { kind: 'reset', code: 'ECONNRESET', message: 'the connection was reset' } };
-  assert.match(respond(specFor('listCities'), broken).message, 'after 7.3 GiB');
+  assert.match(respond(specFor('listCities'), broken).message, 'after 5.7 MiB');
+  // Past the read limit the exchange stops reading, and the message says where.
+  const endless = exchangeOf(200, '{"status":"success","content":', {}, { bodyBytes: 8_454_144, truncated: true });
+  assert.match(respond(specFor('listCities'), endless).message, 'body over 8 MiB: reading stopped after 8.1 MiB');
 });
 
 test('a batch line that is not JSON at all says so, with its first character', () => {

@@ -1,10 +1,5 @@
-import { appendFileSync, closeSync, createReadStream, mkdtempSync, openSync, readSync, rmSync } from 'node:fs';
+import { createReadStream } from 'node:fs';
 import { stat } from 'node:fs/promises';
-import { availableParallelism, tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { Worker } from 'node:worker_threads';
-import { distFile } from '../shared/dist-files.js';
 import { UsageError } from '../shared/errors.js';
 import { readBatchBlocks, parseBatchLine, type BatchRequest } from './jsonl.js';
 import { describeFsError, isPlainObject, paramsFromPayload } from '../request/params.js';
@@ -13,8 +8,8 @@ import { isPlaceholder, loadValidators, validateWith, type OperationValidators }
 import type { Params } from '../types.js';
 
 // validate --batch: one request a line, streamed in constant memory. Invalid lines are printed as they are found;
-// only counters are kept, so a log of any size fits. A large file is judged in two halves at once (the second in a
-// worker thread, whose invalid lines wait in a temp file), and the output is the same as one pass's.
+// only counters are kept, so a log of any size fits. One pass on one thread: JSON.parse is most of the work, and
+// a second thread did not pay for its start-up and bookkeeping on a shared machine (see docs/performance.md).
 
 export interface Invalid {
   line: number;
@@ -232,15 +227,14 @@ function paramsOf(resolved: ResolvedEndpoint, given: unknown): Params {
   return { path: { ...resolved.path, ...params.path }, query: { ...resolved.query, ...params.query }, body: params.body };
 }
 
-/** A regular file large enough to split, or a stream (stdin, a pipe, a small file) read in one pass. */
-type Input = { file: string; size: number } | { stream: NodeJS.ReadableStream };
-
-async function openInput(file: string): Promise<Input> {
-  if (file === '-') return { stream: process.stdin };
+/** The stream to read: stdin for "-", else the file (a directory or a missing file is a usage error). */
+/** The input as a stream, and its size when it is a file (for a progress line's estimate). */
+async function openInput(file: string): Promise<{ stream: NodeJS.ReadableStream; size: number | null }> {
+  if (file === '-') return { stream: process.stdin, size: null };
   try {
     const info = await stat(file);
     if (info.isDirectory()) throw new UsageError(`cannot read batch file ${file}: it is a directory`);
-    return info.isFile() ? { file, size: info.size } : { stream: createReadStream(file, { highWaterMark: CHUNK_BYTES }) };
+    return { stream: createReadStream(file, { highWaterMark: CHUNK_BYTES }), size: info.size };
   } catch (err) {
     if (err instanceof UsageError) throw err;
     throw new UsageError(`cannot read batch file ${file}: ${describeFsError(err)}`);
@@ -259,14 +253,14 @@ interface Pass {
 type InvalidSink = (line: number, operationId: string, problem: string) => void;
 
 /** Judges every line of one stream, handing each invalid line to onInvalid and calling flush after each block. */
-async function judgeStream(stream: NodeJS.ReadableStream, onInvalid: InvalidSink, flush: () => void, atFileStart = true, progress?: BatchProgress): Promise<Pass> {
+async function judgeStream(stream: NodeJS.ReadableStream, onInvalid: InvalidSink, flush: () => void, progress?: BatchProgress): Promise<Pass> {
   const resolver = new Resolver();
   const preparer = new Preparer();
   const total: Counts = { lines: 0, valid: 0, invalid: 0 };
   progress?.watch(stream, total);
   const tally = new Tally();
   const scratch: Judgement = { counts: total, operationId: '', problem: null };
-  const blocks = readBatchBlocks(stream, atFileStart);
+  const blocks = readBatchBlocks(stream);
   for (;;) {
     const next = await blocks.next();
     if (next.done) return { total, tally, lineCount: next.value };
@@ -300,8 +294,6 @@ export type LineFormat = (line: number, endpoint: string, problem: string) => st
 
 export const textLine: LineFormat = (line, endpoint, problem) => `line ${line}\t${endpoint}\t${problem}\n`;
 
-const spillLine = (line: number, endpoint: string, problem: string) => `${JSON.stringify([line, endpoint, problem])}\n`;
-
 /** Where the invalid lines go: written out in blocks as found (text), or the first JSON_INVALID_CAP kept (JSON). */
 class InvalidLines {
   readonly kept: Invalid[] = [];
@@ -309,7 +301,7 @@ class InvalidLines {
   constructor(
     private readonly json: boolean,
     private readonly write: (text: string) => void,
-    private readonly format = textLine,
+    private readonly format: LineFormat = textLine,
   ) {}
 
   readonly add: InvalidSink = (line, endpoint, problem) => {
@@ -323,79 +315,6 @@ class InvalidLines {
       this.out = '';
     }
   };
-}
-
-// Large files are judged in two halves at once, the second in a worker thread: JSON.parse is most of the work and
-// a second core halves it. Below this size a worker's start-up (~40 ms) is not worth it.
-const PARALLEL_MIN_BYTES = Number(process.env.MASHVISOR_PREFLIGHT_PARALLEL_MIN_BYTES) || 32 * 1024 * 1024;
-
-/** The offset just after the first newline at or after the middle of the file, or null when there is none. */
-function middleCut(file: string, size: number): number | null {
-  const fd = openSync(file, 'r');
-  try {
-    const window = Buffer.allocUnsafe(CHUNK_BYTES);
-    for (let pos = Math.floor(size / 2); pos < size;) {
-      const got = readSync(fd, window, 0, window.length, pos);
-      if (got <= 0) break;
-      const nl = window.subarray(0, got).indexOf(10);
-      if (nl >= 0) return pos + nl + 1 < size ? pos + nl + 1 : null;
-      pos += got;
-    }
-    return null;
-  } finally {
-    closeSync(fd);
-  }
-}
-
-/** What the worker sends back: its half's counts, with line numbers counted from the start of its half. */
-export interface HalfResult {
-  total: Counts;
-  tally: [string, Counts][];
-  kept: Invalid[];
-  /** Text mode: the invalid lines, one JSON array [line, endpoint, problem] a line, in this file. */
-  spill: string | null;
-}
-
-export interface HalfJob {
-  file: string;
-  start: number;
-  end: number;
-  json: boolean;
-  spill: string;
-}
-
-/** Runs in the worker (src/batch/worker.ts): judges bytes [start, end) of the file. */
-export async function judgeHalf(job: HalfJob): Promise<HalfResult> {
-  let spilled = false;
-  // Spilled to a file, the invalid lines keep the worker's memory flat however many there are; the main thread
-  // renumbers them once it knows how many lines the first half had.
-  const sink = new InvalidLines(job.json, (text) => {
-    appendFileSync(job.spill, text);
-    spilled = true;
-  }, spillLine);
-  const stream = createReadStream(job.file, { start: job.start, end: job.end - 1, highWaterMark: CHUNK_BYTES });
-  const pass = await judgeStream(stream, sink.add, () => sink.flush(), false);
-  sink.flush(true);
-  return { total: pass.total, tally: [...pass.tally.byName], kept: sink.kept, spill: spilled ? job.spill : null };
-}
-
-function startHalf(job: HalfJob): Promise<HalfResult> {
-  return new Promise((resolve, reject) => {
-    const worker = new Worker(fileURLToPath(distFile('batch/worker.js')), { workerData: job });
-    let result: HalfResult | null = null;
-    worker.once('message', (message: { ok?: HalfResult; error?: string }) => {
-      if (message.error !== undefined) reject(new Error(message.error));
-      else result = message.ok!;
-    });
-    worker.once('error', reject);
-    worker.once('exit', () => (result ? resolve(result) : reject(new Error('the second half stopped early'))));
-  });
-}
-
-function addCounts(into: Counts, from: Counts): void {
-  into.lines += from.lines;
-  into.valid += from.valid;
-  into.invalid += from.invalid;
 }
 
 /** What a whole batch came to: the counts, per endpoint, and (JSON mode) the first invalid lines kept. */
@@ -413,11 +332,8 @@ export interface BatchOptions {
   write: (text: string) => void;
   /** How one invalid line reads as text (default textLine). */
   format?: LineFormat;
-  /**
-   * Called once the input is open: what to tell of the reading as it goes (a progress line), or nothing. `share`
-   * is the part of the file read on this thread; the rest, read at the same pace by a worker, is estimated.
-   */
-  progress?: (size: number | null, share: number) => BatchProgress | undefined;
+  /** Called once the input is open (with its size when it is a file): what to tell of the reading as it goes. */
+  progress?: (size: number | null) => BatchProgress | undefined;
 }
 
 /** Told which stream this thread reads and its running counts; stopped at the end. */
@@ -428,33 +344,11 @@ export interface BatchProgress {
 
 /** Judges every line of a batch file ('-' for stdin); invalid lines leave through options.write as they are found. */
 export async function validateBatch(batch: string, options: BatchOptions): Promise<BatchResult> {
-  const input = await openInput(batch);
-  const { json } = options;
-  const sink = new InvalidLines(json, options.write, options.format ?? textLine);
-  let progress: BatchProgress | undefined;
+  const { stream, size } = await openInput(batch);
+  const sink = new InvalidLines(options.json, options.write, options.format ?? textLine);
+  const progress = options.progress?.(size);
   try {
-    let pass: Pass;
-    const cut = 'file' in input && input.size >= PARALLEL_MIN_BYTES && availableParallelism() > 1 ? middleCut(input.file, input.size) : null;
-    if ('file' in input && cut !== null) {
-      const spillDir = mkdtempSync(join(tmpdir(), 'mashvisor-preflight-batch-'));
-      try {
-        const second = startHalf({ file: input.file, start: cut, end: input.size, json, spill: join(spillDir, 'invalid.jsonl') });
-        second.catch(() => undefined); // awaited below; a failure of the first half must not leave it unhandled
-        progress = options.progress?.(input.size, cut / input.size);
-        pass = await judgeStream(createReadStream(input.file, { start: 0, end: cut - 1, highWaterMark: CHUNK_BYTES }), sink.add, () => sink.flush(), true, progress);
-        const half = await second;
-        addCounts(pass.total, half.total);
-        for (const [name, counts] of half.tally) addCounts(pass.tally.countsFor(name), counts);
-        for (const k of half.kept) if (sink.kept.length < JSON_INVALID_CAP) sink.kept.push({ ...k, line: k.line + pass.lineCount });
-        if (half.spill) await replaySpill(half.spill, pass.lineCount, sink);
-      } finally {
-        rmSync(spillDir, { recursive: true, force: true });
-      }
-    } else {
-      const stream = 'file' in input ? createReadStream(input.file, { highWaterMark: CHUNK_BYTES }) : input.stream;
-      progress = options.progress?.('file' in input ? input.size : null, 1);
-      pass = await judgeStream(stream, sink.add, () => sink.flush(), true, progress);
-    }
+    const pass = await judgeStream(stream, sink.add, () => sink.flush(), progress);
     progress?.stop();
     sink.flush(true);
     return { total: pass.total, endpoints: pass.tally.byName, kept: sink.kept };
@@ -462,16 +356,5 @@ export async function validateBatch(batch: string, options: BatchOptions): Promi
     progress?.stop();
     if (err instanceof UsageError) throw err;
     throw new UsageError(`cannot read batch input ${batch === '-' ? 'from stdin' : batch}: ${describeFsError(err)}`);
-  }
-}
-
-/** The second half's invalid lines, in order, numbered from the start of the file. */
-async function replaySpill(file: string, offset: number, sink: InvalidLines): Promise<void> {
-  for await (const { texts } of readBatchBlocks(createReadStream(file, { highWaterMark: CHUNK_BYTES }))) {
-    for (const text of texts) {
-      const [line, endpoint, problem] = JSON.parse(text) as [number, string, string];
-      sink.add(line + offset, endpoint, problem);
-    }
-    sink.flush();
   }
 }

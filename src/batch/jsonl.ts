@@ -84,12 +84,12 @@ export const TOO_LONG_MESSAGE = 'the line is longer than 1 MiB: not read';
  * object, per line (the batch validator: a million small objects cost it more in garbage collection than its
  * own checks).
  */
-export async function* readBatchBlocks(stream: NodeJS.ReadableStream, atFileStart = true): AsyncGenerator<BatchBlock, number> {
+export async function* readBatchBlocks(stream: NodeJS.ReadableStream): AsyncGenerator<BatchBlock, number> {
   const decoder = new StringDecoder('utf8');
   let carry = '';
   let line = 0;
-  // A byte order mark can only open a file, not the second half that a parallel run starts reading mid-file.
-  let first = atFileStart;
+  // A byte order mark can only open the file.
+  let first = true;
   // A line past MAX_LINE_CHARS is dropped as it comes (a 200 MB line would otherwise be held whole).
   let overlong = false;
   for await (const chunk of stream as AsyncIterable<Buffer | string>) {

@@ -3,6 +3,7 @@ import { parseJson, type BoundedParse } from '../shared/json.js';
 import { refusedBecause } from '../shared/json-bounds.js';
 import type { Check, CheckContext, CheckResultOf, Exchange, NetworkErrorKind, NotSent, RequestSpec, ResponseDetails, Side } from '../types.js';
 import { formatBytes } from '../shared/units.js';
+import { READ_BODY_BYTES, readStopped } from '../shared/body-limits.js';
 
 export type { NotSent, Side } from '../types.js';
 
@@ -103,7 +104,8 @@ function successResult(res: NonNullable<Exchange['response']>, envelope: Envelop
   if (envelope && envelope.status !== undefined && envelope.status !== 'success') {
     return result('warn', 'none', `HTTP ${res.status}, but the envelope says status "${String(envelope.status)}".${said}`, 'Read the message; the request may need other parameters.', details);
   }
-  const size = !res.truncated ? ''
+  const size = readStopped(res.bodyBytes) ? ` (body over ${formatBytes(READ_BODY_BYTES)}: reading stopped after ${formatBytes(res.bodyBytes)}; the first MiB is in the report)`
+    : !res.truncated ? ''
     : compressed(res.headers) ? ' (compressed body: decoding stopped after its first 1 MiB, truncated in the report)'
       : ` (body over 1 MiB: ${formatBytes(res.bodyBytes)}, truncated in the report)`;
   return result('pass', 'none', `HTTP ${res.status}: success${size}`, '', details);

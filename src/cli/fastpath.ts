@@ -1,20 +1,9 @@
-// Start-up time is most of what a person waits for in `validate`, and yargs alone costs about a third of a bare
-// Node start on a small machine. The everyday forms of `validate` and `check` — an endpoint, --param/-p, and the
-// plain options below — are read here directly; anything else (help, a typo, an option not listed, a repeated
-// value option) returns null and goes through yargs, which stays the one definition of the CLI.
-// test/fastpath.test.js checks that both readings agree.
-
-type Kind = 'string' | 'number' | 'boolean' | 'array';
-
-const COMMON: Record<string, Kind> = { param: 'array', payload: 'string', json: 'boolean' };
-const VALIDATE: Record<string, Kind> = { ...COMMON, batch: 'string' };
-const CHECK: Record<string, Kind> = {
-  ...COMMON, key: 'string', 'key-file': 'string', 'base-url': 'string', rapidapi: 'boolean', header: 'array',
-  'reports-dir': 'string', 'send-anyway': 'boolean', 'max-requests': 'number', timeout: 'number', rate: 'string',
-  har: 'boolean', html: 'boolean', junit: 'string', bundle: 'boolean', offline: 'boolean',
-};
-const ALIASES: Record<string, string> = { p: 'param', H: 'header' };
-const DEFAULTS: Record<string, Record<string, unknown>> = { validate: {}, check: { reportsDir: './reports', timeout: 30000 } };
+// Start-up time is most of what a person waits for in `validate`, and loading yargs is a large share of it. The
+// everyday forms of `validate` and `check` — an endpoint and plain options from options.ts — are read here
+// directly; anything else (help, a typo, an unknown option, an option with a fixed set of values, a repeated
+// value option, a value that looks like a flag) returns null and goes through yargs, which reads the same
+// option lists. test/fastpath.test.js checks that both readings agree.
+import { COMMAND_OPTIONS, type OptionSpec } from './options.js';
 
 export interface FastCommand {
   command: 'validate' | 'check';
@@ -23,12 +12,30 @@ export interface FastCommand {
 
 const camel = (name: string) => name.replace(/-([a-z])/g, (_, c: string) => c.toUpperCase());
 
+/** The long names and the one-letter aliases of a command's options, for the options this reader takes. */
+function optionsByName(options: readonly OptionSpec[]): { long: Map<string, OptionSpec>; short: Map<string, OptionSpec> } {
+  const long = new Map<string, OptionSpec>();
+  const short = new Map<string, OptionSpec>();
+  for (const option of options) {
+    if (option.choices) continue;
+    long.set(option.name, option);
+    if (option.alias) short.set(option.alias, option);
+  }
+  return { long, short };
+}
+
+function defaultsOf(options: readonly OptionSpec[]): Record<string, unknown> {
+  const args: Record<string, unknown> = {};
+  for (const option of options) if (option.default !== undefined) args[camel(option.name)] = option.default;
+  return args;
+}
+
 /** The argv of a common validate/check call as the command's arguments, or null to let yargs read it. */
 export function parseFast(argv: string[]): FastCommand | null {
   const [command, ...rest] = argv;
   if (command !== 'validate' && command !== 'check') return null;
-  const known = command === 'validate' ? VALIDATE : CHECK;
-  const args: Record<string, unknown> = { ...DEFAULTS[command] };
+  const { long, short } = optionsByName(COMMAND_OPTIONS[command]);
+  const args = defaultsOf(COMMAND_OPTIONS[command]);
   const seen = new Set<string>();
   for (let i = 0; i < rest.length; i++) {
     const token = rest[i]!;
@@ -37,22 +44,22 @@ export function parseFast(argv: string[]): FastCommand | null {
       args.endpoint = token;
       continue;
     }
-    const eq = token.indexOf('=');
-    const raw = token.startsWith('--') ? token.slice(2, eq > 0 ? eq : undefined) : token.slice(1);
-    const name = ALIASES[raw] ?? raw;
-    const kind = token.startsWith('--') || ALIASES[raw] ? known[name] : undefined;
-    if (!kind || name.startsWith('no-')) return null;
-    if (kind === 'boolean') {
-      if (eq > 0 || seen.has(name)) return null;
-      args[camel(name)] = true;
+    const isLong = token.startsWith('--');
+    const eq = isLong ? token.indexOf('=') : -1;
+    const option = isLong ? long.get(token.slice(2, eq > 0 ? eq : undefined)) : short.get(token.slice(1));
+    if (!option) return null;
+    const key = camel(option.name);
+    if (option.type === 'boolean') {
+      if (eq > 0 || seen.has(option.name)) return null;
+      args[key] = true;
     } else {
-      const value = eq > 0 && token.startsWith('--') ? token.slice(eq + 1) : rest[++i];
+      const value = eq > 0 ? token.slice(eq + 1) : rest[++i];
       if (value === undefined || (value.startsWith('-') && value !== '-')) return null;
-      if (kind === 'array') args[camel(name)] = [...((args[camel(name)] as string[] | undefined) ?? []), value];
-      else if (seen.has(name)) return null;
-      else args[camel(name)] = kind === 'number' ? Number(value) : value;
+      if (option.array) args[key] = [...((args[key] as string[] | undefined) ?? []), value];
+      else if (seen.has(option.name)) return null;
+      else args[key] = option.type === 'number' ? Number(value) : value;
     }
-    seen.add(name);
+    seen.add(option.name);
   }
   return { command, args };
 }

@@ -16,8 +16,8 @@ async function runFast(argv: string[]): Promise<boolean> {
 }
 
 // Started by bin/mashvisor-preflight.js. No top-level await and no work at import time: the CLI ships as a
-// CommonJS bundle (it starts ~10 ms sooner than an ES module), and the build's code-cache training run loads it
-// without running it.
+// CommonJS bundle (a CommonJS start skips Node's ES module loader), and the build's code-cache training run loads
+// it without running it.
 export async function runCli(argv: string[]): Promise<void> {
   try {
     if (!(await runFast(argv))) {

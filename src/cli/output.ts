@@ -49,7 +49,7 @@ export function scrubFile(text: string): string {
 }
 
 // Lines go to the file descriptor itself rather than through process.stdout: creating that stream loads Node's
-// stream modules (and for a terminal tty and net), ~5 ms of a 45 ms start. A descriptor that is non-blocking (a pipe
+// stream modules (and for a terminal tty and net), a noticeable share of a short run. A descriptor that is non-blocking (a pipe
 // shared with a parent that made it so) answers EAGAIN; from then on that stream takes over, so order is kept.
 const viaStream = { 1: false, 2: false };
 

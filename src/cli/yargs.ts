@@ -3,6 +3,7 @@ import { hideBin } from 'yargs/helpers';
 import { isatty } from 'node:tty';
 import { UsageError } from '../shared/errors.js';
 import { fail } from './fail.js';
+import { CHECK_OPTIONS, VALIDATE_OPTIONS, type OptionSpec } from './options.js';
 
 // Each command's code is imported only when that command runs: `validate` never loads axios, `--json` never loads tables.
 type Handler = (args: Record<string, unknown>) => Promise<number>;
@@ -16,37 +17,11 @@ function lazy(load: Loader): (args: Record<string, unknown>) => Promise<void> {
   };
 }
 
-const requestOptions = (y: Argv) =>
-  y
-    .option('param', { alias: 'p', type: 'string', array: true, description: 'A parameter as key=value (repeatable)' })
-    .option('payload', { type: 'string', nargs: 1, description: 'JSON file of parameters (flat, or {query, path, body}); - = stdin' })
-    .option('json', { type: 'boolean', description: 'Print machine-readable JSON instead of a table' });
-
-const checkOptions = (y: Argv) =>
-  requestOptions(y)
-    .option('key', { type: 'string', description: 'API key (prefer --key-file or MASHVISOR_API_KEY: flags end up in shell history)' })
-    .option('key-file', { type: 'string', description: 'File holding the API key' })
-    .option('base-url', { type: 'string', description: 'Base URL (default https://api.mashvisor.com/v1.1, or RapidAPI with --rapidapi)' })
-    .option('rapidapi', { type: 'boolean', description: 'Call through RapidAPI (x-rapidapi-key and x-rapidapi-host headers)' })
-    .option('header', { alias: 'H', type: 'string', array: true, description: 'Extra request header "Name: value" (repeatable)' })
-    .option('reports-dir', { type: 'string', default: './reports', description: 'Where reports are written' })
-    .option('send-anyway', { type: 'boolean', description: 'Send the request even when the parameters are invalid' })
-    .option('max-requests', { type: 'number', description: 'Hard budget of requests (default 1, plus --probe)' })
-    .option('timeout', { type: 'number', default: 30000, description: 'Milliseconds for the whole exchange, connect included' })
-    .option('rate', { type: 'string', description: 'The request rate your app intends, e.g. 5/s or 100/min' })
-    .option('probe', { type: 'number', description: 'Opt-in: up to N extra (billed) requests to measure the rate-limit window' })
-    .option('format', { type: 'string', choices: ['table', 'md'], description: 'Terminal output: the table (default) or the Markdown report' })
-    .option('har', { type: 'boolean', description: 'Also write a HAR 1.2 file' })
-    .option('html', { type: 'boolean', description: 'Also write a self-contained HTML report' })
-    .option('junit', { type: 'string', description: 'Also write JUnit XML to this file' })
-    .option('bundle', { type: 'boolean', description: 'Write every format (JSON, Markdown, HAR, HTML; JUnit with --junit or next to them)' })
-    .option('from-curl', { type: 'string', nargs: 1, description: 'Take the request from a curl command (- = stdin)' })
-    .option('from-har', { type: 'string', description: 'Take the Mashvisor requests from a HAR file' })
-    .option('entry', { type: 'number', description: 'With --from-har: the entry to re-run live (1-based)' })
-    .option('collection', { type: 'string', description: 'Take the requests from a Postman collection (v2.0/v2.1)' })
-    .option('env-file', { type: 'string', description: 'With --collection: a Postman environment file' })
-    .option('var', { type: 'string', array: true, description: 'With --collection: a variable as key=value (repeatable)' })
-    .option('offline', { type: 'boolean', description: 'Validate only; send nothing' });
+/** Adds options declared in options.ts to a command. */
+function withOptions(y: Argv, options: readonly OptionSpec[]): Argv {
+  for (const { name, ...spec } of options) y.option(name, spec);
+  return y;
+}
 
 /** Help as wide as the terminal (80 columns when it is not one), up to 110 so that lines stay readable. */
 function helpWidth(): number {
@@ -61,14 +36,13 @@ export function buildCli(argv: string[]): Argv {
     .usage('$0 <command> [options]')
     .epilogue('Runs the Mashvisor API pre-support checklist and writes a support-ready report. Exit codes: 0 pass, 1 client-error, 2 usage error, 3 server-error, 4 network-error.')
     .command('validate [endpoint]', 'Check a request\'s parameters offline (no key, no network)', (y) =>
-      requestOptions(y)
+      withOptions(y, VALIDATE_OPTIONS)
         .positional('endpoint', { type: 'string', description: 'operationId, path, or URL' })
-        .option('batch', { type: 'string', nargs: 1, description: 'Validate a JSONL file of requests, one a line (- = stdin)' })
         .example('$0 validate getRentalRates --param state=CA --param source=airbnb', '')
         .example('$0 validate /client/city/properties/TX/Austin', ''),
       lazy((args) => (args.batch !== undefined ? import('./commands/batch.js') : import('./commands/validate.js'))))
     .command('check [endpoint]', 'Run the whole checklist with one (billed) request and write a report', (y) =>
-      checkOptions(y)
+      withOptions(y, CHECK_OPTIONS)
         .positional('endpoint', { type: 'string', description: 'operationId, path, or URL' })
         .example('$0 check getRentalRates -p state=CA -p source=airbnb', '')
         .example('$0 check --from-curl "$(cat request.curl)"', ''),

@@ -1,13 +1,19 @@
 import { nowMs } from '../shared/clock.js';
-import { formatDuration } from '../shared/units.js';
 import http from 'node:http';
-import type https from 'node:https';
+import https from 'node:https';
 import { isIP, type Socket } from 'node:net';
 import axios, { type AxiosResponse } from 'axios';
-import { nodeHttps } from '../shared/lazy-builtins.js';
-import type { Exchange, HttpMethod, NetworkErrorKind, Timings } from '../types.js';
+import { classifyNetworkError } from './errors.js';
+import { KEPT_BODY_BYTES, READ_BODY_BYTES } from '../shared/body-limits.js';
+import type { Exchange, HttpMethod, Timings } from '../types.js';
 
-export const MAX_BODY_BYTES = 1024 * 1024;
+export { classifyNetworkError } from './errors.js';
+
+/** The axios this exchange runs on, for the report's environment block. */
+export const AXIOS_VERSION: string = axios.VERSION;
+
+/** The report keeps this many bytes of a body (see shared/body-limits.ts). */
+export const MAX_BODY_BYTES = KEPT_BODY_BYTES;
 
 /** What a Node timer holds; a longer delay would fire at once. The CLI refuses more; a library caller gets this. */
 const MAX_TIMER_MS = 2_147_483_647;
@@ -20,14 +26,7 @@ export interface OutgoingRequest {
   /** Bounds the whole exchange: connect, headers and body. */
   timeoutMs: number;
   maxBodyBytes?: number;
-  /** Called once the request is on the wire: the caller may do its own work while the server thinks. */
-  onSent?: () => void;
-  /** Called for every RELEASE_EVERY bytes of body read past the cap (the CLI collects garbage there). */
-  onDiscarded?: () => void;
 }
-
-/** How much discarded body between two onDiscarded calls. */
-export const RELEASE_EVERY = 2 * 1024 * 1024;
 
 /** nowMs() at each step of the exchange. */
 interface Marks {
@@ -42,10 +41,8 @@ interface Marks {
 }
 
 // Socket events give the phases (DNS, connect, TLS, first byte) the way httpstat shows them.
-function watch(socket: Socket, marks: Marks, onSent?: () => void): void {
+function watch(socket: Socket, marks: Marks): void {
   marks.socket ??= nowMs();
-  // The request is written as soon as the connection is up; one turn later it is on its way.
-  if (onSent) socket.once('encrypted' in socket ? 'secureConnect' : 'connect', () => setImmediate(onSent));
   socket.once('lookup', () => (marks.lookup ??= nowMs()));
   socket.once('connect', () => (marks.connect ??= nowMs()));
   socket.once('secureConnect', () => (marks.secure ??= nowMs()));
@@ -54,17 +51,14 @@ function watch(socket: Socket, marks: Marks, onSent?: () => void): void {
 
 type CreateConnection = (...args: unknown[]) => Socket;
 
-/**
- * An agent that reports its new socket to `marks`, for the request's own protocol only (https is loaded only for
- * an https URL). No keep-alive: one exchange, one connection, closed after.
- */
-function timingAgent(isTls: boolean, marks: Marks, onSent?: () => void): { httpAgent: http.Agent } | { httpsAgent: https.Agent } {
-  const Base = isTls ? nodeHttps().Agent : http.Agent;
+/** An agent that reports its new socket to `marks`. No keep-alive: one exchange, one connection, closed after. */
+function timingAgent(isTls: boolean, marks: Marks): { httpAgent: http.Agent } | { httpsAgent: https.Agent } {
+  const Base = isTls ? https.Agent : http.Agent;
   const create = Base.prototype.createConnection as unknown as CreateConnection;
   class Timing extends Base {
     override createConnection(...args: Parameters<http.Agent['createConnection']>) {
       const socket = create.apply(this, args);
-      watch(socket, marks, onSent);
+      watch(socket, marks);
       return socket;
     }
   }
@@ -97,45 +91,6 @@ export function phases(marks: Marks, isTls: boolean, literalIp: boolean): Timing
     download: between(marks.firstByte, end),
     total: round(end - marks.start) ?? 0,
   };
-}
-
-const KIND_BY_CODE: Record<string, NetworkErrorKind> = {
-  ENOTFOUND: 'dns', EAI_AGAIN: 'dns', EAI_FAIL: 'dns', EAI_NONAME: 'dns', EAI_NODATA: 'dns',
-  ECONNREFUSED: 'refused', EHOSTUNREACH: 'refused', ENETUNREACH: 'refused', EADDRNOTAVAIL: 'refused',
-  ECONNRESET: 'reset', EPIPE: 'reset', ERR_STREAM_PREMATURE_CLOSE: 'reset', UND_ERR_SOCKET: 'reset',
-};
-
-const KIND_MESSAGE: Record<NetworkErrorKind, string> = {
-  dns: 'the host name could not be resolved',
-  refused: 'the connection was refused',
-  reset: 'the connection was reset',
-  timeout: 'no complete answer within the timeout',
-  tls: 'the TLS handshake failed',
-  redirect: 'redirect not followed',
-  budget: 'request budget exhausted',
-  other: 'the request failed',
-};
-
-/** The system error code behind an axios error (axios wraps it, and names its own cancel/abort codes). */
-function systemCode(err: unknown): string {
-  const e = err as NodeJS.ErrnoException & { cause?: NodeJS.ErrnoException };
-  const own = e?.code;
-  if (own && own !== 'ERR_CANCELED' && own !== 'ECONNABORTED' && own !== 'ERR_BAD_RESPONSE') return own;
-  return e?.cause?.code ?? own ?? 'UNKNOWN';
-}
-
-/** Node's error codes → the kinds a user can act on. A timeout we imposed wins over whatever the abort caused. */
-export function classifyNetworkError(err: unknown, timedOut: boolean, timeoutMs?: number): { kind: NetworkErrorKind; code: string; message: string } {
-  const code = systemCode(err);
-  if (timedOut || code === 'ETIMEDOUT' || code === 'ECONNABORTED') {
-    // Our own timer fired: say how long it was, so that the user knows what a larger --timeout means.
-    const message = timedOut && timeoutMs !== undefined ? `no complete answer within the ${formatDuration(timeoutMs)} timeout` : KIND_MESSAGE.timeout;
-    return { kind: 'timeout', code: 'ETIMEDOUT', message };
-  }
-  const tls = /^(ERR_TLS|ERR_SSL|CERT_|UNABLE_TO|DEPTH_ZERO|SELF_SIGNED|EPROTO|HOSTNAME_MISMATCH|ERR_OSSL)/.test(code);
-  const kind = KIND_BY_CODE[code] ?? (tls ? 'tls' : 'other');
-  const message = kind === 'other' ? (err as Error)?.message || KIND_MESSAGE.other : KIND_MESSAGE[kind];
-  return { kind, code, message };
 }
 
 /**
@@ -175,11 +130,12 @@ function isDecoded(headers: Record<string, string>): boolean {
 }
 
 /**
- * Reads a body stream keeping at most `cap` bytes and counting the rest; never holds more than the cap in memory.
- * A decoded body (stopAtCap) is not read past the cap at all: decompressing a bomb to count it would cost the
- * CPU and memory the cap is there to save, so reading stops and the body is marked truncated.
+ * Reads a body stream keeping at most `cap` bytes and counting the rest, up to `limit` bytes read: past that the
+ * stream is closed (see shared/body-limits.ts), so memory never holds more than the limit's worth of reads. A
+ * decoded body (stopAtCap) is not read past the cap at all: decompressing a bomb to count it would cost the CPU
+ * and memory the cap is there to save, so reading stops and the body is marked truncated.
  */
-function readCapped(stream: NodeJS.ReadableStream, cap: number, onDiscarded?: () => void, stopAtCap = false): Promise<CappedBody> {
+function readCapped(stream: NodeJS.ReadableStream & { destroy?: () => void }, cap: number, stopAtCap = false, limit = READ_BODY_BYTES): Promise<CappedBody> {
   return new Promise((resolve) => {
     const chunks: Buffer[] = [];
     let kept = 0;
@@ -190,22 +146,15 @@ function readCapped(stream: NodeJS.ReadableStream, cap: number, onDiscarded?: ()
       done = true;
       resolve({ kept: Buffer.concat(chunks), bytes, error });
     };
-    let discarded = 0;
     stream.on('data', (chunk: Buffer) => {
+      if (done) return;
       bytes += chunk.length;
-      if (kept >= cap && stopAtCap) {
+      if (bytes > limit || (kept >= cap && stopAtCap)) {
         finish(null);
-        (stream as NodeJS.ReadableStream & { destroy: () => void }).destroy();
+        stream.destroy?.();
         return;
       }
-      if (kept >= cap) {
-        discarded += chunk.length;
-        if (onDiscarded && discarded >= RELEASE_EVERY) {
-          discarded = 0;
-          onDiscarded();
-        }
-        return;
-      }
+      if (kept >= cap) return;
       const part = chunk.length > cap - kept ? chunk.subarray(0, cap - kept) : chunk;
       chunks.push(part);
       kept += part.length;
@@ -264,7 +213,7 @@ export async function performExchange(req: OutgoingRequest): Promise<Exchange> {
     timedOut = true;
     controller.abort();
   }, Math.min(req.timeoutMs, MAX_TIMER_MS));
-  const agents = timingAgent(isTls, marks, req.onSent);
+  const agents = timingAgent(isTls, marks);
   try {
     const res = await axios.request({
       method: req.method,
@@ -282,7 +231,7 @@ export async function performExchange(req: OutgoingRequest): Promise<Exchange> {
     });
     marks.firstByte ??= nowMs();
     const headers = responseHeaders(res);
-    const body = await readCapped(res.data, req.maxBodyBytes ?? MAX_BODY_BYTES, req.onDiscarded, isDecoded(headers));
+    const body = await readCapped(res.data, req.maxBodyBytes ?? MAX_BODY_BYTES, isDecoded(headers));
     marks.end = nowMs();
     exchange.response = {
       status: res.status,

@@ -2,7 +2,7 @@ import { nowMs } from '../shared/clock.js';
 import type { AxiosError, AxiosInstance, InternalAxiosRequestConfig } from 'axios';
 import { buildSpec } from '../request/build.js';
 import { basicSecrets } from '../shared/secrets.js';
-import { classifyNetworkError } from '../http/exchange.js';
+import { classifyNetworkError } from '../http/errors.js';
 import { evaluate, type PreflightOptions } from '../preflight.js';
 import { resolveEndpoint } from '../catalog/resolve.js';
 import { validateParams } from '../catalog/validate.js';
@@ -88,7 +88,20 @@ function specFrom(config: InternalAxiosRequestConfig, url: URL, headers: Record<
   return buildSpec({ origin: 'interceptor', endpoint: url.href, body: config.data ?? undefined, inputHeaders: headers, secrets });
 }
 
-async function reportFor(error: AxiosError, options: AttachOptions): Promise<PreflightAttachment | null> {
+/**
+ * The version of the axios that made the call. The app's own axios names itself in the User-Agent it sent, unless
+ * the app set another; then the instance (the default export carries VERSION), else the axios installed beside us.
+ */
+async function axiosVersionOf(error: AxiosError, instance: AxiosInstance): Promise<string> {
+  const agent = (error.request as { getHeader?: (name: string) => unknown } | undefined)?.getHeader?.('user-agent');
+  const named = typeof agent === 'string' ? /^axios\/(\S+)$/.exec(agent)?.[1] : undefined;
+  if (named) return named;
+  const own = (instance as unknown as { VERSION?: unknown }).VERSION;
+  if (typeof own === 'string') return own;
+  return (await import('axios')).default.VERSION;
+}
+
+async function reportFor(error: AxiosError, instance: AxiosInstance, options: AttachOptions): Promise<PreflightAttachment | null> {
   const config = error.config;
   if (!config) return null;
   const url = fullUrl(config);
@@ -99,7 +112,8 @@ async function reportFor(error: AxiosError, options: AttachOptions): Promise<Pre
   const exchange = exchangeFrom(error, url, headers);
   const validation = await validateParams(spec.operation, spec.params, spec);
   const request = { method: exchange.request.method, url: url.href, headers, body: exchange.request.body, timeoutMs: config.timeout ?? 0 };
-  const report = evaluate({ spec, validation, exchange, requestsSent: 1, request }, options.checks ?? {});
+  const axiosVersion = await axiosVersionOf(error, instance);
+  const report = evaluate({ spec, validation, exchange, requestsSent: 1, request, axiosVersion }, options.checks ?? {});
   let paths: PreflightAttachment['paths'] = {};
   if (options.reportsDir) {
     const { writeReportFiles } = await import('../report/files.js');
@@ -121,7 +135,7 @@ export function attachPreflight(instance: AxiosInstance, options: AttachOptions 
   });
   const responseId = instance.interceptors.response.use(undefined, async (error: AxiosError & { preflightReport?: PreflightAttachment }) => {
     try {
-      const attachment = await reportFor(error, options);
+      const attachment = await reportFor(error, instance, options);
       if (attachment) error.preflightReport = attachment;
     } catch (reportError) {
       // A report that cannot be written must not hide the app's own error.

@@ -12,7 +12,7 @@ export function proxyVariableNames(env: NodeJS.ProcessEnv = process.env): string
     .sort();
 }
 
-/** "Europe/Berlin (UTC+01:00)". The name comes from TZ or /etc/localtime when it can: asking Intl costs ~30 ms of ICU start-up. */
+/** "Europe/Berlin (UTC+01:00)". The name comes from TZ or /etc/localtime when it can: asking Intl starts ICU, which is slow. */
 export function timezone(env: NodeJS.ProcessEnv = process.env, now = new Date()): string {
   const minutes = -now.getTimezoneOffset();
   const sign = minutes < 0 ? '-' : '+';

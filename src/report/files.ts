@@ -96,24 +96,6 @@ function reason(err: unknown): { text: string; code?: string } {
   return { text: (e?.code && known[e.code]) || e?.message || String(err), code: e?.code };
 }
 
-// A check creates its reports directory while the server works on the request (see prepareReportsDir); the next
-// write into that directory takes the result instead of asking the file system again.
-const prepared = new Map<string, Promise<void>>();
-
-/** Starts creating dir now; the next writeReportFiles into dir waits for this instead of doing it again. */
-export function prepareReportsDir(dir: string): void {
-  const ready = ensureDir(dir);
-  ready.catch(() => undefined); // a failure is reported by the write that takes it
-  prepared.set(dir, ready);
-}
-
-function dirReady(dir: string): Promise<void> {
-  const ready = prepared.get(dir);
-  // Taken once: a long-lived library user may remove the directory between two writes.
-  prepared.delete(dir);
-  return ready ?? ensureDir(dir);
-}
-
 async function ensureDir(dir: string): Promise<void> {
   try {
     await mkdir(dir, { recursive: true, mode: DIR_MODE });
@@ -130,7 +112,7 @@ const flush = (fd: number) => new Promise<void>((resolve, reject) => fsync(fd, (
 /**
  * Writes the content to a fresh private temp file in dir and flushes it to disk; returns its path.
  * The small calls are made directly (each is one quick system call, where a promise would cost a trip through
- * Node's thread pool, ~1 ms apiece on a busy 2-core machine); only the flush, which waits on the disk, is
+ * Node's thread pool); only the flush, which waits on the disk, is
  * asynchronous, so the flushes of a report's files overlap.
  */
 async function writeTemp(dir: string, name: string, content: string): Promise<string> {
@@ -225,7 +207,7 @@ export async function writeReportFiles(
   const base = safeName(options.baseName ?? baseNameFor(report));
 
   if (inDir.length > 0) {
-    await dirReady(dir);
+    await ensureDir(dir);
     const temps = new Map<ReportFormat, string>();
     try {
       // The temp files are written and flushed side by side; each one's fsync waits on the disk, not on the others.

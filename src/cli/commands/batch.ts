@@ -22,7 +22,7 @@ export async function run(args: { batch: string; json?: boolean }): Promise<numb
   };
   const result = await validateBatch(args.batch, {
     json, write: out, format: text ? textLineFor(text, text.terminalWidth()) : textLine,
-    progress: (size, share) => (progressModule ? (progress = new Progress(progressModule, size, share)) : undefined),
+    progress: (size) => (progressModule ? (progress = new Progress(progressModule, size)) : undefined),
   });
   if (json) out(`${JSON.stringify(jsonDocument(result), null, 2)}\n`);
   else out(await summary(result.total, result.endpoints));
@@ -67,7 +67,7 @@ class Progress implements BatchProgress {
   private counts: Counts | null = null;
   private readonly ticker: { stop(): void };
 
-  constructor(private readonly progress: ProgressModule, private readonly size: number | null, private readonly share = 1) {
+  constructor(private readonly progress: ProgressModule, private readonly size: number | null) {
     this.ticker = progress.batchProgress(() => this.done());
   }
 
@@ -78,7 +78,7 @@ class Progress implements BatchProgress {
 
   private done() {
     const read = (this.stream as { bytesRead?: number } | null)?.bytesRead;
-    return { bytes: typeof read === 'number' ? read / this.share : null, size: this.size, lines: Math.round((this.counts?.lines ?? 0) / this.share) };
+    return { bytes: typeof read === 'number' ? read : null, size: this.size, lines: this.counts?.lines ?? 0 };
   }
 
   clear(): void {

@@ -1,5 +1,4 @@
 import { nowMs } from '../../shared/clock.js';
-import { collectYoungGarbage } from '../../shared/gc.js';
 import { promises as fsp } from 'node:fs';
 import { isatty } from 'node:tty';
 import { UsageError } from '../../shared/errors.js';
@@ -261,14 +260,7 @@ function preflightOptions(args: CheckArgs, extraHeaders: Record<string, string> 
     headers: { ...extraHeaders, ...parseHeaderFlags(args.header) },
     onNotice: (message) => printError(`mashvisor-preflight: ${message}`),
     onWaiting: progressFor(args),
-    onDiscarded: collectYoungGarbage,
   };
-}
-
-/** Renders a throw-away table so that the table helper's code is compiled before the real one is needed. */
-async function warmTable(): Promise<void> {
-  const { drawTable } = await import('../table.js');
-  drawTable(['a', 'b', 'c'], [['Response code', '✔ pass', 'HTTP 200: success\n→ a line long enough to wrap across the cell width']], { width: 40 });
 }
 
 /**
@@ -290,41 +282,19 @@ export function progressFor(args: Pick<CheckArgs, 'json'>): PreflightOptions['on
   };
 }
 
-function once(fn: () => void): () => void {
-  let done = false;
-  return () => {
-    if (!done) fn();
-    done = true;
-  };
-}
-
 export async function runOne(spec: RequestSpec, args: CheckArgs, extraHeaders: Record<string, string> = {}): Promise<number> {
   const started = nowMs();
-  const options: PreflightOptions = {
-    ...preflightOptions(args, extraHeaders),
-    // While the server works on the request, load (and warm up) what turns its answer into files and a table.
-    // The reports directory is created meanwhile too.
-    onSent: once(() => void Promise.all([
-      import('../../report/files.js').then((files) => files.prepareReportsDir(args.reportsDir)),
-      import('../../report/history.js'),
-      args.json ? null : warmTable(),
-    ])),
-  };
-  const report = await runPreflight(spec, options);
-  const saving = saveReport(report, args, Math.round(nowMs() - started));
-  // The table is drawn while the files are flushed to disk: one turn of the event loop first, so that the writes
-  // are already waiting on the disk when the drawing takes the thread.
-  const table = args.json || args.format === 'md' ? null : new Promise(setImmediate).then(() => renderChecks(report));
-  const saved = await saving;
+  const report = await runPreflight(spec, preflightOptions(args, extraHeaders));
+  const saved = await saveReport(report, args, Math.round(nowMs() - started));
   if (args.json) {
     // The files written are part of the answer: a script needs their paths as much as a person does.
     print(JSON.stringify({ ...report, files: saved.paths }, null, 2));
-  } else if (!table || saved.fallback) {
+  } else if (args.format === 'md' || saved.fallback) {
     const { renderMarkdown } = await import('../../report/markdown.js');
     print(saved.fallback ?? renderMarkdown(report));
   } else {
     const { terminalWidth, wrapText } = await import('../text.js');
-    print(`${wrapText(`${report.request.method} ${report.request.url}`, undefined, '  ')}\n${await table}\n${wrapText(verdictLine(report, terminalWidth()), undefined, '  ')}`);
+    print(`${wrapText(`${report.request.method} ${report.request.url}`, undefined, '  ')}\n${await renderChecks(report)}\n${wrapText(verdictLine(report, terminalWidth()), undefined, '  ')}`);
     const paths = Object.values(saved.paths);
     if (paths.length) print(wrapText(['Reports:', ...paths.map((p) => `  ${p}`)].join('\n'), undefined, '    '));
   }
