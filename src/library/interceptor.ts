@@ -76,7 +76,8 @@ function exchangeFrom(error: AxiosError, url: URL, headers: Record<string, strin
   };
 }
 
-function specFrom(config: InternalAxiosRequestConfig, url: URL, headers: Record<string, string>): RequestSpec | null {
+/** A call the app made (URL, headers, body) as a spec, or null when it is not a Mashvisor operation. Shared with wrapFetch. */
+export function specFromCall(url: URL, headers: Record<string, string>, data: unknown, origin = 'interceptor'): RequestSpec | null {
   let resolved;
   try {
     resolved = resolveEndpoint(url.href);
@@ -85,7 +86,7 @@ function specFrom(config: InternalAxiosRequestConfig, url: URL, headers: Record<
   }
   const rapidapi = url.host === RAPIDAPI_HOST || findHeader(headers, 'x-rapidapi-key') !== undefined;
   const key = keyCarriedBy(headers, resolved.query);
-  let body: unknown = config.data;
+  let body: unknown = data;
   if (typeof body === 'string') {
     try {
       body = JSON.parse(body);
@@ -97,7 +98,7 @@ function specFrom(config: InternalAxiosRequestConfig, url: URL, headers: Record<
     mode: rapidapi ? 'rapidapi' : 'direct',
     baseUrl: resolved.baseUrl ?? url.origin,
     inputHeaders: headers,
-    origin: 'interceptor',
+    origin,
   };
   if (key) Object.assign(spec, { key, keySource: 'input' as const });
   return spec;
@@ -109,11 +110,16 @@ async function reportFor(error: AxiosError, options: AttachOptions): Promise<Pre
   const url = fullUrl(config);
   if (!url) return null;
   const headers = plainHeaders(config.headers);
-  const spec = specFrom(config, url, headers);
+  const spec = specFromCall(url, headers, config.data);
   if (!spec) return null;
-  const exchange = exchangeFrom(error, url, headers);
+  return reportFromExchange(spec, exchangeFrom(error, url, headers), config.timeout ?? 0, options);
+}
+
+/** The checks run on an exchange the app already made (no request is sent), the report written and handed over. */
+export async function reportFromExchange(spec: RequestSpec, exchange: Exchange, timeoutMs: number, options: AttachOptions): Promise<PreflightAttachment> {
   const validation = await validateParams(spec.operation, spec.params);
-  const request = { method: exchange.request.method, url: url.href, headers, body: exchange.request.body, timeoutMs: config.timeout ?? 0 };
+  const { headers, body, method, url } = exchange.request;
+  const request = { method, url, headers, body, timeoutMs };
   const report = evaluate({ spec, validation, exchange, requestsSent: 1, request }, options.checks ?? {});
   let paths: PreflightAttachment['paths'] = {};
   if (options.reportsDir) {

@@ -191,6 +191,34 @@ function once(fn: () => void): () => void {
 }
 
 export async function runOne(spec: RequestSpec, args: CheckArgs, extraHeaders: Record<string, string> = {}): Promise<number> {
+  const { report, saving } = await checkOnce(spec, args, extraHeaders);
+  // The table is drawn while the files are flushed to disk: one turn of the event loop first, so that the writes
+  // are already waiting on the disk when the drawing takes the thread.
+  const table = args.json || args.format === 'md' ? null : new Promise(setImmediate).then(() => renderChecks(report));
+  const saved = await saving;
+  if (args.json) {
+    print(JSON.stringify(report, null, 2));
+  } else if (!table || saved.fallback) {
+    const { renderMarkdown } = await import('../../report/markdown.js');
+    print(saved.fallback ?? renderMarkdown(report));
+  } else {
+    print(`${report.request.method} ${report.request.url}\n${await table}\n${verdictLine(report)}`);
+    const paths = Object.values(saved.paths);
+    if (paths.length) print(`Reports: ${paths.join(', ')}`);
+  }
+  await ciOutputs(report, saved.paths);
+  return report.exitCode;
+}
+
+/** On GitHub Actions: the job summary and, for a failed check, one annotation. Nothing elsewhere. */
+export async function ciOutputs(report: Report, paths: Partial<Record<ReportFormat, string>>): Promise<void> {
+  if (!process.env.GITHUB_STEP_SUMMARY && process.env.GITHUB_ACTIONS !== 'true') return;
+  const { reportToCi } = await import('./ci.js');
+  await reportToCi(report, paths);
+}
+
+/** The pipeline of one check, shared with `replay`: the request, then its report saved (awaited by the caller). */
+export async function checkOnce(spec: RequestSpec, args: CheckArgs, extraHeaders: Record<string, string> = {}): Promise<{ report: Report; saving: ReturnType<typeof saveReport> }> {
   const started = nowMs();
   const headers = { ...extraHeaders, ...parseHeaderFlags(args.header) };
   // A key given as -H "x-api-key: ..." is as secret as one given with --key.
@@ -209,20 +237,5 @@ export async function runOne(spec: RequestSpec, args: CheckArgs, extraHeaders: R
     ])),
   };
   const report = await runPreflight(spec, options);
-  const saving = saveReport(report, args, Math.round(nowMs() - started));
-  // The table is drawn while the files are flushed to disk: one turn of the event loop first, so that the writes
-  // are already waiting on the disk when the drawing takes the thread.
-  const table = args.json || args.format === 'md' ? null : new Promise(setImmediate).then(() => renderChecks(report));
-  const saved = await saving;
-  if (args.json) {
-    print(JSON.stringify(report, null, 2));
-  } else if (!table || saved.fallback) {
-    const { renderMarkdown } = await import('../../report/markdown.js');
-    print(saved.fallback ?? renderMarkdown(report));
-  } else {
-    print(`${report.request.method} ${report.request.url}\n${await table}\n${verdictLine(report)}`);
-    const paths = Object.values(saved.paths);
-    if (paths.length) print(`Reports: ${paths.join(', ')}`);
-  }
-  return report.exitCode;
+  return { report, saving: saveReport(report, args, Math.round(nowMs() - started)) };
 }
