@@ -11,6 +11,9 @@ export interface Snapshot {
   exitCode: number;
   operationId: string;
   url: string;
+  baseUrl: string;
+  /** Method, operation and parameters: equal for two sends of the same request, wherever they went. */
+  request: string;
   /** null when no answer came (not sent, or a network error). */
   status: number | null;
   /** "200 OK", "no response (timeout)", "not sent". */
@@ -26,7 +29,7 @@ export interface Snapshot {
 }
 
 export interface Change {
-  /** Stable name: verdict, status, message, rate-limit, time-total, time-first-byte, check:<id>, url, time. */
+  /** Stable name: verdict, status, message, rate-limit, time-total, time-first-byte, check:<id>, time, base-url, url. */
   field: string;
   label: string;
   before: string;
@@ -37,7 +40,7 @@ export interface Change {
 export interface ReportDiff {
   before: Snapshot;
   after: Snapshot;
-  /** False when the two reports are of different operations or URLs: the comparison still holds, but says so. */
+  /** False when the two reports are of different requests (operation or parameters; the base URL may differ). */
   sameRequest: boolean;
   changes: Change[];
   /** "was 503 maintenance at 10:02, now 200 at 11:40 (UTC)" */
@@ -72,6 +75,8 @@ export function snapshot(report: Report): Snapshot {
     exitCode: report.exitCode,
     operationId: report.request.operationId,
     url: report.request.url,
+    baseUrl: report.request.baseUrl,
+    request: JSON.stringify([report.request.method, report.request.operationId, report.request.path, report.request.query, report.request.body ?? null]),
     status: report.response?.status ?? null,
     statusText: statusLine(report),
     label: labelOf(report),
@@ -128,7 +133,8 @@ export function compareReports(older: Report, newer: Report): ReportDiff {
   const ids = [...new Set([...Object.keys(before.checks), ...Object.keys(after.checks)])];
   for (const id of ids) changes.push(row(`check:${id}`, `Check: ${id}`, before.checks[id] ?? '–', after.checks[id] ?? '–'));
   changes.push(row('time', 'When (UTC)', clock(before.createdAt, true), clock(after.createdAt, true)));
-  const sameRequest = before.operationId === after.operationId && before.url === after.url;
+  if (before.baseUrl !== after.baseUrl) changes.push(row('base-url', 'Sent to', before.baseUrl, after.baseUrl));
+  const sameRequest = before.request === after.request;
   if (!sameRequest) changes.push(row('url', 'Request', `${before.operationId} ${before.url}`, `${after.operationId} ${after.url}`));
   return { before, after, sameRequest, changes, headline: headlineOf(before, after) };
 }

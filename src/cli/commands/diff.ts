@@ -12,6 +12,20 @@ export function printable(text: string, max = 200): string {
   return safe.length > max ? `${safe.slice(0, max - 1)}…` : safe;
 }
 
+/** Words into lines of at most `width` columns (a longer word gets a line of its own). */
+export function wrap(text: string, width: number): string[] {
+  const lines: string[] = [];
+  let line = '';
+  for (const word of text.split(' ')) {
+    if (line && line.length + 1 + word.length > width) {
+      lines.push(line);
+      line = word;
+    } else line = line ? `${line} ${word}` : word;
+  }
+  if (line) lines.push(line);
+  return lines;
+}
+
 /** The comparison as a three-column table that fits 80 columns; changed rows are marked with '*'. */
 export async function renderDiff(diff: ReportDiff): Promise<string> {
   const { default: Table } = await import('cli-table3');
@@ -22,7 +36,7 @@ export async function renderDiff(diff: ReportDiff): Promise<string> {
     const label = `${c.changed ? '* ' : '  '}${c.label}`;
     table.push([label, printable(c.before), c.changed ? paint('yellow', printable(c.after), color) : printable(c.after)]);
   }
-  const lines = [table.toString(), printable(diff.headline, 400)];
+  const lines = [table.toString(), ...wrap(printable(diff.headline, 400), 80)];
   if (!diff.sameRequest) lines.push('note: the two reports are of different requests; the comparison may mean little');
   return lines.join('\n');
 }
