@@ -1,3 +1,4 @@
+import { createRequire } from 'node:module';
 import { loadCatalog, openapiText } from '../../catalog/catalog.js';
 import { UsageError } from '../../shared/errors.js';
 import { print } from '../output.js';
@@ -64,7 +65,8 @@ async function openapi(args: EndpointsArgs): Promise<number> {
     print(text.endsWith('\n') ? text : `${text}\n`);
     return 0;
   }
-  const { stringify } = await import('yaml');
+  // Required, not imported: the CLI bundle runs where a dynamic import() of a package is not available.
+  const { stringify } = createRequire(import.meta.url)('yaml') as typeof import('yaml');
   // Aliases off: a consumer that does not resolve YAML anchors must still see every schema in full.
   print(stringify(JSON.parse(text), { aliasDuplicateObjects: false, lineWidth: 0 }));
   return 0;
