@@ -81,8 +81,9 @@ async function readCapped(response: Response): Promise<{ text: string; bytes: nu
         kept += part.byteLength;
       }
       if (kept >= MAX_BODY_BYTES) {
-        // Enough for the report; the rest is the app's business (its own copy is unaffected).
-        await reader.cancel().catch(() => undefined);
+        // Enough for the report; the rest is the app's business (its own copy is unaffected). Not awaited: a
+        // branch of a teed body settles its cancel only once the other branch is cancelled too.
+        reader.cancel().catch(() => undefined);
         return { text: Buffer.concat(chunks).toString('utf8'), bytes, truncated: true };
       }
     }
