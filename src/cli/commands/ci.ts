@@ -1,9 +1,10 @@
-import { print, printError, scrub } from '../output.js';
+import { printError, scrub } from '../output.js';
 import { annotationLine, appendSummaryFile, renderBatchSummary, renderJobSummary } from '../../report/ci-summary.js';
 import type { Report, ReportFormat } from '../../types.js';
 
 // GitHub Actions glue: GITHUB_STEP_SUMMARY gets the Markdown summary, GITHUB_ACTIONS=true a failed check's
-// annotation on stdout (where the runner reads workflow commands). Both pass the same scrubber as every printed line.
+// annotation. The runner reads workflow commands on stderr as on stdout; stderr keeps stdout one document for
+// --json and --format md. Both pass the same scrubber as every printed line.
 
 function appendSummary(markdown: string): void {
   const file = process.env.GITHUB_STEP_SUMMARY;
@@ -22,13 +23,13 @@ export async function reportToCi(report: Report, paths: Partial<Record<ReportFor
   appendSummary(renderJobSummary(report, paths));
   if (process.env.GITHUB_ACTIONS === 'true') {
     const line = annotationLine(report);
-    if (line) print(line);
+    if (line) printError(line);
   }
 }
 
 export function batchToCi(total: { lines: number; valid: number; invalid: number }, invalid: { line: number; endpoint: string; problem: string }[]): void {
   appendSummary(renderBatchSummary(total, invalid));
   if (process.env.GITHUB_ACTIONS === 'true' && total.invalid > 0) {
-    print(`::error title=Mashvisor preflight::${total.invalid} of ${total.lines} requests invalid`);
+    printError(`::error title=Mashvisor preflight::${total.invalid} of ${total.lines} requests invalid`);
   }
 }
