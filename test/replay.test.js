@@ -181,6 +181,20 @@ test('diff --json: the comparison as data', async () => {
   assert.ok(diff.changes.some((c) => c.field === 'message' && c.changed));
 });
 
+test('diff: a key that found its way into a saved report (edited by hand) is not printed, nor control characters', async () => {
+  const canary = 'canary_key_9b2e4f6a1c3d5e7f';
+  const report = JSON.parse(await readFile(join(FIXTURES, 'client-error-401.json'), 'utf8'));
+  report.response.body = { status: 'error', code: 401, message: `Invalid key ${canary}\u001b]0;pwned\u0007` };
+  const edited = join(dir, 'edited.json');
+  await writeFile(edited, JSON.stringify(report));
+  for (const extra of [[], ['--json']]) {
+    const r = await runCli(['diff', edited, join(FIXTURES, 'pass-200.json'), ...extra], { env: { MASHVISOR_API_KEY: canary } });
+    assert.is(r.code, 0, r.stderr);
+    assert.not.ok(r.stdout.includes(canary) || r.stderr.includes(canary), `canary printed ${extra}`);
+    if (!extra.length) assert.not.ok(/[\u0007\u001b]/.test(r.stdout), 'raw control characters on the terminal');
+  }
+});
+
 test('replay and diff are in --help', async () => {
   const r = await runCli(['--help']);
   assert.match(r.stdout, /replay <file>/);
