@@ -4,7 +4,7 @@ import * as assert from 'uvu/assert';
 import { mkdtemp, readFile, readdir, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { startSandbox, SANDBOX_KEY } from '../dist/sandbox/server.js';
+import { startSandbox, SANDBOX_KEY, SANDBOX_RAPIDAPI_KEY } from '../dist/sandbox/server.js';
 import { runCli, root } from './helpers.js';
 
 const RATES = ['getRentalRates', '-p', 'state=TX', '-p', 'city=Austin', '-p', 'source=airbnb'];
@@ -93,6 +93,21 @@ test('replay sends the saved request exactly: method, path, query, non-secret he
   assert.is(out.diff.headline.startsWith('was 200 at'), true, out.diff.headline);
   assert.match(out.diff.headline, /still 200/);
   assert.not.ok(r.stdout.includes(SANDBOX_KEY) || r.stderr.includes(SANDBOX_KEY));
+});
+
+test('replay of a RapidAPI report goes the RapidAPI way: its path, x-rapidapi-key and x-rapidapi-host', async () => {
+  const env = { MASHVISOR_API_KEY: SANDBOX_RAPIDAPI_KEY };
+  const { file } = await savedCheck([...RATES, '--rapidapi'], up.rapidapiBaseUrl, env);
+  up.resetStats();
+  const r = await runCli(['replay', file, '--reports-dir', join(dir, 'again'), '--json'], { env });
+  assert.is(r.code, 0, r.stderr);
+  const sent = up.log[0];
+  assert.is(sent.mode, 'rapidapi');
+  assert.match(sent.url, /^\/rental-rates\?state=TX&city=Austin&source=airbnb$/);
+  assert.is(sent.headers['x-rapidapi-key'], SANDBOX_RAPIDAPI_KEY);
+  assert.is(sent.headers['x-rapidapi-host'], 'mashvisor-api.p.rapidapi.com');
+  assert.is(sent.headers['x-api-key'], undefined);
+  assert.not.ok(r.stdout.includes(SANDBOX_RAPIDAPI_KEY));
 });
 
 test('replay of a POST sends the same JSON body', async () => {
