@@ -59,7 +59,8 @@ test('replay: a saved 503 sent again after the maintenance shows what changed, w
   assert.is(r.code, 0, r.stderr);
   assert.is(up.requests, 1, 'one request');
   assert.is(down.requests, 1, 'nothing more to the old server');
-  assert.match(r.stdout, /was 503 maintenance at \d\d:\d\d, now 200 at \d\d:\d\d \(UTC\); verdict\s+server-error\s+→\s+pass/);
+  assert.match(r.stdout, /\nwas 503 maintenance at \d\d:\d\d, now 200 at \d\d:\d\d \(UTC\)\n/);
+  assert.match(r.stdout, /\* Verdict\s+│ server-error\s+│ pass/);
   assert.match(r.stdout, /\* Sent to/);
   assert.not.match(r.stdout, /different requests/);
   assert.match(r.stdout, /\* Status\s+│ 503 Service Unavailable\s+│ 200 OK/);
@@ -180,7 +181,7 @@ test('diff: two saved reports as a table within 80 columns, exit code of the new
   const r = await runCli(['diff', join(FIXTURES, 'server-error-503-maintenance.json'), join(FIXTURES, 'pass-200.json')]);
   assert.is(r.code, 0, r.stderr);
   for (const line of r.stdout.split('\n')) assert.ok([...line].length <= 80, `wider than 80 columns: ${line}`);
-  assert.match(r.stdout, /was 503 maintenance at 12:00, now 200 at 09:15 \(UTC\); verdict\s+server-error\s+→\s+pass/);
+  assert.match(r.stdout, /\nwas 503 maintenance at 12:00, now 200 at 09:15 \(UTC\)\n/);
   assert.match(r.stdout, /different requests/);
   const back = await runCli(['diff', join(FIXTURES, 'pass-200.json'), join(FIXTURES, 'server-error-503-maintenance.json')]);
   assert.is(back.code, 3);

@@ -114,8 +114,8 @@ function headlineOf(before: Snapshot, after: Snapshot): string {
   const days = before.createdAt.slice(0, 10) !== after.createdAt.slice(0, 10);
   const was = `was ${before.label} at ${clock(before.createdAt, days)}`;
   const now = `${before.label === after.label ? 'still' : 'now'} ${after.label} at ${clock(after.createdAt, days)}`;
-  const verdict = before.verdict === after.verdict ? '' : `; verdict ${before.verdict} → ${after.verdict}`;
-  return `${was}, ${now} (UTC)${verdict}`;
+  // The verdicts are in the table and on the verdict line: the sentence stays short enough for one terminal line.
+  return `${was}, ${now} (UTC)`;
 }
 
 /** Every compared fact, changed or not, in the order a person reads them; `changed` marks the differences. */

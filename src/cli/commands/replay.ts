@@ -6,7 +6,7 @@ import { compareReports } from '../../report/diff.js';
 import { isSensitiveHeader } from '../../shared/redact.js';
 import { checkOnce, checkUsage, ciOutputs, readKey, verdictLine, type CheckArgs } from './check.js';
 import { loadReport } from './report.js';
-import { printable, renderDiff, wrap } from './diff.js';
+import { printable, renderDiff } from './diff.js';
 import type { Report, RequestSpec } from '../../types.js';
 
 // replay REPORT.json: the saved request sent again through check's own pipeline (same validation, budget, writers),
@@ -89,7 +89,7 @@ export async function run(args: ReplayArgs): Promise<number> {
     if (written.fallback) print(written.fallback);
     // The operation rather than the full URL (which is in the report): a URL does not fold into 80 columns.
     const what = `${report.request.method} ${report.request.endpoint} (${report.request.operationId})`;
-    print(`${wrap(`Replay of ${printable(args.file, 160)}: ${what}`, 80).join('\n')}\n${await renderDiff(diff)}\n${verdictLine(report)}`);
+    print(`Replay of ${printable(args.file, 160)}\n${what}\n${await renderDiff(diff)}\n${verdictLine(report)}`);
     const paths = Object.values(written.paths);
     // One path a line: two long paths on one line would not fit 80 columns.
     if (paths.length) print(`Reports:\n${paths.map((p) => `  ${p}`).join('\n')}`);
