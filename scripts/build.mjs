@@ -3,6 +3,7 @@
 //   dist/catalog/catalog.json               operation metadata (for resolution, `endpoints`, messages)
 //   dist/validators/<op>.params.cjs ajv standalone validator of {path, query}, values read as the server reads strings
 //   dist/validators/<op>.body.cjs   ajv standalone validator of the JSON body (POST operations only)
+//   dist/openapi.json               the catalog as an OpenAPI 3.1 document (`endpoints --openapi`; see openapi.mjs)
 // Compiling here instead of at start-up keeps `validate` close to bare Node start-up time.
 import { spawnSync } from 'node:child_process';
 import { mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -10,6 +11,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createRequire } from 'node:module';
 import { createHash } from 'node:crypto';
+import { openapiDocument } from './openapi.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const require = createRequire(import.meta.url);
@@ -188,6 +190,8 @@ function buildValidators(outDir) {
     }
   }
   writeFileSync(join(outDir, 'catalog.json'), JSON.stringify(catalog));
+  const { version } = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8'));
+  writeFileSync(join(outDir, 'openapi.json'), JSON.stringify(openapiDocument({ defs, endpoints }, version)));
   buildReportValidator(outDir);
   return catalog.length;
 }
@@ -232,8 +236,8 @@ async function bundleCli(outDir) {
     sourcemap: true,
     sourcesContent: false,
     // Loaded at run time from node_modules: the compiled validators require ajv's runtime helpers, and
-    // postman-collection is required lazily.
-    external: ['postman-collection', 'ajv', 'ajv-formats'],
+    // postman-collection and yaml are required lazily.
+    external: ['postman-collection', 'ajv', 'ajv-formats', 'yaml'],
     // The sources are ES modules that find dist/ files with import.meta.url; in the CommonJS bundle that is the
     // bundle's own URL, which sits in dist/ as the tsc output of those modules does.
     define: { 'import.meta.url': '__mpModuleUrl' },

@@ -7,12 +7,13 @@ export const root = fileURLToPath(new URL('..', import.meta.url));
 export const bin = join(root, 'bin', 'mashvisor-preflight.js');
 
 /**
- * The developer's environment minus what would change a run: their own key, colour settings and proxies.
+ * The developer's environment minus what would change a run: their own key, colour settings, proxies and a CI's
+ * job-summary file.
  * A test that wants one of them passes it in `extra`.
  */
 export function cleanEnv(extra = {}) {
   const env = { ...process.env, ...extra };
-  for (const name of ['MASHVISOR_API_KEY', 'NO_COLOR', 'FORCE_COLOR', 'HTTP_PROXY', 'HTTPS_PROXY', 'http_proxy', 'https_proxy']) {
+  for (const name of ['MASHVISOR_API_KEY', 'NO_COLOR', 'FORCE_COLOR', 'HTTP_PROXY', 'HTTPS_PROXY', 'http_proxy', 'https_proxy', 'GITHUB_STEP_SUMMARY', 'GITHUB_ACTIONS']) {
     if (!(name in extra)) delete env[name];
   }
   return env;

@@ -26,6 +26,9 @@ export interface Counts {
 /** JSON output keeps at most this many invalid lines; the counts always cover all of them. */
 const JSON_INVALID_CAP = 1000;
 
+/** A CI job summary lists at most this many invalid lines. */
+const SUMMARY_INVALID_CAP = 20;
+
 const RESOLVER_CACHE_SIZE = 10_000;
 
 function remember<V>(cache: Map<string, V>, key: string, value: V): void {
@@ -306,7 +309,8 @@ class InvalidLines {
 
   readonly add: InvalidSink = (line, endpoint, problem) => {
     if (!this.json) this.out += this.format(line, endpoint, problem);
-    else if (this.kept.length < JSON_INVALID_CAP) this.kept.push({ line, endpoint, problem });
+    // Text output keeps the first few too, for a CI job summary.
+    if (this.kept.length < (this.json ? JSON_INVALID_CAP : SUMMARY_INVALID_CAP)) this.kept.push({ line, endpoint, problem });
   };
 
   readonly flush = (force = false) => {

@@ -14,3 +14,8 @@ export function findByOperationId(id: string): Operation | undefined {
   const wanted = id.toLowerCase();
   return loadCatalog().find((op) => op.operationId.toLowerCase() === wanted);
 }
+
+/** The catalog as an OpenAPI 3.1 document (dist/openapi.json, generated from schemas/ at build time), as text. */
+export function openapiText(): string {
+  return readFileSync(distFile('openapi.json'), 'utf8');
+}

@@ -47,8 +47,33 @@ export function buildCli(argv: string[]): Argv {
         .example('$0 check getRentalRates -p state=CA -p source=airbnb', '')
         .example('$0 check --from-curl "$(cat request.curl)"', ''),
       lazy(() => import('./commands/check.js')))
+    .command('replay <file>', 'Send a saved report\'s request again (one billed request) and show what changed', (y) =>
+      y.positional('file', { type: 'string', description: 'A JSON report written by check' })
+        .option('key', { type: 'string', description: 'API key (prefer --key-file or MASHVISOR_API_KEY); never read from the report' })
+        .option('key-file', { type: 'string', description: 'File holding the API key' })
+        .option('base-url', { type: 'string', description: 'Send it here instead of the saved base URL' })
+        .option('reports-dir', { type: 'string', default: './reports', description: 'Where the new report is written' })
+        .option('send-anyway', { type: 'boolean', description: 'Send the request even when the parameters are invalid' })
+        .option('max-requests', { type: 'number', description: 'Hard budget of requests (default 1)' })
+        .option('timeout', { type: 'number', default: 30000, description: 'Milliseconds for the whole exchange, connect included' })
+        .option('har', { type: 'boolean', description: 'Also write a HAR 1.2 file' })
+        .option('html', { type: 'boolean', description: 'Also write a self-contained HTML report' })
+        .option('junit', { type: 'string', description: 'Also write JUnit XML to this file' })
+        .option('bundle', { type: 'boolean', description: 'Write every format' })
+        .option('offline', { type: 'boolean', description: 'Validate only; send nothing' })
+        .option('json', { type: 'boolean', description: 'Print {report, diff, paths} as JSON' })
+        .example('$0 replay reports/20261130-100200-000-getRentalRates.json', ''),
+      lazy(() => import('./commands/replay.js')))
+    .command('diff <old> <new>', 'Compare two saved JSON reports: verdict, status, message, rate limit, timings', (y) =>
+      y.positional('old', { type: 'string', description: 'The earlier JSON report' })
+        .positional('new', { type: 'string', description: 'The later JSON report' })
+        .option('json', { type: 'boolean', description: 'Print the comparison as JSON' }),
+      lazy(() => import('./commands/diff.js')))
     .command('endpoints [name]', 'List the known operations, or show one', (y) =>
-      y.positional('name', { type: 'string' }).option('json', { type: 'boolean' }),
+      y.positional('name', { type: 'string' }).option('json', { type: 'boolean' })
+        .option('openapi', { type: 'boolean', description: 'Print the whole catalog as an OpenAPI 3.1 document (JSON)' })
+        .option('yaml', { type: 'boolean', description: 'With --openapi: as YAML' })
+        .example('$0 endpoints --openapi --yaml > mashvisor.openapi.yaml', ''),
       lazy(() => import('./commands/endpoints.js')))
     .command('explain <code>', 'What a status code means and what to check first', (y) =>
       y.positional('code', { type: 'string', description: '400, 401, 404, 429, 500, 503, or 2xx, 4xx, 5xx' }).option('json', { type: 'boolean' }),
@@ -80,7 +105,7 @@ export function buildCli(argv: string[]): Argv {
     .command('sanitize <file>', 'Write a copy of a HAR file without keys, cookies or auth headers', (y) =>
       y.positional('file', { type: 'string' }).option('out', { alias: 'o', type: 'string', description: 'Output file (default <file>.sanitized.har)' }),
       lazy(() => import('./commands/sanitize.js')))
-    .demandCommand(1, 'name a command: validate, check, endpoints, explain, sandbox, demo, history, report, sanitize')
+    .demandCommand(1, 'name a command: validate, check, replay, diff, endpoints, explain, sandbox, demo, history, report, sanitize')
     .strictCommands()
     .strictOptions()
     .recommendCommands()

@@ -76,16 +76,14 @@ function exchangeFrom(error: AxiosError, url: URL, headers: Record<string, strin
   };
 }
 
-function specFrom(config: InternalAxiosRequestConfig, url: URL, headers: Record<string, string>): RequestSpec | null {
+/** A call the app made (URL, headers, body) as a spec, or null when it is not a Mashvisor operation. Shared with wrapFetch. */
+export function specFromCall(url: URL, headers: Record<string, string>, data: unknown, origin = 'interceptor', secrets: string[] = []): RequestSpec | null {
   try {
     resolveEndpoint(url.href);
   } catch {
     return null; // not a Mashvisor operation: leave the error alone
   }
-  // axios sends `auth` as Basic credentials without putting them in config.headers: secrets all the same.
-  const auth = config.auth;
-  const secrets = auth ? basicSecrets(String(auth.username ?? ''), String(auth.password ?? '')) : [];
-  return buildSpec({ origin: 'interceptor', endpoint: url.href, body: config.data ?? undefined, inputHeaders: headers, secrets });
+  return buildSpec({ origin, endpoint: url.href, body: data ?? undefined, inputHeaders: headers, secrets });
 }
 
 /**
@@ -107,13 +105,20 @@ async function reportFor(error: AxiosError, instance: AxiosInstance, options: At
   const url = fullUrl(config);
   if (!url) return null;
   const headers = plainHeaders(config.headers);
-  const spec = specFrom(config, url, headers);
+  // axios sends `auth` as Basic credentials without putting them in config.headers: secrets all the same.
+  const auth = config.auth;
+  const secrets = auth ? basicSecrets(String(auth.username ?? ''), String(auth.password ?? '')) : [];
+  const spec = specFromCall(url, headers, config.data, 'interceptor', secrets);
   if (!spec) return null;
-  const exchange = exchangeFrom(error, url, headers);
+  return reportFromExchange(spec, exchangeFrom(error, url, headers), config.timeout ?? 0, options, await axiosVersionOf(error, instance));
+}
+
+/** The checks run on an exchange the app already made (no request is sent), the report written and handed over. */
+export async function reportFromExchange(spec: RequestSpec, exchange: Exchange, timeoutMs: number, options: AttachOptions, axiosVersion?: string): Promise<PreflightAttachment> {
   const validation = await validateParams(spec.operation, spec.params, spec);
-  const request = { method: exchange.request.method, url: url.href, headers, body: exchange.request.body, timeoutMs: config.timeout ?? 0 };
-  const axiosVersion = await axiosVersionOf(error, instance);
-  const report = evaluate({ spec, validation, exchange, requestsSent: 1, request, axiosVersion }, options.checks ?? {});
+  const { headers, body, method, url } = exchange.request;
+  const request = { method, url, headers, body, timeoutMs };
+  const report = evaluate({ spec, validation, exchange, requestsSent: 1, request, ...(axiosVersion ? { axiosVersion } : {}) }, options.checks ?? {});
   let paths: PreflightAttachment['paths'] = {};
   if (options.reportsDir) {
     const { writeReportFiles } = await import('../report/files.js');

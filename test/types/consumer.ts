@@ -2,7 +2,11 @@
 import axios from 'axios';
 import {
   attachPreflight,
+  compareReports,
   runPreflight,
+  wrapFetch,
+  type PreflightFetchError,
+  type ReportDiff,
   validateRequest,
   writeReport,
   type PreflightAttachment,
@@ -27,4 +31,24 @@ export async function example(): Promise<Verdict> {
   }
   detach();
   return report.verdict;
+}
+
+// wrapFetch keeps fetch's own type: the wrapped function drops in wherever fetch was used.
+export async function fetchExample(): Promise<number> {
+  const seen: Report[] = [];
+  const fetchWithReports: typeof fetch = wrapFetch(fetch, { reportsDir: './reports', onReport: (r: Report) => void seen.push(r), onError: (e: unknown) => console.error(e) });
+  try {
+    const res: Response = await fetchWithReports('https://api.mashvisor.com/v1.1/client/city/list?state=TX', { headers: { 'x-api-key': 'k' } });
+    const body: unknown = await res.json();
+    console.log(body, seen[0]?.verdict);
+    return res.status;
+  } catch (err) {
+    console.log((err as PreflightFetchError).preflightReport?.report.error?.kind);
+    return 0;
+  }
+}
+
+export function diffExample(before: Report, after: Report): string {
+  const diff: ReportDiff = compareReports(before, after);
+  return `${diff.headline} ${diff.changes.filter((c) => c.changed).length}`;
 }

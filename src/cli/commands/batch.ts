@@ -26,6 +26,10 @@ export async function run(args: { batch: string; json?: boolean }): Promise<numb
   });
   if (json) out(`${JSON.stringify(jsonDocument(result), null, 2)}\n`);
   else out(await summary(result.total, result.endpoints));
+  if (process.env.GITHUB_STEP_SUMMARY || process.env.GITHUB_ACTIONS === 'true') {
+    const { batchToCi } = await import('./ci.js');
+    batchToCi(result.total, result.kept);
+  }
   return result.total.invalid > 0 ? 1 : 0;
 }
 

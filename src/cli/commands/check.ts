@@ -283,9 +283,8 @@ export function progressFor(args: Pick<CheckArgs, 'json'>): PreflightOptions['on
 }
 
 export async function runOne(spec: RequestSpec, args: CheckArgs, extraHeaders: Record<string, string> = {}): Promise<number> {
-  const started = nowMs();
-  const report = await runPreflight(spec, preflightOptions(args, extraHeaders));
-  const saved = await saveReport(report, args, Math.round(nowMs() - started));
+  const { report, saving } = await checkOnce(spec, args, extraHeaders);
+  const saved = await saving;
   if (args.json) {
     // The files written are part of the answer: a script needs their paths as much as a person does.
     print(JSON.stringify({ ...report, files: saved.paths }, null, 2));
@@ -298,5 +297,20 @@ export async function runOne(spec: RequestSpec, args: CheckArgs, extraHeaders: R
     const paths = Object.values(saved.paths);
     if (paths.length) print(wrapText(['Reports:', ...paths.map((p) => `  ${p}`)].join('\n'), undefined, '    '));
   }
+  await ciOutputs(report, saved.paths);
   return report.exitCode;
+}
+
+/** On GitHub Actions: the job summary and, for a failed check, one annotation. Nothing elsewhere. */
+export async function ciOutputs(report: Report, paths: Partial<Record<ReportFormat, string>>): Promise<void> {
+  if (!process.env.GITHUB_STEP_SUMMARY && process.env.GITHUB_ACTIONS !== 'true') return;
+  const { reportToCi } = await import('./ci.js');
+  await reportToCi(report, paths);
+}
+
+/** The pipeline of one check, shared with `replay`: the request, then its report saved (awaited by the caller). */
+export async function checkOnce(spec: RequestSpec, args: CheckArgs, extraHeaders: Record<string, string> = {}): Promise<{ report: Report; saving: ReturnType<typeof saveReport> }> {
+  const started = nowMs();
+  const report = await runPreflight(spec, preflightOptions(args, extraHeaders));
+  return { report, saving: saveReport(report, args, Math.round(nowMs() - started)) };
 }

@@ -1,9 +1,19 @@
-import { loadCatalog } from '../../catalog/catalog.js';
+import { createRequire } from 'node:module';
+import { loadCatalog, openapiText } from '../../catalog/catalog.js';
+import { UsageError } from '../../shared/errors.js';
 import { print } from '../output.js';
 import { resolveEndpoint } from '../../catalog/resolve.js';
 import type { Operation } from '../../types.js';
 
-export async function run(args: { name?: string; json?: boolean }): Promise<number> {
+export interface EndpointsArgs {
+  name?: string;
+  json?: boolean;
+  openapi?: boolean;
+  yaml?: boolean;
+}
+
+export async function run(args: EndpointsArgs): Promise<number> {
+  if (args.openapi || args.yaml) return openapi(args);
   if (args.name) return showOne(resolveEndpoint(args.name).operation, Boolean(args.json));
   const operations = loadCatalog();
   if (args.json) {
@@ -40,5 +50,22 @@ async function showOne(op: Operation, json: boolean): Promise<number> {
   });
   const table = drawTable(['Parameter', 'In', 'Type', 'Required', 'Description'], rows, { keepWhole: [0, 1, 2, 3] });
   print(`${wrapText(lines.join('\n'))}\n${op.params.length ? table : '  No parameters.'}`);
+  return 0;
+}
+
+/** The whole catalog as OpenAPI 3.1, JSON by default; the YAML writer is loaded only when asked for. */
+async function openapi(args: EndpointsArgs): Promise<number> {
+  if (!args.openapi) throw new UsageError('--yaml goes with --openapi');
+  if (args.name) throw new UsageError('--openapi describes every operation: leave out the operation name');
+  if (args.json && args.yaml) throw new UsageError('choose --json or --yaml, not both');
+  const text = openapiText();
+  if (!args.yaml) {
+    print(text.endsWith('\n') ? text : `${text}\n`);
+    return 0;
+  }
+  // Required, not imported: the CLI bundle runs where a dynamic import() of a package is not available.
+  const { stringify } = createRequire(import.meta.url)('yaml') as typeof import('yaml');
+  // Aliases off: a consumer that does not resolve YAML anchors must still see every schema in full.
+  print(stringify(JSON.parse(text), { aliasDuplicateObjects: false, lineWidth: 0 }));
   return 0;
 }
