@@ -157,7 +157,7 @@ test('--entry N: an entry the HAR does not have, and one that is not a Mashvisor
 
 test("the README's library section says what each function returns", () => {
   const readme = readFileSync(join(root, 'README.md'), 'utf8');
-  const library = readme.slice(readme.indexOf('## Library'), readme.indexOf('## Sandbox'));
+  const library = readme.slice(readme.indexOf('## Library'), readme.indexOf('## More'));
   for (const name of ['validateRequest', 'runPreflight', 'writeReport', 'attachPreflight']) {
     const line = library.split('\n- ').find((l) => l.startsWith(`\`${name}(`));
     assert.ok(line, name);
