@@ -4,8 +4,15 @@ import tableUtils from 'cli-table3/src/utils.js';
 // Text that fits the terminal: its width, and wrapping at spaces with long values (URLs, paths) folded after
 // / ? & = so that they still read as one piece. Used by the table helper (table.ts) and for free text.
 
-/** Display width of text (colour codes ignored, wide characters counted twice), as the terminal shows it. */
-export const textWidth: (text: string) => number = tableUtils.strlen;
+const PRINTABLE_ASCII = /^[\x20-\x7e]*$/;
+
+/**
+ * Display width of text (colour codes ignored, wide characters counted twice), as the terminal shows it. Printable
+ * ASCII is one column a character, which is string-width's own answer for it: most text takes that short way.
+ */
+export function textWidth(text: string): number {
+  return PRINTABLE_ASCII.test(text) ? text.length : tableUtils.strlen(text);
+}
 
 /**
  * Columns of the terminal that shows stdout; not a terminal: $COLUMNS, else 80. Asking process.stdout creates
