@@ -155,6 +155,14 @@ test('the table helper: columns fit, the widest gives way first, long values fol
   assert.not.match(table, /…/, 'nothing cut off');
 });
 
+test('textWidth: its short way for ASCII and the tool\'s own symbols gives string-width\'s answer', async () => {
+  const { textWidth } = await import('../dist/cli/text.js');
+  const { default: stringWidth } = await import('string-width');
+  for (const text of ['plain ASCII ~!', '✔ pass', '✖ fail', '⚠ warning', 'a → b — c – d … e · f', '┌──┬──┐ │ └┘', 'é wide 中文', '\u001b[31mred\u001b[0m']) {
+    assert.is(textWidth(text), stringWidth(text), JSON.stringify(text));
+  }
+});
+
 test('one formatter for sizes and durations', () => {
   assert.is(formatBytes(512), '512 bytes');
   assert.is(formatBytes(1536), '1.5 KiB');

@@ -4,14 +4,16 @@ import tableUtils from 'cli-table3/src/utils.js';
 // Text that fits the terminal: its width, and wrapping at spaces with long values (URLs, paths) folded after
 // / ? & = so that they still read as one piece. Used by the table helper (table.ts) and for free text.
 
-const PRINTABLE_ASCII = /^[\x20-\x7e]*$/;
+// Printable ASCII, and the few symbols the tool prints itself (✔ ✖ ⚠ → — – … ·, box drawing), are one column a
+// character: string-width's own answer for them, which test/terminal.test.js compares with it.
+const ONE_COLUMN = /^[\x20-\x7e\u00b7\u2013\u2014\u2026\u2192\u2500-\u257f\u26a0\u2714\u2716]*$/;
 
 /**
- * Display width of text (colour codes ignored, wide characters counted twice), as the terminal shows it. Printable
- * ASCII is one column a character, which is string-width's own answer for it: most text takes that short way.
+ * Display width of text (colour codes ignored, wide characters counted twice), as the terminal shows it. Text of
+ * one-column characters only is measured by its length, so most text skips string-width's regular expressions.
  */
 export function textWidth(text: string): number {
-  return PRINTABLE_ASCII.test(text) ? text.length : tableUtils.strlen(text);
+  return ONE_COLUMN.test(text) ? text.length : tableUtils.strlen(text);
 }
 
 /**
