@@ -187,8 +187,9 @@ function withBodyNote(row: CheckResult, err: unknown): CheckResult {
 /** Why the request must not be sent, or null when it may be. */
 function reasonNotToSend(validation: ValidationResult, spec: RequestSpec, options: PreflightOptions, budget: number): NotSent | null {
   if (!options.sendAnyway && !validation.valid) return 'params';
-  if (!options.sendAnyway && authPreflight(spec).blocking.length > 0) return 'key';
+  // Nothing may be sent (--offline, a budget of 0): the key is not what stopped the request.
   if (budget < 1) return 'budget';
+  if (!options.sendAnyway && authPreflight(spec).blocking.length > 0) return 'key';
   return null;
 }
 

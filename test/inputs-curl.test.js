@@ -62,7 +62,8 @@ test('Chrome "Copy as cURL (bash)" with many headers, cookies and --compressed',
   assert.is(r.headers['accept'], 'application/json, text/plain, */*');
   assert.is(r.headers.Cookie, '_ga=GA1.2.1234567890.1700000000; _gid=GA1.2.987654321.1700000000');
   assert.is(r.body, null);
-  assert.is(r.notes, undefined);
+  // The cookie is read (for the secrets list and the report) and the user told it is not replayed.
+  assert.equal(r.notes, ['-b/--cookie: the cookie is not sent again (the Mashvisor API reads the key from a header, not from cookies)']);
 });
 
 test('RapidAPI snippet: --request and --url, tab-indented continuation lines', () => {

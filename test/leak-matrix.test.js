@@ -196,7 +196,9 @@ function cliCases() {
     ['-H Authorization: Bearer', (c) => ['check', 'listCities', '-p', 'state=TX', '--base-url', `${base}/v1.1`, '-H', `Authorization: Bearer ${c}`, ...key]],
     ['-H custom credential header', (c) => ['check', 'listCities', '-p', 'state=TX', '--base-url', `${base}/v1.1`, '-H', `X-Client-Secret: ${c}`, ...key]],
     ['--base-url userinfo', (c) => ['check', 'listCities', '-p', 'state=TX', '--base-url', `http://user:${encodeURIComponent(c)}@127.0.0.1:${port}/v1.1`, ...key]],
-    ['--base-url query', (c) => ['check', 'listCities', '-p', 'state=TX', '--base-url', `${base}/v1.1?api_key=${encodeURIComponent(c)}`, ...key]],
+    // A --base-url with a query is a usage error now (trial.test.js holds that its message shows no key); the key in
+    // the query of a full endpoint URL is the way such a request reaches the server.
+    ['endpoint URL query', (c) => ['check', `${CITY(base)}&api_key=${encodeURIComponent(c)}`, ...key]],
     ['-p api_key', (c) => ['check', 'listCities', '-p', 'state=TX', '-p', `api_key=${c}`, '--base-url', `${base}/v1.1`, ...key]],
     ['--payload nested JSON key', (c, dir) => (writeFileSync(join(dir, 'p.json'), JSON.stringify({ body: { auth: { api_key: c }, list: [{ clientSecret: c }] } })), ['check', 'postMlMashmeter', '--payload', join(dir, 'p.json'), '--base-url', `${base}/v1.1`, ...key])],
     ['endpoint URL userinfo', (c) => ['check', `http://u:${encodeURIComponent(c)}@127.0.0.1:${port}/v1.1/client/city/list?state=TX`, ...key]],

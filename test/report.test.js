@@ -351,7 +351,8 @@ test('renderJunit: counts, one testcase per check, failures and skips, well-form
   r.summary = '<![CDATA[ x ]]>';
   const xml = renderJunit(r);
   assertWellFormedXml(xml, 'hostile');
-  assert.ok(xml.includes('a &lt; b &amp;&amp; &quot;c&quot; &gt; &apos;d&apos; ]]&gt;  end'));
+  // Control characters are shown as \x01-style text, as on the terminal: visible, and legal XML.
+  assert.ok(xml.includes('a &lt; b &amp;&amp; &quot;c&quot; &gt; &apos;d&apos; ]]&gt; \\x01\\x07 end'), xml);
 });
 
 // ---------------------------------------------------------------- curl

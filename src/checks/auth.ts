@@ -150,7 +150,7 @@ function withKeyChoice(spec: RequestSpec, result: CheckResultOf<'auth'>): CheckR
   return { ...result, message: `${result.message} (${spec.keyNote})`, details: { ...result.details, keyChoice: spec.keyNote } };
 }
 
-function judgeKey({ spec, exchange, recordedBy }: CheckContext): CheckResultOf<'auth'> {
+function judgeKey({ spec, exchange, recordedBy, notSent }: CheckContext): CheckResultOf<'auth'> {
   const pre = authPreflight(spec);
   const base = { id: 'auth' as const, title: authCheck.title };
   const details: AuthDetails = { mode: spec.mode, header: spec.mode === 'direct' ? 'x-api-key' : 'x-rapidapi-key', notes: pre.misplaced ? pre.blocking : pre.notes };
@@ -158,6 +158,11 @@ function judgeKey({ spec, exchange, recordedBy }: CheckContext): CheckResultOf<'
   // A key sent the wrong way that the API took anyway (a 2xx): the answer outranks our reading, so only warn.
   const tookIt = pre.misplaced && status !== undefined && status >= 200 && status < 300;
   const notes = tookIt ? pre.blocking : pre.notes;
+  if (pre.blocking.length && !tookIt && !exchange && notSent === 'budget') {
+    // Only validating (--offline, --max-requests 0): a key problem would stop a live check, not this one.
+    return { ...base, status: 'warn', message: `${pre.blocking.join('; ')}: a live check would stop here. No request was sent (none was allowed).`,
+      advice: blockingAdvice(spec), details };
+  }
   if (pre.blocking.length && !tookIt) {
     const sent = !exchange ? ' No request was sent.' : recordedBy ? ` (as ${recordedBy} sent it)` : ' (sent anyway)';
     return { ...base, status: 'fail', message: `${pre.blocking.join('; ')}.${sent}`, advice: blockingAdvice(spec), details };
@@ -175,12 +180,14 @@ function judgeKey({ spec, exchange, recordedBy }: CheckContext): CheckResultOf<'
     const what = status === 401
       ? `401: the key is wrong or inactive (${DOCUMENTED_CODES['401']!.documented})`
       : '403: the key is known but not allowed to use this API (plan or subscription)';
+    // The server's own words, unless they are the documented text already quoted.
+    const same = said !== null && status === 401 && said.trim().replace(/\.$/, '') === DOCUMENTED_CODES['401']!.documented.trim().replace(/\.$/, '');
     return { ...base, status: 'fail', details: { ...details, serverMessage: said },
-      message: `${what}${said ? ` The server said: "${said}"` : ''}${crossed ? ` — ${crossed}` : ''}`,
+      message: `${what}${said && !same ? ` The server said: "${said}"` : ''}${crossed ? ` — ${crossed}` : ''}`,
       advice: hint || `Check that the key is active in your dashboard and sent in ${keyHeaderText(spec)}, without quotes or spaces.` };
   }
-  // A server error or a redirect may come before the key is looked at: it was not rejected, which is all we know.
-  const accepted = status >= 500 || (status >= 300 && status < 400) ? `the key was not rejected (HTTP ${status})` : `the key was accepted (HTTP ${status})`;
+  // Only a success shows the key was taken; a 4xx other than 401/403 (or a gateway's 429) may come before the key is looked at.
+  const accepted = status >= 200 && status < 300 ? `the key was accepted (HTTP ${status})` : `the key was not rejected (HTTP ${status})`;
   if (notes.length) {
     return { ...base, status: 'warn', message: `${accepted}, but: ${notes.join('; ')}`, advice: 'Send the key the documented way.', details };
   }

@@ -97,17 +97,19 @@ function successResult(res: NonNullable<Exchange['response']>, envelope: Envelop
   if (res.bodyNotRecorded) return result('pass', 'none', `HTTP ${res.status}: success (the recording kept no body to look into)`, '', details);
   // A body too deep or too large to lay out is not a broken one: say what was done with it, and no more.
   if (refused) return result('warn', 'none', `HTTP ${res.status}: success, but ${refused}`, 'Nothing to fix on your side; the report holds the body as text.', details);
-  if (!parsed && !res.truncated) {
-    return result('fail', 'server', `HTTP ${res.status}, but the body is not valid JSON${html ? ' (an HTML page)' : ''}: a server-side problem`,
+  const size = readStopped(res.bodyBytes) ? ` (body over ${formatBytes(READ_BODY_BYTES)}: reading stopped after ${formatBytes(res.bodyBytes)}; the first MiB is in the report)`
+    : !res.truncated ? ''
+    : compressed(res.headers) ? ' (compressed body: decoding stopped after its first 1 MiB, truncated in the report)'
+      : ` (body over 1 MiB: ${formatBytes(res.bodyBytes)}, truncated in the report)`;
+  // A body cut at the cap cannot be parsed whole, but its first character already tells whether it can be JSON.
+  const cannotBeJson = res.truncated && !/^\s*(?:[{["\-\d]|true|false|null)/.test(res.body.slice(0, 64));
+  if (!parsed && (!res.truncated || cannotBeJson)) {
+    return result('fail', 'server', `HTTP ${res.status}, but the body is not valid JSON${html ? ' (an HTML page)' : ''}${size}: a server-side problem`,
       'Contact support and attach the report.', { ...details, diagnosis: html ? 'html-on-success' : 'invalid-json' });
   }
   if (envelope && envelope.status !== undefined && envelope.status !== 'success') {
     return result('warn', 'none', `HTTP ${res.status}, but the envelope says status "${String(envelope.status)}".${said}`, 'Read the message; the request may need other parameters.', details);
   }
-  const size = readStopped(res.bodyBytes) ? ` (body over ${formatBytes(READ_BODY_BYTES)}: reading stopped after ${formatBytes(res.bodyBytes)}; the first MiB is in the report)`
-    : !res.truncated ? ''
-    : compressed(res.headers) ? ' (compressed body: decoding stopped after its first 1 MiB, truncated in the report)'
-      : ` (body over 1 MiB: ${formatBytes(res.bodyBytes)}, truncated in the report)`;
   return result('pass', 'none', `HTTP ${res.status}: success${size}`, '', details);
 }
 

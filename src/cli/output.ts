@@ -146,6 +146,15 @@ function stderrWidth(): number | null {
   return Number.isInteger(fromEnv) && fromEnv > 0 ? fromEnv : null;
 }
 
+/**
+ * One line on stderr that a machine reads (a GitHub `::error` annotation): scrubbed and escaped like every other,
+ * but never wrapped, since only its first line would be read.
+ */
+export function printRawLine(text: string): void {
+  clearStatus();
+  writeFd(2, `${escapeControls(scrub(text.replace(/\r?\n/g, ' ')))}\n`);
+}
+
 /** Raw chunks of output (no newline added): the batch validator's blocks of lines. */
 export function write(fd: 1 | 2, text: string): void {
   clearStatus();

@@ -1,6 +1,6 @@
 import Table from 'cli-table3';
 import { terminalWidth, textWidth, wrapLine } from './text.js';
-import { scrub } from './output.js';
+import { scrub, useColor } from './output.js';
 import { escapeControls } from '../shared/terminal.js';
 
 // The one way the CLI draws a table. Every table fits the terminal: columns get the width their text needs, the
@@ -66,7 +66,9 @@ function wrapCell(text: string, width: number): string {
 
 /** A bordered table that fits the terminal, cells wrapped at word boundaries, long values folded. */
 export function drawTable(head: string[], rows: Array<Array<string | number>>, options: TableOptions = {}): string {
-  const clean = (cell: string | number) => escapeControls(scrub(String(cell)), true);
+  // Colour codes stay only where print() keeps them (colour on); otherwise they would be escaped after the layout.
+  const colour = useColor();
+  const clean = (cell: string | number) => escapeControls(scrub(String(cell)), colour);
   const text = rows.map((row) => row.map(clean));
   const heads = head.map(clean);
   const widths = columnWidths(heads, text, options.width ?? terminalWidth(), options.keepWhole);

@@ -492,8 +492,11 @@ function applyOption(name: string, value: string | undefined, tokens: string[], 
       state.referer = v.replace(/;auto$/, '');
       break;
     case 'cookie':
-      if (v.includes('=')) state.cookies.push(v);
-      else addNote(state, '-b/--cookie with a file name reads cookies from a file; that is not supported, so no cookies were taken from it');
+      if (v.includes('=')) {
+        // Kept for the report and the secrets list, but not replayed: the API takes its key in a header, never a cookie.
+        if (!state.cookies.length) addNote(state, '-b/--cookie: the cookie is not sent again (the Mashvisor API reads the key from a header, not from cookies)');
+        state.cookies.push(v);
+      } else addNote(state, '-b/--cookie with a file name reads cookies from a file; that is not supported, so no cookies were taken from it');
       break;
     case 'location':
     case 'location-trusted':

@@ -1,6 +1,7 @@
 // One self-contained HTML page: inline CSS only, no script, nothing fetched. It can be opened from an
 // attachment, a CI artefact or a mail client and looks the same everywhere. Every value from the
 // request or response is escaped: a response body may well contain markup or <script>.
+import { escapeControls } from '../shared/terminal.js';
 import { formatBytes } from '../shared/units.js';
 import type { Report, Verdict } from '../types.js';
 import {
@@ -21,7 +22,8 @@ import {
 const MAX_BODY_CHARS = 100_000;
 
 export function htmlEscape(value: unknown): string {
-  const s = value === null || value === undefined ? '' : String(value);
+  // Control characters a server sent (ESC, BEL, C1, bidirectional overrides) are shown as \x1b-style text, as on the terminal.
+  const s = escapeControls(value === null || value === undefined ? '' : String(value).replace(/\r\n/g, '\n'));
   return s.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
 }
 

@@ -1,4 +1,5 @@
 // JUnit XML so a CI job that runs the preflight shows each checklist item as a test.
+import { escapeControls } from '../shared/terminal.js';
 import type { Report } from '../types.js';
 import { statusLine } from './json.js';
 
@@ -6,7 +7,8 @@ const SUITE = 'mashvisor-preflight';
 
 /** Characters XML 1.0 cannot hold at all (even escaped) are dropped; the rest is escaped for text and attributes. */
 export function xmlEscape(value: unknown): string {
-  const s = value === null || value === undefined ? '' : String(value);
+  // Control characters a server sent are shown as \x1b-style text, as on the terminal; C1 ones XML would keep raw.
+  const s = escapeControls(value === null || value === undefined ? '' : String(value).replace(/\r\n/g, '\n'));
   return s
     .replace(/[^\t\n\r\u0020-\uD7FF\uE000-\uFFFD\u{10000}-\u{10FFFF}]/gu, '')
     .replace(/&/g, '&amp;')

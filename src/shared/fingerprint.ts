@@ -8,7 +8,18 @@ export function keyFingerprint(key: string): { fingerprint: string; last4: strin
   return { fingerprint: `sha256:${hex.slice(0, 12)}`, last4 };
 }
 
+/**
+ * Whether a secret may be named by its fingerprint. An unsalted hash of a short or human-chosen secret (a password,
+ * `user:pass` of Basic auth) could be reversed by guessing offline: those are shown as a plain [REDACTED].
+ */
+export function fingerprintable(secret: string): boolean {
+  return secret.length >= MIN_FINGERPRINTED && !secret.includes(':');
+}
+
+/** Shorter secrets get no fingerprint; API keys are longer (Mashvisor's and RapidAPI's are 32 characters or more). */
+export const MIN_FINGERPRINTED = 16;
+
 /** What a masked field shows where the secret sat. */
 export function maskFor(secret: string): string {
-  return `[REDACTED:${keyFingerprint(secret).fingerprint}]`;
+  return fingerprintable(secret) ? `[REDACTED:${keyFingerprint(secret).fingerprint}]` : '[REDACTED]';
 }

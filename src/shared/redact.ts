@@ -68,7 +68,8 @@ export function maskCredential(headerName: string, value: string): string {
   if (value.trim() === '') return value;
   if (SCHEME_HEADERS.has(squashName(headerName))) {
     const m = /^\s*([A-Za-z][A-Za-z0-9!#$%&'*+.^_`|~-]*)\s+(\S.*)$/s.exec(value);
-    if (m) return `${m[1]} ${maskFor(m[2]!.trim())}`;
+    // Basic carries a user's password: never a fingerprint that could be checked against guesses.
+    if (m) return `${m[1]} ${/^basic$/i.test(m[1]!) ? '[REDACTED]' : maskFor(m[2]!.trim())}`;
   }
   return maskFor(value);
 }
@@ -186,7 +187,8 @@ function escapeRegExp(text: string): string {
 }
 
 const HEADER_LINE = new RegExp(
-  `(^|[\\s"'{,])(${[...SENSITIVE_HEADERS].map(escapeRegExp).join('|')})(["']?\\s*[:=]\\s*["']?)([^\\r\\n"']*)`,
+  // The value ends before trailing blanks and a table border: a cell line must keep its layout.
+  `(^|[\\s"'{,])(${[...SENSITIVE_HEADERS].map(escapeRegExp).join('|')})(["']?\\s*[:=]\\s*["']?)([^\\r\\n"'\u2502]*?)(?=\\s*(?:\u2502|["'\\r\\n]|$))`,
   'gim',
 );
 const KEY_PARAM_IN_TEXT = new RegExp(`([?&#](?:${[...KEY_PARAMS].map(escapeRegExp).join('|')})=)([^&#\\s"'<>]+)`, 'gi');

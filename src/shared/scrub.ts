@@ -3,7 +3,7 @@
 // appear as itself or escaped (percent-encoded once or twice, `+` for a space, JSON `\uXXXX` and `\/` at any depth
 // of backslashes, HTML numeric or named entities), so mixed encodings are caught too; base64 copies are matched as
 // the groups that encode the same way wherever the secret sits in a longer blob.
-import { keyFingerprint } from './fingerprint.js';
+import { maskFor } from './fingerprint.js';
 
 /**
  * Secrets shorter than this are not looked for in free text: a 5-character value ("admin", "12345") occurs in
@@ -114,6 +114,21 @@ function literalForms(secret: string): string[] {
   return forms;
 }
 
+/**
+ * Servers often echo a shortened key ("key abcd1234efgh5678ijkl... is invalid"). A long secret's first PREFIX_UNITS
+ * characters, and as many of the following ones as are there, are matched too; twelve characters of a random key
+ * do not occur by chance. Empty for secrets too short for a prefix to tell them apart.
+ */
+const PREFIX_UNITS = 12;
+const PREFIX_MIN_LENGTH = 16;
+
+function prefixForm(units: string[]): string[] {
+  if (units.length < PREFIX_MIN_LENGTH) return [];
+  let nested = '';
+  for (let i = units.length - 2; i >= PREFIX_UNITS; i--) nested = `(?:${units[i]}${nested})?`;
+  return [`${units.slice(0, PREFIX_UNITS).join('')}${nested}`];
+}
+
 function compile(secrets: string[]): Compiled {
   // Longest first: a secret that contains another one is replaced whole.
   const order = [...secrets].sort((a, b) => b.length - a.length);
@@ -128,7 +143,7 @@ function compile(secrets: string[]): Compiled {
     const misread = Buffer.from(secret, 'utf8').toString('latin1');
     const literal = [...b64, ...(misread !== secret ? [misread] : []), ...(mixed ? [] : literalForms(secret))];
     literals.push(...literal);
-    groups.push(`(${[...(mixed ? [units.join('')] : []), ...literal.map(escapeRegExp)].join('|')})`);
+    groups.push(`(${[...(mixed ? [units.join(''), ...prefixForm(units)] : []), ...literal.map(escapeRegExp)].join('|')})`);
     if (!mixed) continue;
     // The secret's first units up to the cut, in any of its encodings: U1 U2 U3 (U4 (U5 ...)?)?
     const head = Math.min(MIN_TAIL, units.length - 1);
@@ -174,7 +189,7 @@ export class Scrubber {
   private label(secret: string): string {
     if (this.fixedLabel !== undefined) return this.fixedLabel;
     let label = this.labels.get(secret);
-    if (label === undefined) this.labels.set(secret, (label = `[REDACTED:${keyFingerprint(secret).fingerprint}]`));
+    if (label === undefined) this.labels.set(secret, (label = maskFor(secret)));
     return label;
   }
 

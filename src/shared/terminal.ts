@@ -3,8 +3,10 @@
 // printed, or BEL and C1 controls. Everything the CLI prints passes escapeControls at its one output boundary
 // (cli/output.ts); text laid out in a table is escaped before the layout (cellText), so widths stay right and the
 // only raw escapes left are the tool's own colours.
-export const CONTROL = /[\u0000-\u0008\u000b-\u001f\u007f-\u009f]/;
-const CONTROL_OR_SGR = /\u001b\[[0-9;]*m|[\u0000-\u0008\u000b-\u001f\u007f-\u009f]/g;
+// Bidirectional overrides and isolates (U+202A-202E, U+2066-2069, U+200E/F) are controls too: they reorder what the
+// terminal shows, so a line could read differently from what it holds.
+export const CONTROL = /[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u200e\u200f\u202a-\u202e\u2066-\u2069]/;
+const CONTROL_OR_SGR = /\u001b\[[0-9;]*m|[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u200e\u200f\u202a-\u202e\u2066-\u2069]/g;
 const OWN_SGR = /^\u001b\[(?:0|1|22|31|32|33|39|90)m$/;
 
 // C0 as \x1b; DEL and C1 as \u0085, which reads as well and is also a valid escape inside a JSON string (JSON.stringify

@@ -89,12 +89,22 @@ export async function readKey(args: Pick<CheckArgs, 'key' | 'keyFile'>): Promise
   return found;
 }
 
+/** An HTTP header name is one token (RFC 9110); anything else would fail only when the request is sent. */
+const HEADER_NAME = /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/;
+
+/**
+ * -H "Name: value" flags. A malformed one is a usage error that quotes none of the flag: a header missing its colon
+ * ("x-api-key KEY") is most often a key, and the message must not print it.
+ */
 export function parseHeaderFlags(flags: string[] = []): Record<string, string> {
   const headers: Record<string, string> = {};
-  for (const flag of flags) {
+  for (const [i, flag] of flags.entries()) {
     const colon = flag.indexOf(':');
-    if (colon <= 0) throw new UsageError(`--header ${JSON.stringify(flag.split(':')[0])} must look like "Name: value"`);
-    headers[flag.slice(0, colon).trim()] = flag.slice(colon + 1).trim();
+    const which = flags.length > 1 ? `--header #${i + 1}` : '--header';
+    if (colon <= 0) throw new UsageError(`${which} must look like "Name: value" (no colon found; its text is not shown, as it may hold a key)`);
+    const name = flag.slice(0, colon).trim();
+    if (!HEADER_NAME.test(name)) throw new UsageError(`${which}: the header name must be one word of letters, digits and - (as in "x-api-key: ...")`);
+    headers[name] = flag.slice(colon + 1).trim();
   }
   return headers;
 }
@@ -123,6 +133,9 @@ export function checkUsage(args: CheckArgs): void {
     throw new UsageError(`--rate ${JSON.stringify(args.rate)} must look like 5/s or 100/min`);
   }
   if (args.baseUrl !== undefined && !isHttpUrl(args.baseUrl)) throw new UsageError(`--base-url must be an http(s) URL, got ${JSON.stringify(args.baseUrl)}`);
+  if (args.baseUrl !== undefined && /[?#]/.test(args.baseUrl)) {
+    throw new UsageError('--base-url must be the API root without a query or fragment (such as https://api.mashvisor.com/v1.1): parameters go in --param');
+  }
 }
 
 export function formatsFor(args: Pick<CheckArgs, 'har' | 'html' | 'junit' | 'bundle'>): ReportFormat[] {
@@ -226,6 +239,7 @@ async function liveRows(rows: Row[], args: CheckArgs): Promise<number> {
   let budget = args.maxRequests ?? 1 + (args.probe ?? 0);
   const results = new Map<number, string>();
   const reports: unknown[] = [];
+  const written: string[] = [];
   let failed = false;
   for (const row of rows) {
     if (!row.spec) {
@@ -244,11 +258,14 @@ async function liveRows(rows: Row[], args: CheckArgs): Promise<number> {
     results.set(row.index, report.verdict === 'pass' ? '✔ pass' : `✖ ${report.verdict}`);
     if (report.verdict !== 'pass') failed = true;
     reports.push({ ...report, files: saved.paths });
+    written.push(...Object.values(saved.paths));
   }
   if (args.json) print(JSON.stringify({ requests: rowsJson(rows), reports }, null, 2));
   else {
     await printSummary(rows, results);
     if ([...results.values()].includes('– not run')) print(`Budget spent: raise --max-requests to run more (each may be billed).`);
+    const { wrapText } = await import('../text.js');
+    if (written.length) print(wrapText(['Reports:', ...written.map((p) => `  ${p}`)].join('\n'), undefined, '    '));
   }
   return failed ? 1 : 0;
 }

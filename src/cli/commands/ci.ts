@@ -1,4 +1,4 @@
-import { printError, scrub } from '../output.js';
+import { printError, printRawLine, scrub } from '../output.js';
 import { annotationLine, appendSummaryFile, renderBatchSummary, renderJobSummary } from '../../report/ci-summary.js';
 import type { Report, ReportFormat } from '../../types.js';
 
@@ -23,13 +23,13 @@ export async function reportToCi(report: Report, paths: Partial<Record<ReportFor
   appendSummary(renderJobSummary(report, paths));
   if (process.env.GITHUB_ACTIONS === 'true') {
     const line = annotationLine(report);
-    if (line) printError(line);
+    if (line) printRawLine(line);
   }
 }
 
 export function batchToCi(total: { lines: number; valid: number; invalid: number }, invalid: { line: number; endpoint: string; problem: string }[]): void {
   appendSummary(renderBatchSummary(total, invalid));
   if (process.env.GITHUB_ACTIONS === 'true' && total.invalid > 0) {
-    printError(`::error title=Mashvisor preflight::${total.invalid} of ${total.lines} requests invalid`);
+    printRawLine(`::error title=Mashvisor preflight::${total.invalid} of ${total.lines} requests invalid`);
   }
 }

@@ -41,7 +41,7 @@ export async function renderHistoryTable(history: History, width?: number): Prom
   const perEndpoint = drawTable(['Endpoint', 'Runs', ...statuses],
     Object.entries(history.byEndpoint).sort(([a], [b]) => a.localeCompare(b))
       .map(([endpoint, stats]) => [endpoint, String(stats.runs), ...statuses.map((s) => String(stats.byStatus[s] ?? 0))]),
-    { width, keepWhole: statuses.map((_, i) => i + 1).concat(statuses.length + 1) });
+    { width, keepWhole: [0, ...statuses.map((_, i) => i + 1), statuses.length + 1] });
   const parts = [runs, '', perEndpoint];
   if (history.skipped) parts.push('', `${history.skipped} unreadable line${history.skipped === 1 ? '' : 's'} skipped.`);
   return parts.join('\n') + '\n';

@@ -40,6 +40,15 @@ function expandVariable(value: string): string {
   return m && process.env[m[1]!] ? process.env[m[1]!]! : value;
 }
 
+const noted = new Set<string>();
+
+/** A note that every entry of a HAR or collection would repeat is said once. */
+function noteOnce(note: string): void {
+  if (noted.has(note)) return;
+  noted.add(note);
+  printError(`mashvisor-preflight: note: ${note}`);
+}
+
 /** One raw request → a spec; the endpoint is found by its /client/... or RapidAPI path, whatever prefix precedes it. */
 export function specFromRaw(raw: RawRequest, args: InputArgs, context: InputContext, origin: string, secrets: string[] = []): RequestSpec {
   const input: RequestInput = {
@@ -55,7 +64,7 @@ export function specFromRaw(raw: RawRequest, args: InputArgs, context: InputCont
   for (const note of raw.notes ?? []) {
     if (!(origin.startsWith('collection') && note.startsWith('unresolved variables'))) printError(`mashvisor-preflight: note: ${note}`);
   }
-  if (spec.keyNote) printError(`mashvisor-preflight: note: ${spec.keyNote}`);
+  if (spec.keyNote) noteOnce(spec.keyNote);
   return spec;
 }
 

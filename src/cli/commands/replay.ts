@@ -91,10 +91,12 @@ export async function run(args: ReplayArgs): Promise<number> {
     if (written.fallback) print(written.fallback);
     // The operation rather than the full URL (which is in the report): a URL does not fold into 80 columns.
     const what = `${report.request.method} ${report.request.endpoint} (${report.request.operationId})`;
-    print(`Replay of ${printable(args.file, 160)}\n${what}\n${await renderDiff(diff)}\n${verdictLine(report)}`);
+    const { terminalWidth, wrapText } = await import('../text.js');
+    print(wrapText(`Replay of ${printable(args.file, 160)}\n${what}`, undefined, '  '));
+    print(`${await renderDiff(diff)}\n${wrapText(verdictLine(report, terminalWidth()), undefined, '  ')}`);
     const paths = Object.values(written.paths);
     // One path a line: two long paths on one line would not fit 80 columns.
-    if (paths.length) print(`Reports:\n${paths.map((p) => `  ${p}`).join('\n')}`);
+    if (paths.length) print(wrapText(['Reports:', ...paths.map((p) => `  ${p}`)].join('\n'), undefined, '    '));
   }
   await ciOutputs(report, written.paths);
   return report.exitCode;
