@@ -4,6 +4,7 @@ import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { createServer } from 'node:http';
+import net from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { runCli } from './helpers.js';
@@ -140,6 +141,22 @@ test('a server message with escapes keeps the check table inside 80 columns, bor
     assert.ok(table[0].length <= 80);
   } finally {
     await new Promise((resolve) => hostile.close(resolve));
+  }
+});
+
+test('an answer Node cannot parse as HTTP is named as such, not as an unreachable API', async () => {
+  const raw = net.createServer((socket) => {
+    socket.once('data', () => socket.end('HTTP/1.1 200 OK\r\nX-Bad: a\u0007b\r\nContent-Length: 2\r\n\r\n{}'));
+  });
+  await new Promise((resolve) => raw.listen(0, '127.0.0.1', resolve));
+  try {
+    const r = await cli(['check', 'listCities', '-p', 'state=TX', '--key', SANDBOX_KEY, '--base-url', `http://127.0.0.1:${raw.address().port}/v1.1`,
+      '--reports-dir', join(dir, 'raw'), '--json']);
+    const report = JSON.parse(r.stdout);
+    assert.match(report.error.code, /^HPE_/);
+    assert.match(report.error.message, 'not in valid HTTP');
+  } finally {
+    await new Promise((resolve) => raw.close(resolve));
   }
 });
 

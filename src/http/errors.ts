@@ -36,6 +36,9 @@ export function classifyNetworkError(err: unknown, timedOut: boolean, timeoutMs?
     const message = timedOut && timeoutMs !== undefined ? `no complete answer within the ${formatDuration(timeoutMs)} timeout` : KIND_MESSAGE.timeout;
     return { kind: 'timeout', code: 'ETIMEDOUT', message };
   }
+  // Node's HTTP parser refused the answer (a control character in a header, a broken status line): the server
+  // answered, but not in HTTP that can be read.
+  if (code.startsWith('HPE_')) return { kind: 'other', code, message: 'the server answered, but not in valid HTTP (a malformed status line or header)' };
   const tls = /^(ERR_TLS|ERR_SSL|CERT_|UNABLE_TO|DEPTH_ZERO|SELF_SIGNED|EPROTO|HOSTNAME_MISMATCH|ERR_OSSL)/.test(code);
   const kind = KIND_BY_CODE[code] ?? (tls ? 'tls' : 'other');
   const message = kind === 'other' ? (err as Error)?.message || KIND_MESSAGE.other : KIND_MESSAGE[kind];
