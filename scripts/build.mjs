@@ -251,6 +251,9 @@ async function bundleCli(outDir) {
 // carry the same hash (see bin/mashvisor-preflight.js).
 function stampBundle(file) {
   const source = readFileSync(file, 'utf8');
+  // esbuild writes the bundle in ASCII (its default charset escapes the rest); the command reads it as latin1, which
+  // skips UTF-8 decoding and gives the same string only for ASCII. Say so here if that ever stops being true.
+  if (/[^\x00-\x7f]/.test(source)) throw new Error(`${file} holds non-ASCII characters: the command reads it as latin1`);
   const id = createHash('sha256').update(source).digest('hex').slice(0, 16);
   const map = source.lastIndexOf('//# sourceMappingURL=');
   const at = map < 0 ? source.length : map;

@@ -1,5 +1,5 @@
 import { writeSync } from 'node:fs';
-import { isatty } from 'node:tty';
+import { isTerminal } from '../shared/lazy-builtins.js';
 import { textWidth, wrapText } from './text.js';
 import { scrubOutput } from '../shared/redact.js';
 import { Scrubber } from '../shared/scrub.js';
@@ -140,7 +140,7 @@ export function printError(text: string): void {
 }
 
 function stderrWidth(): number | null {
-  const fromTty = isatty(2) ? process.stderr.columns : 0;
+  const fromTty = isTerminal(2) ? process.stderr.columns : 0;
   if (fromTty) return fromTty;
   const fromEnv = Number(process.env.COLUMNS);
   return Number.isInteger(fromEnv) && fromEnv > 0 ? fromEnv : null;
@@ -170,8 +170,8 @@ export function writeOwn(fd: 1 | 2, text: string): void {
 }
 
 export function useColor(fd: 1 | 2 = 1): boolean {
-  // The environment first: asking the stream whether it is a terminal creates it.
-  return !('NO_COLOR' in process.env) && process.env.TERM !== 'dumb' && Boolean((fd === 1 ? process.stdout : process.stderr).isTTY);
+  // Asked of the descriptor, not the stream: creating process.stdout loads Node's stream modules (net for a pipe).
+  return !('NO_COLOR' in process.env) && process.env.TERM !== 'dumb' && isTerminal(fd);
 }
 
 const codes = { red: 31, green: 32, yellow: 33, grey: 90, bold: 1 } as const;

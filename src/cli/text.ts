@@ -1,4 +1,4 @@
-import { isatty } from 'node:tty';
+import { isTerminal } from '../shared/lazy-builtins.js';
 import tableUtils from 'cli-table3/src/utils.js';
 
 // Text that fits the terminal: its width, and wrapping at spaces with long values (URLs, paths) folded after
@@ -21,7 +21,7 @@ export function textWidth(text: string): number {
  * the stream, so a pipe is recognised first without it.
  */
 export function terminalWidth(): number {
-  const fromTty = isatty(1) ? process.stdout.columns : 0;
+  const fromTty = isTerminal(1) ? process.stdout.columns : 0;
   if (fromTty) return fromTty;
   const fromEnv = Number(process.env.COLUMNS);
   return Number.isInteger(fromEnv) && fromEnv > 0 ? fromEnv : 80;

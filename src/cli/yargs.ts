@@ -1,6 +1,6 @@
 import yargs, { type Argv } from 'yargs';
 import { hideBin } from 'yargs/helpers';
-import { isatty } from 'node:tty';
+import { isTerminal } from '../shared/lazy-builtins.js';
 import { UsageError } from '../shared/errors.js';
 import { fail } from './fail.js';
 import { CHECK_OPTIONS, VALIDATE_OPTIONS, type OptionSpec } from './options.js';
@@ -26,7 +26,7 @@ function withOptions(y: Argv, options: readonly OptionSpec[]): Argv {
 /** Help as wide as the terminal (80 columns when it is not one), up to 110 so that lines stay readable. */
 function helpWidth(): number {
   const fromEnv = Number(process.env.COLUMNS);
-  const columns = isatty(1) ? process.stdout.columns : Number.isInteger(fromEnv) && fromEnv > 0 ? fromEnv : 80;
+  const columns = isTerminal(1) ? process.stdout.columns : Number.isInteger(fromEnv) && fromEnv > 0 ? fromEnv : 80;
   return Math.min(110, columns || 80);
 }
 

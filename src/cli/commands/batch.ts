@@ -1,7 +1,7 @@
 // validate --batch FILE: the batch engine (batch/engine.ts) judges the lines; this command shows what it found,
 // the invalid lines as they come (laid out for the terminal), a progress line on a terminal while it reads, then a
 // table per endpoint (or one JSON document).
-import { isatty } from 'node:tty';
+import { isTerminal } from '../../shared/lazy-builtins.js';
 import { textLine, validateBatch, type BatchProgress, type BatchResult, type Counts, type LineFormat } from '../../batch/engine.js';
 import { registerSecrets, write } from '../output.js';
 
@@ -14,7 +14,7 @@ export async function run(args: { batch: string; json?: boolean }): Promise<numb
   registerSecrets([process.env.MASHVISOR_API_KEY]);
   const text = json ? null : await import('../text.js');
   // A progress line on a terminal only: a piped or --json run never loads its code.
-  const progressModule = json || !isatty(2) ? null : await import('../progress.js');
+  const progressModule = json || !isTerminal(2) ? null : await import('../progress.js');
   let progress: Progress | undefined;
   const out = (chunk: string) => {
     progress?.clear(); // the progress line, when there is one, must not end up in front of these lines

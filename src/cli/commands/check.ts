@@ -1,6 +1,6 @@
 import { nowMs } from '../../shared/clock.js';
 import { promises as fsp } from 'node:fs';
-import { isatty } from 'node:tty';
+import { isTerminal } from '../../shared/lazy-builtins.js';
 import { UsageError } from '../../shared/errors.js';
 import { cellText, paint, print, printError, registerSecrets, scrubFile, useColor } from '../output.js';
 import { describeFsError } from '../../request/params.js';
@@ -285,7 +285,7 @@ function preflightOptions(args: CheckArgs, extraHeaders: Record<string, string> 
  * progress code is not even loaded. The request is sent first: the line's code loads while it travels.
  */
 export function progressFor(args: Pick<CheckArgs, 'json'>): PreflightOptions['onWaiting'] {
-  if (args.json || !isatty(2)) return undefined;
+  if (args.json || !isTerminal(2)) return undefined;
   return (request) => {
     let stop: (() => void) | null = null;
     let ended = false;
