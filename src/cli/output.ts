@@ -3,7 +3,7 @@ import { isTerminal } from '../shared/lazy-builtins.js';
 import { textWidth, wrapText } from './text.js';
 import { scrubOutput } from '../shared/redact.js';
 import { Scrubber } from '../shared/scrub.js';
-import { paramSecrets, proxySecrets } from '../shared/secrets.js';
+import { proxySecrets } from '../shared/secrets.js';
 import { CONTROL, escapeControls } from '../shared/terminal.js';
 
 export { cellText, escapeControls } from '../shared/terminal.js';
@@ -12,10 +12,6 @@ export { cellText, escapeControls } from '../shared/terminal.js';
 // this one scrubber, which knows every secret any input of this run carried.
 const registry = new Scrubber();
 let envRegistered = false;
-
-export function registerSecret(secret: string | undefined): void {
-  registerSecrets([secret]);
-}
 
 export function registerSecrets(secrets: Iterable<string | undefined>): void {
   if (!envRegistered) {
@@ -29,11 +25,6 @@ export function registerSecrets(secrets: Iterable<string | undefined>): void {
     const trimmed = secret.trim().replace(/^["']|["']$/g, '').replace(/^bearer\s+/i, '').trim();
     registry.add(trimmed);
   }
-}
-
-/** A key the user put among the parameters (api_key=..., token=...) is as secret as one given with --key. */
-export function registerKeyParams(values: Record<string, unknown>): void {
-  registerSecrets(paramSecrets(values));
 }
 
 /** The known secrets, and (as a last guard) anything shaped like a credential: `x-api-key: ...`, `?api_key=...`. */

@@ -47,14 +47,6 @@ function summaryOf(verdict: Verdict, checks: CheckResult[], spec: RequestSpec, r
   return `${what}: ${found} — ${verdictText(verdict, status).split(' — ')[1]}.`;
 }
 
-/**
- * A body cut at the size cap may end with the first characters of a secret, which no redactor can recognise
- * as the secret: drop such a tail.
- */
-export function dropSecretPrefixTail(text: string, secrets: string[]): string {
-  return new Scrubber(secrets).cutTail(text);
-}
-
 function responseOf(exchange: Exchange | null, scrubber: Scrubber, bodyAsText = false): Report['response'] {
   const res = exchange?.response;
   if (!exchange || !res) return null;

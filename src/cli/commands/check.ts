@@ -12,17 +12,14 @@ import { parseIntendedRate } from '../../checks/ratelimit.js';
 import { verdictText } from '../../shared/verdict.js';
 import { CHECK_SYMBOLS, headline, headlineCheck } from '../../report/json.js';
 import type { KeySource, Report, ReportFormat, RequestSpec } from '../../types.js';
-import type { InputContext, Row } from './inputs.js';
+import type { InputArgs, InputContext, Row } from './inputs.js';
 
-export interface CheckArgs {
-  endpoint?: string;
+/** The check's arguments: the input ones (endpoint, --from-*, --offline...) and the key, sending and report ones. */
+export interface CheckArgs extends InputArgs {
   param?: string[];
   payload?: string;
-  json?: boolean;
   key?: string;
   keyFile?: string;
-  baseUrl?: string;
-  rapidapi?: boolean;
   header?: string[];
   reportsDir: string;
   sendAnyway?: boolean;
@@ -35,13 +32,6 @@ export interface CheckArgs {
   html?: boolean;
   junit?: string;
   bundle?: boolean;
-  fromCurl?: string;
-  fromHar?: string;
-  entry?: number;
-  collection?: string;
-  envFile?: string;
-  var?: string[];
-  offline?: boolean;
 }
 
 /** Far more than any key; a larger file is not a key file (and reading it whole could exhaust memory). */

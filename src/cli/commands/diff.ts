@@ -1,5 +1,5 @@
 import { UsageError } from '../../shared/errors.js';
-import { paint, print, registerSecret, useColor } from '../output.js';
+import { paint, print, registerSecrets, useColor } from '../output.js';
 import { compareReports, type ReportDiff } from '../../report/diff.js';
 import { loadReport } from './report.js';
 import { escapeControls } from '../../shared/terminal.js';
@@ -27,7 +27,7 @@ export async function renderDiff(diff: ReportDiff): Promise<string> {
 export async function run(args: { old?: string; new?: string; json?: boolean }): Promise<number> {
   if (!args.old || !args.new) throw new UsageError('give two saved JSON reports: diff OLD.json NEW.json');
   // Reports hold no key, but one edited by hand (or from an older tool) might: the key the shell holds is never shown.
-  registerSecret(process.env.MASHVISOR_API_KEY);
+  registerSecrets([process.env.MASHVISOR_API_KEY]);
   const [older, newer] = [await loadReport(args.old), await loadReport(args.new)];
   const diff = compareReports(older, newer);
   print(args.json ? JSON.stringify(diff, null, 2) : await renderDiff(diff));
