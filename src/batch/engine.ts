@@ -230,8 +230,10 @@ function paramsOf(resolved: ResolvedEndpoint, given: unknown): Params {
   return { path: { ...resolved.path, ...params.path }, query: { ...resolved.query, ...params.query }, body: params.body };
 }
 
-/** The stream to read: stdin for "-", else the file (a directory or a missing file is a usage error). */
-/** The input as a stream, and its size when it is a file (for a progress line's estimate). */
+/**
+ * The stream to read: stdin for "-", else the file (a directory or a missing file is a usage error), and the file's
+ * size for a progress line's estimate.
+ */
 async function openInput(file: string): Promise<{ stream: NodeJS.ReadableStream; size: number | null }> {
   if (file === '-') return { stream: process.stdin, size: null };
   try {

@@ -131,7 +131,7 @@ export async function* readBatchBlocks(stream: NodeJS.ReadableStream): AsyncGene
     if (carry.charCodeAt(carry.length - 1) === 13) carry = carry.slice(0, -1);
     if (carry.trim() !== '') yield { lines: [line], texts: [carry] };
   }
-  // How many lines there were, blank ones included: a parallel run numbers its second half from here.
+  // How many lines there were, blank ones included.
   return line;
 }
 
