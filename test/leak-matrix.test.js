@@ -195,7 +195,7 @@ function cliCases() {
     ['-H x-api-key', (c) => ['check', 'listCities', '-p', 'state=TX', '--base-url', `${base}/v1.1`, '-H', `x-api-key: ${c}`]],
     ['-H Authorization: Bearer', (c) => ['check', 'listCities', '-p', 'state=TX', '--base-url', `${base}/v1.1`, '-H', `Authorization: Bearer ${c}`, ...key]],
     ['-H custom credential header', (c) => ['check', 'listCities', '-p', 'state=TX', '--base-url', `${base}/v1.1`, '-H', `X-Client-Secret: ${c}`, ...key]],
-    ['--base-url userinfo', (c) => ['check', 'listCities', '-p', 'state=TX', '--base-url', `http://user:${encodeURIComponent(c)}@127.0.0.1:${port}/v1.1`, ...key]],
+
     // A --base-url with a query is a usage error now (trial.test.js holds that its message shows no key); the key in
     // the query of a full endpoint URL is the way such a request reaches the server.
     ['endpoint URL query', (c) => ['check', `${CITY(base)}&api_key=${encodeURIComponent(c)}`, ...key]],

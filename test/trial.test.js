@@ -2,7 +2,7 @@
 // a malformed -H, a key prefix echoed by a server, annotations wrapped by $COLUMNS, --offline without a key, and more.
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:http';
 import net from 'node:net';
 import { tmpdir } from 'node:os';
@@ -97,6 +97,34 @@ test('--base-url with a query or fragment is a usage error, not a silently diffe
   assert.not.ok(r.stderr.includes(CANARY));
 });
 
+test('--base-url with a user name and password is a usage error that shows neither (axios would send them as Basic)', async () => {
+  const r = await cli(['check', 'getRentalRates', '-p', 'state=CA', '--base-url', `http://user:${CANARY}@127.0.0.1:9/v1.1`]);
+  assert.is(r.code, 2);
+  assert.match(r.stderr, 'must not hold a user name or password');
+  assert.not.ok(r.stderr.includes(CANARY));
+});
+
+test('a key given where no value belongs is named, not printed, in the usage error', async () => {
+  for (const args of [['check', 'getRentalRates', '--rapidapi', CANARY], ['validate', 'getRentalRates', CANARY]]) {
+    const r = await cli(args);
+    assert.is(r.code, 2);
+    assert.not.ok(r.stderr.includes(CANARY), r.stderr);
+    assert.match(r.stderr, 'looks like a key');
+  }
+  // An operationId or a path is still quoted.
+  const typo = await cli(['validate', 'getRentalRatesX', 'extraWord']);
+  assert.is(typo.code, 2);
+});
+
+test('the end or the middle of a key, or a key split by a line break, is scrubbed too', () => {
+  const key = 'CANARYKEY1234567890abcdefghij';
+  const s = new Scrubber([key]);
+  for (const echo of [key.slice(-16), key.slice(4, 20), `${key.slice(0, 10)}\n${key.slice(10)}`, `${key.slice(0, 9)}-${key.slice(9)}`]) {
+    const out = s.scrub(`echo ${echo} end`);
+    for (let i = 0; i + 12 <= key.length; i++) assert.not.ok(out.includes(key.slice(i, i + 12)), `${JSON.stringify(echo)} -> ${out}`);
+  }
+});
+
 test('a 2xx body cut at the cap that cannot start JSON is a server-side problem; one that can is not judged', () => {
   const r = resolveEndpoint('listCities');
   const spec = { operation: r.operation, params: { path: r.path, query: { state: 'TX' } }, mode: 'direct', baseUrl: 'http://127.0.0.1:9/v1.1', origin: 'flags' };
@@ -158,6 +186,20 @@ test('an answer Node cannot parse as HTTP is named as such, not as an unreachabl
   } finally {
     await new Promise((resolve) => raw.close(resolve));
   }
+});
+
+test('a Postman URL object holding only raw is read; a -H value with a line break is a usage error', async () => {
+  const file = join(dir, 'raw-url.json');
+  writeFileSync(file, JSON.stringify({
+    info: { name: 't', schema: 'https://schema.getpostman.com/json/collection/v2.1.0/collection.json' },
+    item: [{ name: 'raw only', request: { method: 'GET', header: [], url: { raw: 'https://api.mashvisor.com/v1.1/client/city/list?state=TX' } } }],
+  }));
+  const r = await cli(['check', '--collection', file, '--offline', '--json']);
+  assert.is(r.code, 0, r.stdout.slice(0, 300));
+  assert.is(JSON.parse(r.stdout)[0].operationId, 'listCities');
+  const crlf = await cli(['check', 'listCities', '-p', 'state=TX', '--base-url', base(), '-H', 'x-a: v\r\nX-Inj: 1']);
+  assert.is(crlf.code, 2);
+  assert.match(crlf.stderr, 'one line');
 });
 
 test.run();

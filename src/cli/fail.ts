@@ -1,11 +1,24 @@
 import { UsageError } from '../shared/errors.js';
 import { printError } from './output.js';
 
+// A word of 16+ letters and digits (with at least one digit) standing alone: what an API key looks like, and never
+// an operationId, a flag, a path or a URL (those hold no digit, or a / . or :).
+const KEY_LIKE_WORD = /(?<![\w./:-])(?=[A-Za-z_-]*\d)(?=[\d_-]*[A-Za-z])[A-Za-z0-9_-]{16,}(?![\w./:-])/g;
+
+/**
+ * An argument yargs did not expect is quoted back in its message ("Unknown command: ..."). A key given where no
+ * value belongs (`--rapidapi KEY`) would be printed whole: such a word is named, not shown.
+ */
+export function hideKeyLikeWords(message: string): string {
+  if (!/^Unknown (command|argument)/i.test(message)) return message;
+  return message.replace(KEY_LIKE_WORD, '[a value that looks like a key, not shown]');
+}
+
 /** The last stop of any error: one line on stderr, exit code 2, a stack only when asked for. */
 export function fail(err: unknown): void {
   // yargs reports bad flags as YError: those are usage errors too.
   if (err instanceof UsageError || (err instanceof Error && err.name === 'YError')) {
-    printError(`mashvisor-preflight: ${err.message}`);
+    printError(`mashvisor-preflight: ${hideKeyLikeWords(err.message)}`);
   } else {
     const message = err instanceof Error ? err.message : String(err);
     printError(`mashvisor-preflight: unexpected error: ${message.split('\n')[0]}`);

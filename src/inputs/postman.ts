@@ -38,10 +38,24 @@ function sdk(): Sdk {
 
 const VARIABLE = /{{([^{}]*?)}}/g;
 
+/**
+ * Some exporters write a request's URL as an object holding only `raw` (no host, no path); the SDK reads the parsed
+ * fields and would lose it. Such a URL is given to the SDK as its raw text. The input itself is not changed.
+ */
+function withRawUrls(node: unknown): unknown {
+  if (Array.isArray(node)) return node.map(withRawUrls);
+  if (!node || typeof node !== 'object') return node;
+  const out: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(node)) out[k] = withRawUrls(v);
+  const url = out.url as { raw?: unknown; host?: unknown; path?: unknown } | undefined;
+  if (url && typeof url === 'object' && !Array.isArray(url) && typeof url.raw === 'string' && url.host === undefined && url.path === undefined) out.url = url.raw;
+  return out;
+}
+
 export function loadCollection(json: unknown, options: LoadOptions = {}): LoadedCollection {
   checkCollectionShape(json);
   const { Collection } = sdk();
-  const collection = new Collection(json as PostmanSdk.CollectionDefinition);
+  const collection = new Collection(withRawUrls(json) as PostmanSdk.CollectionDefinition);
   // Highest precedence first: --var, then the environment, then the collection's own variables.
   const sources: VariableSource[] = [
     { ...(options.vars ?? {}) },

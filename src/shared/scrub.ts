@@ -148,6 +148,24 @@ function prefixForm(units: string[]): string[] {
   return [`${units.slice(0, PREFIX_UNITS).join('')}${nested}`];
 }
 
+/**
+ * The same for any other run of PREFIX_UNITS characters of the secret, written as is: a server may echo the key's
+ * end ("key ending in ...567890abcdef"), a middle, or the key split by a line break or a dash. Each run extends over
+ * as many of the secret's following characters as follow it.
+ */
+function innerForms(raw: string[]): string[] {
+  if (raw.length < PREFIX_MIN_LENGTH) return [];
+  const forms: string[] = [];
+  for (let start = 1; start + PREFIX_UNITS <= raw.length; start++) {
+    // A run starts on a character of the value, not on a separator ("Bearer KEY", "a=b; c=d") the text keeps.
+    if (/^[\s=;,:&]$/.test(raw[start]!)) continue;
+    let nested = '';
+    for (let i = raw.length - 1; i >= start + PREFIX_UNITS; i--) nested = `(?:${raw[i]}${nested})?`;
+    forms.push(`${raw.slice(start, start + PREFIX_UNITS).join('')}${nested}`);
+  }
+  return forms;
+}
+
 // Scrubbers of the same secrets (the CLI's output boundary, each report's own) share one compiled matcher: V8
 // compiles a large regular expression on its first use, once per RegExp object.
 const compiledCache = new Map<string, Compiled>();
@@ -177,9 +195,10 @@ function compile(secrets: string[]): Compiled {
     const misread = Buffer.from(secret, 'utf8').toString('latin1');
     const literal = [...b64, ...(misread !== secret ? [misread] : []), ...(mixed ? [] : literalForms(secret))];
     literals.push(...literal);
-    groups.push(`(${[...(mixed ? [units.join(''), ...prefixForm(units)] : []), ...literal.map(escapeRegExp)].join('|')})`);
     const raw = [...secret].map(escapeRegExp);
-    plainGroups.push(`(${[...(mixed ? [raw.join(''), ...prefixForm(raw)] : []), ...literal.map(escapeRegExp)].join('|')})`);
+    const inner = mixed ? innerForms(raw) : [];
+    groups.push(`(${[...(mixed ? [units.join(''), ...prefixForm(units)] : []), ...inner, ...literal.map(escapeRegExp)].join('|')})`);
+    plainGroups.push(`(${[...(mixed ? [raw.join(''), ...prefixForm(raw)] : []), ...inner, ...literal.map(escapeRegExp)].join('|')})`);
     if (!mixed) continue;
     // The secret's first units up to the cut, in any of its encodings: U1 U2 U3 (U4 (U5 ...)?)?
     const head = Math.min(MIN_TAIL, units.length - 1);

@@ -58,6 +58,8 @@ function textLineFor({ textWidth, wrapText }: TextModule, width: number): LineFo
     const head = `line ${line}\t${endpoint}\t`;
     const lead = tabbedWidth(head, textWidth);
     if (head.length + problem.length <= width / 2 || lead + textWidth(problem) <= width) return textLine(line, endpoint, problem);
+    // An endpoint too long for the line itself: folded (after / ? & =) with the problem below it.
+    if (lead > width) return `${wrapText(`line ${line} ${endpoint}`, width, '    ')}\n${wrapText(`    ${problem}`, width)}\n`;
     // Too little room after the endpoint: the problem starts on the next line.
     const first = lead + 16 <= width ? ' '.repeat(lead) + problem : `\n    ${problem}`;
     const wrapped = wrapText(first, width);

@@ -91,7 +91,9 @@ export function parseHeaderFlags(flags: string[] = []): Record<string, string> {
   for (const [i, flag] of flags.entries()) {
     const colon = flag.indexOf(':');
     const which = flags.length > 1 ? `--header #${i + 1}` : '--header';
-    if (colon <= 0) throw new UsageError(`${which} must look like "Name: value" (no colon found; its text is not shown, as it may hold a key)`);
+    if (colon < 0) throw new UsageError(`${which} must look like "Name: value" (no colon found; its text is not shown, as it may hold a key)`);
+    // A line break would end the header there and start another one.
+    if (/[\r\n]/.test(flag)) throw new UsageError(`${which} must be on one line (it holds a line break)`);
     const name = flag.slice(0, colon).trim();
     if (!HEADER_NAME.test(name)) throw new UsageError(`${which}: the header name must be one word of letters, digits and - (as in "x-api-key: ...")`);
     headers[name] = flag.slice(colon + 1).trim();
@@ -123,6 +125,10 @@ export function checkUsage(args: CheckArgs): void {
     throw new UsageError(`--rate ${JSON.stringify(args.rate)} must look like 5/s or 100/min`);
   }
   if (args.baseUrl !== undefined && !isHttpUrl(args.baseUrl)) throw new UsageError(`--base-url must be an http(s) URL, got ${JSON.stringify(args.baseUrl)}`);
+  if (args.baseUrl !== undefined && /^[a-z][a-z0-9+.-]*:\/\/[^/?#]*@/i.test(args.baseUrl)) {
+    // axios would send it as Basic credentials, which the API does not read and the report would not show.
+    throw new UsageError('--base-url must not hold a user name or password: the API takes its key in the x-api-key header (--key, --key-file or MASHVISOR_API_KEY)');
+  }
   if (args.baseUrl !== undefined && /[?#]/.test(args.baseUrl)) {
     throw new UsageError('--base-url must be the API root without a query or fragment (such as https://api.mashvisor.com/v1.1): parameters go in --param');
   }
