@@ -14,6 +14,7 @@ import { maskCredential } from '../dist/shared/redact.js';
 import { escapeControls } from '../dist/shared/terminal.js';
 import { responseCheck } from '../dist/checks/response.js';
 import { resolveEndpoint } from '../dist/catalog/resolve.js';
+import { sanitizeHar } from '../dist/inputs/har.js';
 
 const CANARY = 'CANARYKEY1234567890abcdef';
 let sandbox;
@@ -200,6 +201,22 @@ test('a Postman URL object holding only raw is read; a -H value with a line brea
   const crlf = await cli(['check', 'listCities', '-p', 'state=TX', '--base-url', base(), '-H', 'x-a: v\r\nX-Inj: 1']);
   assert.is(crlf.code, 2);
   assert.match(crlf.stderr, 'one line');
+});
+
+test('sanitize masks credential fields a JSON answer hands out, and their echoes elsewhere', () => {
+  const token = 'HARBODYTOKEN5555555555';
+  const har = { log: { version: '1.2', creator: { name: 't', version: '1' }, entries: [{
+    startedDateTime: '2025-01-01T00:00:00Z', time: 1,
+    request: { method: 'GET', url: 'https://api.mashvisor.com/v1.1/client/city/list?state=TX', httpVersion: 'HTTP/1.1', headers: [], queryString: [], cookies: [], headersSize: -1, bodySize: -1 },
+    response: { status: 200, statusText: 'OK', httpVersion: 'HTTP/1.1', headers: [{ name: 'x-echo', value: `t=${token}` }], cookies: [],
+      content: { size: 60, mimeType: 'application/json', text: JSON.stringify({ status: 'success', content: { token, city: 'Austin' } }) }, redirectURL: '', headersSize: -1, bodySize: -1 },
+    cache: {}, timings: { send: 1, wait: 1, receive: 1 },
+  }] } };
+  const { har: out, removed } = sanitizeHar(har);
+  const text = JSON.stringify(out);
+  assert.not.ok(text.includes(token), text);
+  assert.match(text, 'Austin');
+  assert.ok(removed.some((r) => r.where === 'response'));
 });
 
 test.run();

@@ -210,6 +210,7 @@ export function sanitizeHar(har: object, options: SanitizeOptions = {}): { har: 
     if (isObject(e.request)) scrubUrlRest(e.request, n, mode, secrets, removed);
     if (isObject(e.request)) scrubFormParams(e.request, n, mode, secrets, removed);
     if (isObject(e.request)) scrubPostText(e.request, n, mode, secrets, removed);
+    if (isObject(e.response)) scrubResponseJson(e.response, n, mode, secrets, removed);
   });
 
   // A server (or a proxy error page) may echo a key back: replace every copy of every removed value anywhere.
@@ -393,6 +394,30 @@ function scrubPostText(
     postData.text = maskPairs(postData.text, mode);
   }
   removed.push({ entry, where: 'request', what: 'postData.text credential' });
+}
+
+/**
+ * A JSON answer may hand out a credential of its own (`"token": "..."`, `"api_key": ...`): its key-like fields are
+ * masked like a request body's, and their values removed wherever else they appear.
+ */
+function scrubResponseJson(
+  response: Record<string, unknown>, entry: number, mode: 'redact' | 'remove', secrets: Set<string>, removed: Removal[],
+): void {
+  const content = response.content as { text?: unknown; encoding?: unknown } | undefined;
+  if (!isObject(content) || typeof content.text !== 'string' || content.encoding !== undefined) return;
+  const text = content.text.trim();
+  if (!/^[[{]/.test(text)) return;
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(text);
+  } catch {
+    return; // not JSON after all: the echo pass still removes every known value from it
+  }
+  const found = paramSecrets(parsed);
+  if (found.length === 0) return;
+  for (const s of found) addSecret(secrets, s);
+  content.text = JSON.stringify(maskJson(parsed, mode));
+  removed.push({ entry, where: 'response', what: 'content.text credential field' });
 }
 
 function maskJson(value: unknown, mode: 'redact' | 'remove', depth = 0): unknown {
