@@ -81,7 +81,8 @@ export async function run(args: { reportsDir: string; json?: boolean }): Promise
     wrapText(`mashvisor-preflight demo — ${rows.length} checks against the built-in simulator (no key, no network)`),
     table,
     wrapText(`Reports (Markdown + JSON each) are in ${reportsDir}/ — open one, e.g. ${rows.find((r) => r.c.name === 'maintenance')?.path}`, undefined, '  '),
-    wrapText('Run a real check: MASHVISOR_API_KEY=... npx mashvisor-preflight check getRentalRates -p state=CA -p source=airbnb', undefined, '  '),
+    // Broken with a shell line continuation: pasted back, it is still one command (a plain wrap would not be).
+    'Run a real check:\n  MASHVISOR_API_KEY=... npx mashvisor-preflight check getRentalRates \\\n      -p state=CA -p source=airbnb',
   ].join('\n'));
   return asExpected ? 0 : 1;
 }
