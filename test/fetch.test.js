@@ -2,27 +2,19 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { createServer } from 'node:http';
-import { mkdtempSync, readFileSync, readdirSync, rmSync, statSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 // Imported by the package's own name, as an app would.
 import { wrapFetch } from 'mashvisor-preflight';
-import { startSandbox, SANDBOX_KEY } from '../dist/sandbox/server.js';
+import { SANDBOX_KEY } from '../dist/sandbox/server.js';
+import { useSandbox } from './helpers.js';
 
 let sandbox;
 let dir;
-
-test.before(async () => {
-  sandbox = await startSandbox({ port: 0 });
+useSandbox(test, 'mp-fetch-', (s, d) => {
+  sandbox = s;
+  dir = d;
 });
-test.after(async () => {
-  await sandbox.close();
-});
-test.before.each(() => {
-  sandbox.resetStats();
-  dir = mkdtempSync(join(tmpdir(), 'mp-fetch-'));
-});
-test.after.each(() => rmSync(dir, { recursive: true, force: true }));
 
 const files = () => readdirSync(dir).filter((f) => !f.startsWith('history'));
 const keyHeaders = (extra = {}) => ({ 'x-api-key': SANDBOX_KEY, ...extra });

@@ -1,5 +1,7 @@
 // Shared by the end-to-end tests: run the CLI as a child process, the way a user does.
 import { spawn } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -43,4 +45,26 @@ export function runCli(args, { env = {}, input, cwd, guardMs = 60_000 } = {}) {
       resolve({ code, stdout, stderr, killed });
     });
   });
+}
+
+/**
+ * The simulator for a whole test file (stats reset before each test) and a fresh temp directory per test, handed to
+ * `use(sandbox, dir)` as they change.
+ */
+export function useSandbox(test, prefix, use) {
+  let sandbox;
+  let dir;
+  test.before(async () => {
+    const { startSandbox } = await import('../dist/sandbox/server.js');
+    sandbox = await startSandbox({ port: 0 });
+  });
+  test.after(async () => {
+    await sandbox.close();
+  });
+  test.before.each(() => {
+    sandbox.resetStats();
+    dir = mkdtempSync(join(tmpdir(), prefix));
+    use(sandbox, dir);
+  });
+  test.after.each(() => rmSync(dir, { recursive: true, force: true }));
 }

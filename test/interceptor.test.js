@@ -1,27 +1,19 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { mkdtempSync, readFileSync, readdirSync, rmSync, statSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import axios from 'axios';
 // Imported by the package's own name, as an app would: this exercises the "exports" entry.
 import { attachPreflight, runPreflight, validateRequest } from 'mashvisor-preflight';
-import { startSandbox, SANDBOX_KEY } from '../dist/sandbox/server.js';
+import { SANDBOX_KEY } from '../dist/sandbox/server.js';
+import { useSandbox } from './helpers.js';
 
 let sandbox;
 let dir;
-
-test.before(async () => {
-  sandbox = await startSandbox({ port: 0 });
+useSandbox(test, 'mp-interceptor-', (s, d) => {
+  sandbox = s;
+  dir = d;
 });
-test.after(async () => {
-  await sandbox.close();
-});
-test.before.each(() => {
-  sandbox.resetStats();
-  dir = mkdtempSync(join(tmpdir(), 'mp-interceptor-'));
-});
-test.after.each(() => rmSync(dir, { recursive: true, force: true }));
 
 function app(key = SANDBOX_KEY) {
   return axios.create({ baseURL: sandbox.directBaseUrl, headers: { 'x-api-key': key } });
