@@ -61,8 +61,23 @@ export interface Params {
 
 export type Severity = 'error' | 'warning';
 
+/**
+ * What a validation problem is about, so that code can tell problems apart without reading their text.
+ * missing: a required parameter or body field is absent (as a warning: one the API needs for a useful answer);
+ * type, enum, range, empty, format: the value breaks the documented type, list, limits, non-emptiness or form;
+ * placeholder: still a documentation placeholder such as "<string>"; repeated: a query parameter given twice;
+ * unknown: a name the operation does not have; misspelled: an unknown name close to a documented one;
+ * misplaced: a path parameter given in the query; unlisted: a value outside a list or form a source names but
+ * the API does not enforce; case: a state code not in capitals; method: a method the API does not document for
+ * the path; not-sent: a JSON body on an operation that takes none; invalid: anything else the schema refuses.
+ */
+export type ProblemKind =
+  | 'missing' | 'type' | 'enum' | 'range' | 'empty' | 'format' | 'placeholder' | 'repeated' | 'unknown'
+  | 'misspelled' | 'misplaced' | 'unlisted' | 'case' | 'method' | 'not-sent' | 'invalid';
+
 /** One finding of the offline validation. */
 export interface Problem {
+  kind: ProblemKind;
   param: string;
   in: Location | 'request';
   severity: Severity;
@@ -71,6 +86,8 @@ export interface Problem {
   /** How to fix it. */
   fix: string;
   value?: unknown;
+  /** The operation whose parameters the name is not among (kind 'unknown'), to point at its documentation. */
+  operationId?: string;
 }
 
 export interface ValidationResult {

@@ -1,6 +1,6 @@
 import { requireDist } from '../shared/dist-files.js';
 import { fillPath, nearestName } from './resolve.js';
-import type { Operation, ParamDoc, Params, Problem, ValidationResult } from '../types.js';
+import type { Operation, ParamDoc, Params, Problem, ProblemKind, ValidationResult } from '../types.js';
 
 // The validators are ajv standalone code generated at build time (scripts/build.mjs): no schema compiling at start-up.
 interface AjvError {
@@ -65,8 +65,8 @@ function show(value: unknown): string {
   return JSON.stringify(value) ?? String(value);
 }
 
-function problem(doc: ParamDoc | undefined, name: string, where: Problem['in'], message: string, fix: string, value?: unknown): Problem {
-  const p: Problem = { param: name, in: doc?.in ?? where, severity: 'error', message, fix };
+function problem(kind: ProblemKind, doc: ParamDoc | undefined, name: string, where: Problem['in'], message: string, fix: string, value?: unknown): Problem {
+  const p: Problem = { kind, param: name, in: doc?.in ?? where, severity: 'error', message, fix };
   if (value !== undefined) p.value = value;
   return p;
 }
@@ -81,7 +81,7 @@ function requiredProblem(operation: Operation, name: string, where: Problem['in'
   const doc = operation.params.find((p) => p.name === name && p.in === where);
   const why = name === 'state' ? ': the API answers 404 when it is missing' : '';
   const how = where === 'path' ? `fill {${name}} in the path, e.g. ${examplePath(operation)}` : `add ${name}=${exampleFor(doc)}`;
-  return problem(doc, name, where, `${name} is required${why}`, how);
+  return problem('missing', doc, name, where, `${name} is required${why}`, how);
 }
 
 /** An error inside the JSON body of a POST: the body schemas only say "a JSON object". */
@@ -89,22 +89,22 @@ function bodyProblem(err: AjvError, pointer: string[], body: unknown, docs: Para
   const at = ['body', ...pointer.map(decodePointer)].join('.');
   if (err.keyword === 'type' && !pointer.length) {
     const got = Array.isArray(body) ? 'an array' : body === null ? 'null' : typeof body;
-    return problem(undefined, 'body', 'body', `the JSON body must be ${describeType(String(err.params.type))}, not ${got}`, 'send a JSON object, e.g. {"key": "value"}', body);
+    return problem('type', undefined, 'body', 'body', `the JSON body must be ${describeType(String(err.params.type))}, not ${got}`, 'send a JSON object, e.g. {"key": "value"}', body);
   }
   if (err.keyword === 'required') {
     const name = `${at}.${String(err.params.missingProperty)}`;
-    return problem(undefined, name, 'body', `${name} is required`, `add "${String(err.params.missingProperty)}" to the JSON body`);
+    return problem('missing', undefined, name, 'body', `${name} is required`, `add "${String(err.params.missingProperty)}" to the JSON body`);
   }
   const doc = pointer.length === 1 ? docs.find((d) => d.name === decodePointer(pointer[0]!)) : undefined;
   const value = doc && isPlainObject(body) ? body[doc.name] : undefined;
   const got = value === undefined ? '' : ` (got ${show(value)})`;
   if (err.keyword === 'pattern' && doc?.enumIgnoreCase && doc.enum) {
-    return problem(undefined, at, 'body', `${at} must be one of: ${doc.enum.join(', ')}${got}`, `use "${doc.name}": "${doc.enum[0]}"`, value);
+    return problem('enum', undefined, at, 'body', `${at} must be one of: ${doc.enum.join(', ')}${got}`, `use "${doc.name}": "${doc.enum[0]}"`, value);
   }
   if (err.keyword === 'type' && doc) {
-    return problem(undefined, at, 'body', `${at} must be ${describeType(String(err.params.type))}${got}`, `send ${doc.name} as a JSON ${err.params.type === 'string' ? 'string' : 'number'}`, value);
+    return problem('type', undefined, at, 'body', `${at} must be ${describeType(String(err.params.type))}${got}`, `send ${doc.name} as a JSON ${err.params.type === 'string' ? 'string' : 'number'}`, value);
   }
-  return problem(undefined, at, 'body', `${at} ${err.message ?? 'is invalid'}${got}`, 'fix the JSON body', value);
+  return problem('invalid', undefined, at, 'body', `${at} ${err.message ?? 'is invalid'}${got}`, 'fix the JSON body', value);
 }
 
 function isPlainObject(value: unknown): value is Record<string, unknown> {
@@ -124,33 +124,33 @@ function toProblem(err: AjvError, operation: Operation, data: Params): Problem {
   const doc = operation.params.find((p) => p.name === name && p.in === part);
   const value = part === 'query' ? data.query[name] : part === 'path' ? data.path[name] : undefined;
   const got = value === undefined ? '' : ` (got ${show(value)})`;
-  const fail = (message: string, fix: string) => problem(doc, name, where, `${name} ${message}${got}`, fix, value);
+  const fail = (kind: ProblemKind, message: string, fix: string) => problem(kind, doc, name, where, `${name} ${message}${got}`, fix, value);
   switch (err.keyword) {
     case 'enum':
       if (name === 'state' || name.endsWith('_state')) {
         const abroad = operation.params.some((p) => p.name === 'country') ? ', or give country (e.g. country=GB) for a market outside the US' : '';
-        return fail('must be a two-letter US state code', `use a code such as CA, TX or NY${abroad}`);
+        return fail('enum', 'must be a two-letter US state code', `use a code such as CA, TX or NY${abroad}`);
       }
-      return fail(`must be one of: ${(err.params.allowedValues as unknown[]).join(', ')}`, `use ${name}=${exampleFor(doc)}`);
+      return fail('enum', `must be one of: ${(err.params.allowedValues as unknown[]).join(', ')}`, `use ${name}=${exampleFor(doc)}`);
     case 'type':
-      return fail(`must be ${describeType(String(err.params.type))}`, `use ${name}=${exampleFor(doc)}`);
+      return fail('type', `must be ${describeType(String(err.params.type))}`, `use ${name}=${exampleFor(doc)}`);
     case 'minimum':
     case 'maximum':
     case 'exclusiveMinimum':
     case 'exclusiveMaximum':
-      return fail(`must be ${err.params.comparison} ${err.params.limit}`, `use a value ${err.params.comparison} ${err.params.limit}`);
+      return fail('range', `must be ${err.params.comparison} ${err.params.limit}`, `use a value ${err.params.comparison} ${err.params.limit}`);
     case 'pattern':
-      if (doc?.enumIgnoreCase && doc.enum) return fail(`must be one of: ${doc.enum.join(', ')} (any case)`, `use ${name}=${doc.enum[0]}`);
-      return fail('has the wrong format', doc?.description ?? 'see: mashvisor-preflight endpoints');
+      if (doc?.enumIgnoreCase && doc.enum) return fail('enum', `must be one of: ${doc.enum.join(', ')} (any case)`, `use ${name}=${doc.enum[0]}`);
+      return fail('format', 'has the wrong format', doc?.description ?? 'see: mashvisor-preflight endpoints');
     case 'minLength':
-      return fail('must not be empty', `give ${name} a value or leave it out`);
+      return fail('empty', 'must not be empty', `give ${name} a value or leave it out`);
     default:
-      return fail(err.message ?? 'is invalid', doc?.description ?? 'see: mashvisor-preflight endpoints');
+      return fail('invalid', err.message ?? 'is invalid', doc?.description ?? 'see: mashvisor-preflight endpoints');
   }
 }
 
-function warning(param: string, where: Problem['in'], message: string, fix: string, value?: unknown): Problem {
-  const p: Problem = { param, in: where, severity: 'warning', message, fix };
+function warning(kind: ProblemKind, param: string, where: Problem['in'], message: string, fix: string, value?: unknown): Problem {
+  const p: Problem = { kind, param, in: where, severity: 'warning', message, fix };
   if (value !== undefined) p.value = value;
   return p;
 }
@@ -166,12 +166,12 @@ function unknownQueryWarning(operation: Operation, name: string, data: Params): 
     const inPath = data.path[name];
     const inQuery = data.query[name];
     const clash = inPath !== undefined && typeof inQuery === 'string' && inQuery !== inPath ? `, and its query value "${inQuery}" differs from the path's "${inPath}"` : '';
-    return warning(name, 'query', `${name} is a path parameter of ${operation.path}, not a query parameter${clash}`, `fill {${name}} in the path, e.g. ${examplePath(operation)}`);
+    return warning('misplaced', name, 'query', `${name} is a path parameter of ${operation.path}, not a query parameter${clash}`, `fill {${name}} in the path, e.g. ${examplePath(operation)}`);
   }
   const near = nearestName(name, operation.params.map((p) => p.name));
   return near
-    ? warning(name, 'query', `${name}: unknown — did you mean ${near}?`, `rename it to ${near}`)
-    : warning(name, 'query', `${name}: unknown parameter for ${operation.operationId}`, `remove it, or see: mashvisor-preflight endpoints ${operation.operationId}`);
+    ? warning('misspelled', name, 'query', `${name}: unknown — did you mean ${near}?`, `rename it to ${near}`)
+    : { ...warning('unknown', name, 'query', `${name}: unknown parameter for ${operation.operationId}`, `remove it, or see: mashvisor-preflight endpoints ${operation.operationId}`), operationId: operation.operationId };
 }
 
 /** Problems ajv cannot see: unknown names, repeated values, a body on a GET, lenient "required", state's case. */
@@ -184,7 +184,7 @@ export function isPlaceholder(value: unknown): boolean {
 }
 
 function placeholderProblem(doc: ParamDoc | undefined, name: string, where: 'query' | 'path', value: string): Problem {
-  return problem(doc, name, where, `${name} is still the placeholder "${value}", not a value`, `give ${name} a real value, e.g. ${name}=${exampleFor(doc)}`, value);
+  return problem('placeholder', doc, name, where, `${name} is still the placeholder "${value}", not a value`, `give ${name} a real value, e.g. ${name}=${exampleFor(doc)}`, value);
 }
 
 function extraProblems(operation: Operation, data: Params): { errors: Problem[]; warnings: Problem[] } {
@@ -192,7 +192,7 @@ function extraProblems(operation: Operation, data: Params): { errors: Problem[];
   const warnings: Problem[] = [];
   for (const [name, value] of Object.entries(data.query)) {
     const doc = operation.params.find((p) => p.name === name && p.in === 'query');
-    if (Array.isArray(value)) errors.push(problem(doc, name, 'query', `${name} is given ${value.length} times`, `send ${name} once`, value));
+    if (Array.isArray(value)) errors.push(problem('repeated', doc, name, 'query', `${name} is given ${value.length} times`, `send ${name} once`, value));
     else if (isPlaceholder(value)) errors.push(placeholderProblem(doc, name, 'query', value));
     if (!doc) warnings.push(unknownQueryWarning(operation, name, data));
   }
@@ -201,7 +201,7 @@ function extraProblems(operation: Operation, data: Params): { errors: Problem[];
   }
   for (const name of Object.keys(data.path)) {
     if (!operation.params.some((p) => p.name === name && p.in === 'path')) {
-      warnings.push(warning(name, 'path', `${name}: not a path parameter of ${operation.path}`, 'remove it'));
+      warnings.push(warning('unknown', name, 'path', `${name}: not a path parameter of ${operation.path}`, 'remove it'));
     }
   }
   for (const doc of operation.params) {
@@ -209,15 +209,15 @@ function extraProblems(operation: Operation, data: Params): { errors: Problem[];
     const listed = typeof given === 'string' ? listedValueWarning(doc, given) : null;
     if (listed) warnings.push(listed);
     if (doc.warnIfMissing && given === undefined) {
-      warnings.push(warning(doc.name, doc.in, `${doc.name} is missing: ${doc.warnIfMissing}`, `add ${doc.name}=${exampleFor(doc)}`));
+      warnings.push(warning('missing', doc.name, doc.in, `${doc.name} is missing: ${doc.warnIfMissing}`, `add ${doc.name}=${exampleFor(doc)}`));
     }
     if (doc.name === 'state' && isMiscasedState(given)) {
-      warnings.push(warning('state', doc.in, `state "${given}" is not in capitals, as the docs write it`, `use state=${given.toUpperCase()}`, given));
+      warnings.push(warning('case', 'state', doc.in, `state "${given}" is not in capitals, as the docs write it`, `use state=${given.toUpperCase()}`, given));
     }
   }
   warnings.push(...levelWarnings(operation, data));
   if (!operation.hasBody && data.body !== undefined) {
-    warnings.push(warning('body', 'body', `${operation.method} ${operation.path} takes no JSON body; it will not be sent`, 'move the values to query parameters'));
+    warnings.push(warning('not-sent', 'body', 'body', `${operation.method} ${operation.path} takes no JSON body; it will not be sent`, 'move the values to query parameters'));
   }
   return { errors, warnings };
 }
@@ -234,10 +234,10 @@ function listedValueWarning(doc: ParamDoc, value: string): Problem | null {
   if (doc.warnEnum && !doc.warnEnum.includes(value)) {
     const sameButCase = doc.warnEnum.find((v) => v.toLowerCase() === value.toLowerCase());
     const fix = sameButCase ? `write it as ${doc.name}=${sameButCase}` : `use one of: ${doc.warnEnum.join(', ')}`;
-    return warning(doc.name, doc.in, `${doc.name} "${value}" is not one of the listed values: ${doc.warnEnum.join(', ')}${quoteSource(doc)}`, fix, value);
+    return warning('unlisted', doc.name, doc.in, `${doc.name} "${value}" is not one of the listed values: ${doc.warnEnum.join(', ')}${quoteSource(doc)}`, fix, value);
   }
   if (doc.warnPattern && !new RegExp(doc.warnPattern.pattern, 'u').test(value)) {
-    return warning(doc.name, doc.in, `${doc.name} "${value}" is not ${doc.warnPattern.expect}${quoteSource(doc)}`, `check ${doc.name}; the API may misread it`, value);
+    return warning('unlisted', doc.name, doc.in, `${doc.name} "${value}" is not ${doc.warnPattern.expect}${quoteSource(doc)}`, `check ${doc.name}; the API may misread it`, value);
   }
   return null;
 }
@@ -250,7 +250,7 @@ function levelWarnings(operation: Operation, data: Params): Problem[] {
     if (!level.when.some(given)) continue;
     const missing = level.needs.filter((name) => !given(name));
     if (!missing.length) continue;
-    out.push(warning(missing.join(','), 'query', `a lookup by ${level.level} takes ${level.needs.join(', ')}: ${missing.join(', ')} missing`,
+    out.push(warning('missing', missing.join(','), 'query', `a lookup by ${level.level} takes ${level.needs.join(', ')}: ${missing.join(', ')} missing`,
       `add ${missing.map((name) => `${name}=${exampleFor(operation.params.find((p) => p.name === name))}`).join(' ')}`));
   }
   return out;
@@ -291,7 +291,7 @@ export function methodProblem(operation: Operation, form: RequestForm | undefine
   if (!method || method === operation.method) return null;
   const cause = form?.methodFrom ? ` (set by ${form.methodFrom})` : '';
   return {
-    param: 'method', in: 'request', severity: 'error', value: method,
+    kind: 'method', param: 'method', in: 'request', severity: 'error', value: method,
     message: `the request is ${method}${cause}, but the API documents only ${operation.method} for ${operation.path}`,
     fix: `${methodFix(operation, form?.methodFrom)}; --send-anyway sends it as ${method}`,
   };
@@ -319,7 +319,7 @@ export function validateWith(validators: OperationValidators, operation: Operati
   }
   if (validators.body) {
     if (data.body === undefined) {
-      errors.push(problem(undefined, 'body', 'body', 'a JSON body is required', 'send a JSON object with --payload'));
+      errors.push(problem('missing', undefined, 'body', 'body', 'a JSON body is required', 'send a JSON object with --payload'));
     } else if (!validators.body(data.body)) {
       for (const err of validators.body.errors ?? []) {
         errors.push(bodyProblem(err, err.instancePath.split('/').slice(1), data.body, operation.bodyParams));

@@ -2,23 +2,24 @@ import type { Check, CheckResultOf, Problem } from '../types.js';
 
 // Unknown parameters with no near name share one piece of advice; said once for all of them, it reads as advice
 // rather than as a list of the same sentence.
-const UNKNOWN = /^(.+): unknown parameter for (\S+)$/;
+function isUnknownQuery(p: Problem): p is Problem & { operationId: string } {
+  return p.kind === 'unknown' && p.in === 'query' && p.severity === 'warning' && p.operationId !== undefined;
+}
 
 /** Problems as they are shown: unknown parameters of one operation merged into one, every other problem as it is. */
 export function groupProblems(problems: Problem[]): Problem[] {
   const out: Problem[] = [];
   let unknown: { problem: Problem; names: string[]; operationId: string } | null = null;
   for (const p of problems) {
-    const m = UNKNOWN.exec(p.message);
-    if (!m || p.severity !== 'warning') {
+    if (!isUnknownQuery(p)) {
       out.push(p);
       continue;
     }
-    if (unknown && unknown.operationId === m[2]) {
-      unknown.names.push(m[1]!);
+    if (unknown && unknown.operationId === p.operationId) {
+      unknown.names.push(p.param);
       continue;
     }
-    unknown = { problem: { ...p }, names: [m[1]!], operationId: m[2]! };
+    unknown = { problem: { ...p }, names: [p.param], operationId: p.operationId };
     out.push(unknown.problem);
   }
   if (unknown && unknown.names.length > 1) {

@@ -1,62 +1,8 @@
 // Turns a pasted curl command (README example, browser "Copy as cURL", RapidAPI or Postman snippet) into a
 // RawRequest, reading it the way a shell and curl would: what the user actually ran is what gets checked.
-import { parse as shellParse, type ParseEntry } from 'shell-quote';
+// The shell's part (quoting, variables, line breaks) is in shell-words.ts; this file is curl's part.
 import { InputError, findHeader, isMethodToken, setHeader, type RawRequest } from './raw.js';
-
-interface OptionSpec {
-  arg: boolean;
-}
-
-// Every curl option we accept. Options that do not change the request on the wire are accepted and ignored;
-// anything not listed is refused, naming the option, so a request is never silently mis-read.
-const WITH_ARG = [
-  'url', 'request', 'header', 'data', 'data-ascii', 'data-binary', 'data-raw', 'data-urlencode', 'json',
-  'url-query', 'user', 'user-agent', 'cookie', 'referer', 'oauth2-bearer', 'form', 'form-string',
-  'upload-file', 'config', 'proxy', 'proxy-user',
-  // ignored: local output, timing, TLS files, retries
-  'max-time', 'connect-timeout', 'output', 'write-out', 'dump-header', 'cookie-jar', 'trace', 'trace-ascii',
-  'stderr', 'retry', 'retry-delay', 'retry-max-time', 'max-redirs', 'limit-rate', 'max-filesize', 'cacert',
-  'capath', 'cert', 'key', 'cert-type', 'key-type', 'pass', 'resolve', 'connect-to', 'interface', 'speed-limit',
-  'speed-time', 'keepalive-time', 'expect100-timeout', 'proto', 'proto-redir', 'proto-default', 'output-dir',
-  'ciphers', 'tls-max', 'local-port', 'dns-servers', 'happy-eyeballs-timeout-ms', 'unix-socket',
-  'abstract-unix-socket', 'range', 'continue-at', 'time-cond', 'parallel-max', 'variable', 'etag-save',
-  'etag-compare',
-];
-const FLAGS = [
-  'get', 'head', 'location', 'location-trusted', 'netrc', 'netrc-optional', 'next',
-  'digest', 'ntlm', 'negotiate', 'anyauth', 'basic',
-  // ignored: output, protocol and transport details
-  'compressed', 'silent', 'show-error', 'verbose', 'include', 'show-headers', 'insecure', 'http1.0', 'http1.1',
-  'http2', 'http2-prior-knowledge', 'http3', 'http3-only', 'fail', 'fail-with-body', 'fail-early',
-  'no-progress-meter', 'progress-bar', 'no-buffer', 'globoff', 'ipv4', 'ipv6', 'raw', 'tr-encoding',
-  'no-keepalive', 'path-as-is', 'tcp-nodelay', 'remote-name', 'remote-name-all', 'remote-header-name',
-  'junk-session-cookies', 'disable', 'ssl-no-revoke', 'ssl-revoke-best-effort', 'create-dirs', 'no-sessionid',
-  'no-alpn', 'no-npn', 'styled-output', 'trace-time', 'remote-time', 'parallel', 'list-only', 'tlsv1',
-  'tlsv1.0', 'tlsv1.1', 'tlsv1.2', 'tlsv1.3', 'sslv2', 'sslv3', 'ssl', 'ssl-reqd', 'ca-native', 'xattr',
-  'retry-connrefused', 'retry-all-errors', 'false-start', 'tcp-fastopen', 'suppress-connect-headers',
-];
-const SHORT: Record<string, string> = {
-  X: 'request', H: 'header', d: 'data', G: 'get', I: 'head', u: 'user', A: 'user-agent', b: 'cookie',
-  e: 'referer', F: 'form', T: 'upload-file', K: 'config', ':': 'next', x: 'proxy', U: 'proxy-user',
-  L: 'location', n: 'netrc', s: 'silent', S: 'show-error', v: 'verbose', i: 'include', k: 'insecure',
-  f: 'fail', '#': 'progress-bar', N: 'no-buffer', g: 'globoff', '4': 'ipv4', '6': 'ipv6', '0': 'http1.0',
-  O: 'remote-name', J: 'remote-header-name', j: 'junk-session-cookies', q: 'disable', R: 'remote-time',
-  Z: 'parallel', l: 'list-only', '1': 'tlsv1', '2': 'sslv2', '3': 'sslv3',
-  m: 'max-time', o: 'output', w: 'write-out', D: 'dump-header', c: 'cookie-jar', E: 'cert', Y: 'speed-limit',
-  y: 'speed-time', r: 'range', C: 'continue-at', z: 'time-cond',
-};
-
-let optionTable: Map<string, OptionSpec> | null = null;
-function options(): Map<string, OptionSpec> {
-  if (!optionTable) {
-    optionTable = new Map();
-    for (const name of WITH_ARG) optionTable.set(name, { arg: true });
-    for (const name of FLAGS) optionTable.set(name, { arg: false });
-  }
-  return optionTable;
-}
-
-const NOTE_LOCATION = 'curl -L follows redirects; the check never forwards the key to another host';
+import { looksLikeCmd, tokenizeBash, tokenizeCmd } from './shell-words.js';
 
 interface DataPiece {
   text: string;
@@ -124,271 +70,100 @@ function isCurlProgram(word: string): boolean {
 }
 
 // ---------------------------------------------------------------------------------------------------------------
-// bash
+// curl's options
 
-// An unset variable leaves this mark in its word until the words are known, so that a key header made only of
-// unset variables can be named; the mark is then removed (the shell passes empty text).
-const UNSET_MARK = /\u0000([^\u0000]*)\u0000/g;
+/** What one option does to the request: `value` is its argument ('' for a flag), `at` the word it came from. */
+type Apply = (state: CurlState, value: string, at: number, tokens: string[]) => void;
 
-function tokenizeBash(text: string, notes: string[], env: Record<string, string | undefined>, unsetIn: Map<number, string[]>): string[] {
-  const prepared = prepareBash(text, notes);
-  const expanded = new Set<string>();
-  const unset = new Set<string>();
-  const entries: ParseEntry[] = shellParse(prepared, (name: string): string => {
-    if (name === '') return '$';
-    // ${NAME:-default} and ${NAME-default}: the default when NAME is unset (with ':', also when it is empty).
-    const withDefault = /^([A-Za-z_][A-Za-z0-9_]*)(:?)-(.*)$/s.exec(name);
-    if (withDefault) {
-      const [, base, colon, fallback] = withDefault;
-      const set = Object.hasOwn(env, base!) ? env[base!] : undefined;
-      if (set !== undefined && !(colon && set === '')) {
-        expanded.add(base!);
-        return set;
-      }
-      return fallback!;
-    }
-    const value = Object.hasOwn(env, name) ? env[name] : undefined;
-    if (value === undefined) {
-      unset.add(name);
-      return `\u0000${name}\u0000`;
-    }
-    expanded.add(name);
-    return value;
+interface CurlOption {
+  long: string;
+  short?: string;
+  /** True when the option takes a value (the next word, or the rest of a short option's word). */
+  argument: boolean;
+  /** 'ignored': accepted because it does not change what is sent (local output, timing, TLS, retries). */
+  apply: Apply | 'ignored';
+}
+
+const NOTE_LOCATION = 'curl -L follows redirects; the check never forwards the key to another host';
+const NO_FORM = 'multipart form data (-F/--form) is not supported; the Mashvisor API takes query parameters or a JSON body';
+
+const note = (text: string): Apply => (state) => addNote(state, text);
+const refuse = (message: string): Apply => () => { throw new InputError(message); };
+const authNote = (long: string): Apply => note(`--${long} authentication is not reproduced; the Mashvisor API takes its key in a header`);
+const pushData = (json: boolean, fromFile: boolean): Apply => (state, value) => {
+  if (fromFile && value.startsWith('@')) throw fileError();
+  state.data.push({ text: value, json });
+};
+
+// Every curl option we accept, with what it does. Anything not listed is refused, naming the option, so a
+// request is never silently mis-read.
+const OPTIONS: CurlOption[] = [
+  { long: 'url', argument: true, apply: (s, v) => { s.urls.push(v); } },
+  { long: 'request', short: 'X', argument: true, apply: setMethod },
+  { long: 'header', short: 'H', argument: true, apply: (s, v, at, tokens) => readHeader(v, tokens[at + 1], s, s.unsetIn.get(at) ?? []) },
+  { long: 'data', short: 'd', argument: true, apply: pushData(false, true) },
+  { long: 'data-ascii', argument: true, apply: pushData(false, true) },
+  { long: 'data-binary', argument: true, apply: pushData(false, true) },
+  { long: 'data-raw', argument: true, apply: pushData(false, false) },
+  { long: 'data-urlencode', argument: true, apply: (s, v) => { s.data.push({ text: urlencodeArgument(v, false), json: false }); } },
+  { long: 'json', argument: true, apply: pushData(true, true) },
+  { long: 'url-query', argument: true, apply: (s, v) => { s.urlQuery.push(urlencodeArgument(v, true)); } },
+  { long: 'get', short: 'G', argument: false, apply: (s) => { s.get = true; } },
+  { long: 'head', short: 'I', argument: false, apply: (s) => { s.head = true; } },
+  { long: 'user', short: 'u', argument: true, apply: (s, v) => { s.user = v; } },
+  { long: 'oauth2-bearer', argument: true, apply: (s, v) => { s.bearer = v; } },
+  { long: 'user-agent', short: 'A', argument: true, apply: (s, v) => { s.userAgent = v; } },
+  { long: 'referer', short: 'e', argument: true, apply: (s, v) => { s.referer = v.replace(/;auto$/, ''); } },
+  { long: 'cookie', short: 'b', argument: true, apply: readCookie },
+  { long: 'location', short: 'L', argument: false, apply: note(NOTE_LOCATION) },
+  { long: 'location-trusted', argument: false, apply: note(NOTE_LOCATION) },
+  { long: 'netrc', short: 'n', argument: false, apply: note('credentials from a .netrc file are not read') },
+  { long: 'netrc-optional', argument: false, apply: note('credentials from a .netrc file are not read') },
+  { long: 'proxy', short: 'x', argument: true, apply: note('the proxy given with -x/--proxy is not used by the check') },
+  { long: 'digest', argument: false, apply: authNote('digest') },
+  { long: 'ntlm', argument: false, apply: authNote('ntlm') },
+  { long: 'negotiate', argument: false, apply: authNote('negotiate') },
+  { long: 'anyauth', argument: false, apply: authNote('anyauth') },
+  { long: 'form', short: 'F', argument: true, apply: refuse(NO_FORM) },
+  { long: 'form-string', argument: true, apply: refuse(NO_FORM) },
+  { long: 'upload-file', short: 'T', argument: true, apply: refuse('uploading a file (-T/--upload-file) is not supported; paste the body with --data-raw') },
+  { long: 'config', short: 'K', argument: true, apply: refuse('reading options from a file (-K/--config) is not supported; paste the full command') },
+  { long: 'next', short: ':', argument: false, apply: refuse('the curl command holds several requests (-:/--next); give one request at a time') },
+  // Ignored, with a value: credentials for a proxy not used, local output, timing, TLS files, retries.
+  ...ignored(true, 'proxy-user -U', 'max-time -m', 'connect-timeout', 'output -o', 'write-out -w', 'dump-header -D',
+    'cookie-jar -c', 'trace', 'trace-ascii', 'stderr', 'retry', 'retry-delay', 'retry-max-time', 'max-redirs',
+    'limit-rate', 'max-filesize', 'cacert', 'capath', 'cert -E', 'key', 'cert-type', 'key-type', 'pass', 'resolve',
+    'connect-to', 'interface', 'speed-limit -Y', 'speed-time -y', 'keepalive-time', 'expect100-timeout', 'proto',
+    'proto-redir', 'proto-default', 'output-dir', 'ciphers', 'tls-max', 'local-port', 'dns-servers',
+    'happy-eyeballs-timeout-ms', 'unix-socket', 'abstract-unix-socket', 'range -r', 'continue-at -C', 'time-cond -z',
+    'parallel-max', 'variable', 'etag-save', 'etag-compare'),
+  // Ignored flags: output, protocol and transport details (--basic is what -u does anyway).
+  ...ignored(false, 'basic', 'compressed', 'silent -s', 'show-error -S', 'verbose -v', 'include -i', 'show-headers',
+    'insecure -k', 'http1.0 -0', 'http1.1', 'http2', 'http2-prior-knowledge', 'http3', 'http3-only', 'fail -f',
+    'fail-with-body', 'fail-early', 'no-progress-meter', 'progress-bar -#', 'no-buffer -N', 'globoff -g', 'ipv4 -4',
+    'ipv6 -6', 'raw', 'tr-encoding', 'no-keepalive', 'path-as-is', 'tcp-nodelay', 'remote-name -O', 'remote-name-all',
+    'remote-header-name -J', 'junk-session-cookies -j', 'disable -q', 'ssl-no-revoke', 'ssl-revoke-best-effort',
+    'create-dirs', 'no-sessionid', 'no-alpn', 'no-npn', 'styled-output', 'trace-time', 'remote-time -R', 'parallel -Z',
+    'list-only -l', 'tlsv1 -1', 'tlsv1.0', 'tlsv1.1', 'tlsv1.2', 'tlsv1.3', 'sslv2 -2', 'sslv3 -3', 'ssl', 'ssl-reqd',
+    'ca-native', 'xattr', 'retry-connrefused', 'retry-all-errors', 'false-start', 'tcp-fastopen',
+    'suppress-connect-headers'),
+];
+
+/** Rows for options accepted and ignored, written as in curl's manual: "silent -s". */
+function ignored(argument: boolean, ...names: string[]): CurlOption[] {
+  return names.map((written) => {
+    const [long, short] = written.split(' -') as [string, string | undefined];
+    return { long, short, argument, apply: 'ignored' };
   });
-  const written = (names: Set<string>) => [...names].map((n) => '$' + n).join(', ');
-  if (expanded.size > 0) notes.push(`shell variables expanded from the environment, as a shell would: ${written(expanded)}`);
-  if (unset.size > 0) notes.push(`not set in the environment, so a shell passes empty text: ${written(unset)}`);
-  const words = splitWords(entries, notes);
-  const tokens: string[] = [];
-  for (const word of words) {
-    const names = [...word.matchAll(UNSET_MARK)].map((m) => m[1]!);
-    const clean = word.replace(UNSET_MARK, '');
-    // A word that was only an unset variable, unquoted, disappears in a shell; here it cannot be told from "",
-    // which a shell keeps, so it stays as an empty word.
-    if (names.length) unsetIn.set(tokens.length, names);
-    tokens.push(clean);
-  }
-  return tokens;
 }
 
-function splitWords(entries: ParseEntry[], notes: string[]): string[] {
-  const tokens: string[] = [];
-  let skipNext = false;
-  for (const entry of entries) {
-    if (typeof entry === 'string') {
-      if (skipNext) skipNext = false;
-      else tokens.push(entry);
-      continue;
-    }
-    if ('comment' in entry) break;
-    if (entry.op === 'glob') {
-      // An unquoted ? or * (common in URLs): the shell would try to match files, find none, and pass it on.
-      if (skipNext) skipNext = false;
-      else tokens.push(entry.pattern);
-      continue;
-    }
-    const op: string = entry.op;
-    if (REDIRECTS.has(op)) {
-      // "2>&1", "> out.json": the file descriptor and target are the shell's business, not curl's.
-      if (/^\d$/.test(tokens[tokens.length - 1] ?? '')) tokens.pop();
-      skipNext = true;
-      continue;
-    }
-    if (op === '&') {
-      notes.push("an unquoted '&' ends the command in a shell, so everything after it was not part of the request; quote the URL");
-    } else if (op === '|' || op === '|&') {
-      notes.push('the output is piped to another command; only the curl command was read');
-    } else {
-      notes.push(`the command line goes on after '${op}'; only the curl command was read`);
-    }
-    break;
-  }
-  return tokens;
-}
-
-const REDIRECTS = new Set(['>', '>>', '<', '>&', '<&', '&>', '&>>', '>|', '<>', '<<<']);
-
-/**
- * Checks quoting and joins lines before shell-quote splits the words: shell-quote accepts an unterminated quote
- * silently and reads a newline as a plain space, and neither is what a shell does. This does not split words.
- */
-function prepareBash(src: string, notes: string[]): string {
-  let out = '';
-  let quote: '' | "'" | '"' | "$'" = '';
-  let line = 1;
-  let wordStart = true;
-  for (let i = 0; i < src.length; i++) {
-    const c = src[i];
-    if (quote === "'") {
-      out += c;
-      if (c === "'") quote = '';
-      else if (c === '\n') line++;
-      continue;
-    }
-    if (c === '\\') {
-      if (quote !== "$'") {
-        const cont = /^\\([ \t]*)\r?\n/.exec(src.slice(i, i + 256));
-        if (cont && (cont[1] === '' || quote === '')) {
-          // Backslash-newline: the command goes on (also inside double quotes, as in bash).
-          if (cont[1] !== '') {
-            notes.push(`line ${line} has spaces after its final '\\'; a shell would end the command there, read here as a continuation`);
-          }
-          i += cont[0].length - 1;
-          line++;
-          continue;
-        }
-      }
-      out += c + (src[i + 1] ?? '');
-      i++;
-      wordStart = false;
-      continue;
-    }
-    if (quote === '"' || quote === "$'") {
-      out += c;
-      if ((quote === '"' && c === '"') || (quote === "$'" && c === "'")) quote = '';
-      else if (c === '\n') line++;
-      continue;
-    }
-    if (c === "'" || c === '"') {
-      quote = c;
-      out += c;
-      wordStart = false;
-      continue;
-    }
-    if (c === '$' && src[i + 1] === "'") {
-      quote = "$'";
-      out += "$'";
-      i++;
-      wordStart = false;
-      continue;
-    }
-    if (c === '#') {
-      if (wordStart) {
-        // A comment runs to the end of the line; quotes inside it mean nothing.
-        while (i + 1 < src.length && src[i + 1] !== '\n') i++;
-        continue;
-      }
-      // Inside a word (a URL fragment) # is literal; shell-quote would start a comment there.
-      out += '\\#';
-      continue;
-    }
-    if (c === '\n' || (c === '\r' && src[i + 1] === '\n')) {
-      if (c === '\r') i++;
-      const next = nextCommandLine(src, i + 1);
-      if (next === null) break;
-      if (next.startsWith('-')) {
-        notes.push(`line ${line} does not end with '\\'; a shell would end the command there, read here as one command`);
-        out += ' ';
-        line++;
-        wordStart = true;
-        continue;
-      }
-      if (!/(\||&&|\|\||;)\s*$/.test(out)) notes.push(`only the first command was read; the lines after line ${line} were ignored`);
-      break;
-    }
-    out += c;
-    wordStart = /[\s;&|()<>]/.test(c);
-  }
-  if (quote) throw new InputError(`the curl command has an unterminated ${quote} quote`);
-  return out;
-}
-
-/** The next line after `from` that holds something other than blanks or a comment, trimmed; null at the end. */
-function nextCommandLine(src: string, from: number): string | null {
-  for (const line of src.slice(from).split('\n')) {
-    const t = line.trim();
-    if (t !== '' && !t.startsWith('#')) return t;
-  }
-  return null;
-}
-
-// ---------------------------------------------------------------------------------------------------------------
-// Windows cmd ("Copy as cURL (cmd)" in Chrome: ^ escapes and ^ line continuations, "..." quoting for curl.exe)
-
-function looksLikeCmd(text: string): boolean {
-  return /\^\r?\n/.test(text) || /(^|\s)\^"/.test(text);
-}
-
-function tokenizeCmd(src: string, notes: string[]): string[] {
-  // First what cmd.exe does: ^ takes the next character literally (a ^ before a line break joins the lines and
-  // takes the first character of the next line literally); inside "..." cmd leaves ^ alone.
-  let line = '';
-  let cmdQuoted = false;
-  for (let i = 0; i < src.length; i++) {
-    const c = src[i];
-    if (c === '"') {
-      cmdQuoted = !cmdQuoted;
-      line += c;
-    } else if (cmdQuoted) {
-      line += c;
-    } else if (c === '^') {
-      if (src[i + 1] === '\r' && src[i + 2] === '\n') i += 2;
-      else if (src[i + 1] === '\n') i += 1;
-      if (i + 1 < src.length) line += src[++i];
-    } else if (c === '\n' || c === '\r') {
-      if (src.slice(i).trim() !== '') notes.push('only the first command was read; the lines after it were ignored');
-      break;
-    } else if (c === '&' || c === '|' || c === '<' || c === '>') {
-      notes.push(`the command line goes on after '${c}'; only the curl command was read`);
-      break;
-    } else {
-      line += c;
-    }
-  }
-  // Then what curl.exe's C runtime does with its command line: "..." groups, \" is a quote, and backslashes
-  // are literal unless they precede a quote.
-  const tokens: string[] = [];
-  let cur = '';
-  let has = false;
-  let quoted = false;
-  for (let i = 0; i < line.length; i++) {
-    const c = line[i];
-    if (c === '\\') {
-      let n = 0;
-      while (line[i + n] === '\\') n++;
-      if (line[i + n] === '"') {
-        cur += '\\'.repeat(n >> 1);
-        if (n % 2 === 1) {
-          cur += '"';
-          i += n;
-        } else {
-          i += n - 1;
-        }
-      } else {
-        cur += '\\'.repeat(n);
-        i += n - 1;
-      }
-      has = true;
-    } else if (c === '"') {
-      if (quoted && line[i + 1] === '"') {
-        cur += '"';
-        i++;
-      } else {
-        quoted = !quoted;
-      }
-      has = true;
-    } else if ((c === ' ' || c === '\t') && !quoted) {
-      if (has) tokens.push(cur);
-      cur = '';
-      has = false;
-    } else {
-      cur += c;
-      has = true;
-    }
-  }
-  if (quoted) throw new InputError('the curl command has an unterminated " quote');
-  if (has) tokens.push(cur);
-  return tokens;
-}
-
-// ---------------------------------------------------------------------------------------------------------------
-// curl's arguments
+const BY_LONG = new Map(OPTIONS.map((option) => [option.long, option]));
+const BY_SHORT = new Map(OPTIONS.filter((option) => option.short).map((option) => [option.short!, option]));
 
 function readArguments(tokens: string[], state: CurlState): void {
-  const table = options();
   let optionsEnded = false;
   for (let i = 1; i < tokens.length; i++) {
-    const token = tokens[i];
+    const token = tokens[i]!;
     if (optionsEnded || !token.startsWith('-') || token === '-') {
       // An unquoted variable that is not set leaves no word at all in a shell.
       if (token === '' && state.unsetIn.has(i)) continue;
@@ -400,134 +175,61 @@ function readArguments(tokens: string[], state: CurlState): void {
       continue;
     }
     if (token.startsWith('--')) {
-      let name = token.slice(2);
-      let spec = table.get(name);
-      if (!spec && name.startsWith('no-')) {
+      const name = token.slice(2);
+      const option = BY_LONG.get(name);
+      if (!option && name.startsWith('no-')) {
         // curl's --no-<flag> switches a boolean option off; for the ones that matter here, off is the default.
-        const base = table.get(name.slice(3));
-        if (base && !base.arg) {
+        const base = BY_LONG.get(name.slice(3));
+        if (base && !base.argument) {
           if (name === 'no-get') state.get = false;
           continue;
         }
       }
-      if (!spec) throw new InputError(`unknown curl option --${name.split('=')[0]}`);
-      let value: string | undefined;
-      if (spec.arg) {
+      if (!option) throw new InputError(`unknown curl option --${name.split('=')[0]}`);
+      let value = '';
+      if (option.argument) {
         if (i + 1 >= tokens.length) throw new InputError(`curl option --${name} needs a value`);
-        value = tokens[++i];
+        value = tokens[++i]!;
       }
-      i = applyOption(name, value, tokens, i, state);
+      apply(option, value, i, tokens, state);
       continue;
     }
     // Short options may be combined (-sSL), and the last one may carry its value (-XPOST, -HAccept:x).
     for (let j = 1; j < token.length; j++) {
-      const letter = token[j];
-      const name = SHORT[letter];
-      if (!name) throw new InputError(`unknown curl option -${letter}`);
-      if (table.get(name)!.arg) {
+      const letter = token[j]!;
+      const option = BY_SHORT.get(letter);
+      if (!option) throw new InputError(`unknown curl option -${letter}`);
+      if (option.argument) {
         let value = token.slice(j + 1);
         if (value === '') {
           if (i + 1 >= tokens.length) throw new InputError(`curl option -${letter} needs a value`);
-          value = tokens[++i];
+          value = tokens[++i]!;
         }
-        i = applyOption(name, value, tokens, i, state);
+        apply(option, value, i, tokens, state);
         break;
       }
-      applyOption(name, undefined, tokens, i, state);
+      apply(option, '', i, tokens, state);
     }
   }
 }
 
-/** Applies one option; returns the index of the last token used. */
-function applyOption(name: string, value: string | undefined, tokens: string[], i: number, state: CurlState): number {
-  const v = value ?? '';
-  switch (name) {
-    case 'url':
-      state.urls.push(v);
-      break;
-    case 'request':
-      // Named without echoing it: the text may hold anything, control characters included.
-      if (!isMethodToken(v)) throw new InputError('-X/--request must name an HTTP method, one word such as GET or POST');
-      state.method = v;
-      state.methodFlag = `-X/--request ${v}`;
-      break;
-    case 'header':
-      readHeader(v, tokens[i + 1], state, state.unsetIn.get(i) ?? []);
-      break;
-    case 'data':
-    case 'data-ascii':
-    case 'data-binary':
-      if (v.startsWith('@')) throw fileError();
-      state.data.push({ text: v, json: false });
-      break;
-    case 'data-raw':
-      state.data.push({ text: v, json: false });
-      break;
-    case 'data-urlencode':
-      state.data.push({ text: urlencodeArgument(v, false), json: false });
-      break;
-    case 'json':
-      if (v.startsWith('@')) throw fileError();
-      state.data.push({ text: v, json: true });
-      break;
-    case 'url-query':
-      state.urlQuery.push(urlencodeArgument(v, true));
-      break;
-    case 'get':
-      state.get = true;
-      break;
-    case 'head':
-      state.head = true;
-      break;
-    case 'user':
-      state.user = v;
-      break;
-    case 'oauth2-bearer':
-      state.bearer = v;
-      break;
-    case 'user-agent':
-      state.userAgent = v;
-      break;
-    case 'referer':
-      state.referer = v.replace(/;auto$/, '');
-      break;
-    case 'cookie':
-      if (v.includes('=')) {
-        // Kept for the report and the secrets list, but not replayed: the API takes its key in a header, never a cookie.
-        if (!state.cookies.length) addNote(state, '-b/--cookie: the cookie is not sent again (the Mashvisor API reads the key from a header, not from cookies)');
-        state.cookies.push(v);
-      } else addNote(state, '-b/--cookie with a file name reads cookies from a file; that is not supported, so no cookies were taken from it');
-      break;
-    case 'location':
-    case 'location-trusted':
-      addNote(state, NOTE_LOCATION);
-      break;
-    case 'netrc':
-    case 'netrc-optional':
-      addNote(state, 'credentials from a .netrc file are not read');
-      break;
-    case 'proxy':
-      addNote(state, 'the proxy given with -x/--proxy is not used by the check');
-      break;
-    case 'digest':
-    case 'ntlm':
-    case 'negotiate':
-    case 'anyauth':
-      addNote(state, `--${name} authentication is not reproduced; the Mashvisor API takes its key in a header`);
-      break;
-    case 'form':
-    case 'form-string':
-      throw new InputError('multipart form data (-F/--form) is not supported; the Mashvisor API takes query parameters or a JSON body');
-    case 'upload-file':
-      throw new InputError('uploading a file (-T/--upload-file) is not supported; paste the body with --data-raw');
-    case 'config':
-      throw new InputError('reading options from a file (-K/--config) is not supported; paste the full command');
-    case 'next':
-      throw new InputError('the curl command holds several requests (-:/--next); give one request at a time');
-    default:
-      break; // accepted and ignored: it does not change what is sent
-  }
-  return i;
+function apply(option: CurlOption, value: string, at: number, tokens: string[], state: CurlState): void {
+  if (option.apply !== 'ignored') option.apply(state, value, at, tokens);
+}
+
+function setMethod(state: CurlState, value: string): void {
+  // Named without echoing it: the text may hold anything, control characters included.
+  if (!isMethodToken(value)) throw new InputError('-X/--request must name an HTTP method, one word such as GET or POST');
+  state.method = value;
+  state.methodFlag = `-X/--request ${value}`;
+}
+
+function readCookie(state: CurlState, value: string): void {
+  if (value.includes('=')) {
+    // Kept for the report and the secrets list, but not replayed: the API takes its key in a header, never a cookie.
+    if (!state.cookies.length) addNote(state, '-b/--cookie: the cookie is not sent again (the Mashvisor API reads the key from a header, not from cookies)');
+    state.cookies.push(value);
+  } else addNote(state, '-b/--cookie with a file name reads cookies from a file; that is not supported, so no cookies were taken from it');
 }
 
 function addNote(state: CurlState, note: string): void {
