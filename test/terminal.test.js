@@ -81,10 +81,10 @@ test('validate, --batch and the offline inputs fit 80 columns', async () => {
   await fits(['validate', 'getRentalRates', '-p', 'state=California', '-p', 'zipcode=78701', '-p', 'bedroom=2', '-p', 'foo=1']);
   await fits(['validate', 'getRentalRatez']);
   await fits(['validate', '--batch', join(fixtures, 'batch', 'mixed.jsonl')]);
-  await fits(['check', '--from-har', join(fixtures, 'inputs', 'session.har'), '--offline']);
-  await fits(['check', '--from-curl', readFileSync(join(fixtures, 'inputs', 'chrome-bash.curl.txt'), 'utf8'), '--offline']);
-  for (const file of readdirSync(join(fixtures, 'postman'))) await fits(['check', '--collection', join(fixtures, 'postman', file), '--offline']);
-  await fits(['check', '--collection', join(fixtures, 'inputs', 'preflight-v2.0.postman_collection.json'), '--offline']);
+  await fits(['check', '--from-har', join(fixtures, 'inputs', 'session.har'), '--offline', '--reports-dir', dir]);
+  await fits(['check', '--from-curl', readFileSync(join(fixtures, 'inputs', 'chrome-bash.curl.txt'), 'utf8'), '--offline', '--reports-dir', dir]);
+  for (const file of readdirSync(join(fixtures, 'postman'))) await fits(['check', '--collection', join(fixtures, 'postman', file), '--offline', '--reports-dir', dir]);
+  await fits(['check', '--collection', join(fixtures, 'inputs', 'preflight-v2.0.postman_collection.json'), '--offline', '--reports-dir', dir]);
   await fits(['check', 'listCities', '-p', 'state=TX', '--timeout', 'abc']);
 });
 
@@ -95,7 +95,12 @@ test('check against the simulator fits 80 columns, --bundle paths one per line',
   await fits(['check', 'listCities', '-p', 'state=TX', '--key', SANDBOX_KEY, '-H', 'x-sandbox-scenario: bad-gateway', ...base]);
   await fits(['check', 'listCities', '-p', 'state=TX', '--rapidapi', '--key', SANDBOX_KEY, '--base-url', sandbox.rapidapiBaseUrl, '--reports-dir', dir]);
   const bundle = await fits(['check', 'listCities', '-p', 'state=TX', '--key', SANDBOX_KEY, '--bundle', ...base]);
-  const paths = bundle.stdout.split('Reports:\n')[1].trim().split('\n').map((l) => l.trim());
+  // One path a line; a path wider than the terminal (a long TMPDIR) goes on over indented continuation lines.
+  const paths = [];
+  for (const line of bundle.stdout.split('Reports:\n')[1].trimEnd().split('\n')) {
+    if (/^ {2}\S/.test(line)) paths.push(line.trim());
+    else paths[paths.length - 1] += line.trim();
+  }
   assert.is(paths.length, 5);
   for (const p of paths) assert.ok(existsSync(p), p);
 });
@@ -167,7 +172,7 @@ test('isTerminal: a file, a pipe and /dev/null are not terminals, and none of th
   const script = `
     const { openSync } = require('node:fs');
     import(${JSON.stringify(join(root, 'dist', 'shared', 'lazy-builtins.js'))}).then(({ isTerminal }) => {
-      const file = openSync(${JSON.stringify(join(tmpdir(), 'mp-isterminal.txt'))}, 'w');
+      const file = openSync(${JSON.stringify(join(dir, 'mp-isterminal.txt'))}, 'w');
       const devNull = openSync('/dev/null', 'w');
       const answers = [isTerminal(file), isTerminal(devNull), isTerminal(1)];
       const tty = process.moduleLoadList.some((m) => m === 'NativeModule tty');
