@@ -432,7 +432,8 @@ function freePort() {
 }
 
 async function waitForPort(port) {
-  for (let i = 0; i < 300; i++) {
+  // Polls until the port answers; the 60 s ceiling only ends a start that never comes.
+  for (let i = 0; i < 1200; i++) {
     const open = await new Promise((resolve) => {
       const socket = net.connect(port, '127.0.0.1', () => {
         socket.end();
