@@ -247,6 +247,27 @@ async function bundleCli(outDir) {
   });
 }
 
+// The library for require(): Node 20 before 20.19 cannot require() an ES module, so `require('mashvisor-preflight')`
+// gets a CommonJS bundle of src/index.ts. Every dependency stays a require() of the user's node_modules (one axios,
+// the app's own). It sits two levels below the package root, as the tsc output and the CLI bundle do, so that the
+// import.meta.url look-ups (dist files, package.json) land in the same places.
+async function bundleLibraryCjs(outDir) {
+  const { build } = await import('esbuild');
+  await build({
+    entryPoints: [join(root, 'src', 'index.ts')],
+    bundle: true,
+    format: 'cjs',
+    platform: 'node',
+    target: 'node20',
+    outfile: join(outDir, 'cjs', 'index.cjs'),
+    packages: 'external',
+    legalComments: 'none',
+    define: { 'import.meta.url': '__mpModuleUrl' },
+    banner: { js: 'const __mpModuleUrl = require("node:url").pathToFileURL(__filename).href;' },
+    logLevel: 'warning',
+  });
+}
+
 // The bundle ends with a hash of its content (just above the source map comment, which stays last); its code caches
 // carry the same hash (see bin/mashvisor-preflight.js).
 function stampBundle(file) {
@@ -277,6 +298,7 @@ if (isMain) {
   if (!onlySchemas) {
     await bundleCli(join(root, 'dist'));
     stampBundle(join(root, 'dist', 'bundle', 'cli.cjs'));
+    await bundleLibraryCjs(join(root, 'dist'));
     trainCodeCache();
   }
   console.error(`build: ${count} operations compiled into dist/validators`);

@@ -1,6 +1,6 @@
 // The library entry: `import { runPreflight, attachPreflight, wrapFetch } from 'mashvisor-preflight'`.
 export { validateRequest, runPreflight, toSpec, type PreflightRequest } from './library/run.js';
-export { attachPreflight, type AttachOptions, type PreflightAttachment } from './library/interceptor.js';
+export { attachPreflight, hasPreflightReport, type AttachOptions, type PreflightAttachment, type PreflightError } from './library/interceptor.js';
 export { wrapFetch, type FetchLike, type WrapFetchOptions, type PreflightFetchError } from './library/fetch.js';
 export { compareReports, type ReportDiff, type Change, type Snapshot } from './report/diff.js';
 export { writeReport, writeReportFiles, renderFormat, ReportWriteError } from './report/files.js';

@@ -3,7 +3,7 @@
 // the key checks before the call, RapidAPI mode, crossed keys, --max-requests, --probe, and the terminal output.
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
-import { cleanEnv, runCli } from './helpers.js';
+import { cleanEnv, reportPaths, runCli } from './helpers.js';
 import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
@@ -99,7 +99,7 @@ verdicts('pass: exit 0, exactly one request, the doctor table, the report files'
   assert.match(r.stdout, /Verdict: pass .*\(exit 0, 1 request sent\)/);
   assert.not.match(r.stdout, 'First:', 'a clean pass needs no headline line');
   // One path a line under "Reports:".
-  const paths = r.stdout.split('Reports:\n')[1].trim().split('\n').map((l) => l.trim());
+  const paths = reportPaths(r.stdout);
   assert.is(paths.length, 2);
   for (const p of paths) assert.ok(existsSync(p), p);
 });
@@ -498,7 +498,8 @@ output('not a TTY: no escape sequences, on pass and on failure', async () => {
 });
 
 output('a TTY gets colour, unless NO_COLOR is set', async () => {
-  if (!existsSync('/usr/bin/script')) return; // util-linux `script` gives the child a terminal
+  // util-linux `script` gives the child a terminal; without it this test cannot run, and says so.
+  assert.ok(existsSync('/usr/bin/script'), 'util-linux `script` is needed to give the CLI a terminal: install it (apt-get install bsdutils)');
   const dir = await reportsDir();
   const command = [process.execPath, BIN, 'check', ...RATES, '--key', SANDBOX_KEY, '--base-url', sandbox.directBaseUrl, '--reports-dir', dir]
     .map((a) => `'${a.replace(/'/g, `'\\''`)}'`).join(' ');

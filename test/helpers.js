@@ -68,3 +68,16 @@ export function useSandbox(test, prefix, use) {
   });
   test.after.each(() => rmSync(dir, { recursive: true, force: true }));
 }
+
+/**
+ * The report paths a check printed under "Reports:", one a line; a path wider than the terminal (a long TMPDIR, as
+ * on macOS) goes on over indented continuation lines, which are joined back.
+ */
+export function reportPaths(stdout, heading = 'Reports:') {
+  const paths = [];
+  for (const line of stdout.split(`${heading}\n`)[1].trimEnd().split('\n')) {
+    if (/^ {2}\S/.test(line) || !paths.length) paths.push(line.trim());
+    else paths[paths.length - 1] += line.trim();
+  }
+  return paths;
+}

@@ -5,7 +5,7 @@
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { spawn } from 'node:child_process';
-import { existsSync, lstatSync, readFileSync, readdirSync, statSync } from 'node:fs';
+import { existsSync, lstatSync, readFileSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { mkdtemp, readFile, rm, symlink, writeFile } from 'node:fs/promises';
 import net from 'node:net';
 import { tmpdir } from 'node:os';
@@ -45,6 +45,7 @@ function runMeasured(args, { env = {} } = {}) {
       if (poll) clearInterval(poll);
       if (GNU_TIME) {
         const lines = readFileSync(rssFile, 'utf8').trim().split('\n');
+        rmSync(rssFile, { force: true });
         peakKiB = Number(lines[lines.length - 1]);
         // GNU time reports a non-zero exit on a line of its own before the figure: not the child's output.
         stderr = stderr.replace(/^Command exited with non-zero status \d+\n/m, '');
@@ -314,18 +315,18 @@ files('history --limit reads the end of a large history; escapes in it are shown
 
 files('--timeout beyond what a Node timer holds, or not a whole number, is a usage error that states the range', async () => {
   for (const value of ['2147483648', '99999999999', 'abc', '-5', '0', '1.5']) {
-    const r = await runCli(['check', ...RATES, '--offline', '--timeout', value]);
+    const r = await runCli(['check', ...RATES, '--offline', '--timeout', value, '--reports-dir', join(work, 'reports-timeout')]);
     assert.is(r.code, 2, `${value}: ${r.stderr}`);
     assert.is(r.stderr.trim(), 'mashvisor-preflight: --timeout must be a whole number of milliseconds from 1 to 2147483647');
   }
-  const ok = await runCli(['check', ...RATES, '--offline', '--timeout', '2147483647']);
+  const ok = await runCli(['check', ...RATES, '--offline', '--timeout', '2147483647', '--reports-dir', join(work, 'reports-timeout')]);
   assert.ok([0, 1].includes(ok.code), ok.stderr);
 });
 
 files('--key-file over 64 KiB is a usage error, read no further', async () => {
   const file = join(work, 'big.key');
   await writeFile(file, Buffer.alloc(65 * 1024, 97));
-  const r = await runCli(['check', ...RATES, '--offline', '--key-file', file]);
+  const r = await runCli(['check', ...RATES, '--offline', '--key-file', file, '--reports-dir', join(work, 'reports-key-file')]);
   assert.is(r.code, 2);
   assert.match(r.stderr, /over 64 KiB/);
   assert.not.ok(r.stderr.includes('aaaa'));
@@ -431,7 +432,8 @@ function freePort() {
 }
 
 async function waitForPort(port) {
-  for (let i = 0; i < 300; i++) {
+  // Polls until the port answers; the 60 s ceiling only ends a start that never comes.
+  for (let i = 0; i < 1200; i++) {
     const open = await new Promise((resolve) => {
       const socket = net.connect(port, '127.0.0.1', () => {
         socket.end();

@@ -1,5 +1,5 @@
 // The HTML report in a real headless Chromium: the DOM a reader sees, nothing fetched, no script, and a screenshot
-// of each fixture under test/artifacts/ for a human look. JUnit XML is parsed by the browser's DOMParser too.
+// of each fixture (in the test's temp dir; set MP_TEST_ARTIFACTS=<dir> to keep them for a human look). JUnit XML is parsed by the browser's DOMParser too.
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -11,7 +11,8 @@ import { renderJunit } from '../dist/report/junit.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const executablePath = process.env.CHROMIUM_PATH || '/usr/bin/chromium';
-const artifacts = join(here, 'artifacts');
+// Screenshots are taken either way; they stay only where MP_TEST_ARTIFACTS asks (a test writes in its temp dir).
+let artifacts;
 const fixtureDir = join(here, 'fixtures', 'reports');
 const fixtures = readdirSync(fixtureDir)
   .filter((f) => f.endsWith('.json'))
@@ -22,13 +23,10 @@ const PHASES = { dns: 'dns', connect: 'connect', tls: 'tls', firstByte: 'first-b
 const TITLES = { pass: 'Pass', 'client-error': 'Client error', 'server-error': 'Server error', 'network-error': 'Network error' };
 
 if (!existsSync(executablePath)) {
-  if (process.env.CI === 'true') {
-    test('Chromium is installed (required in CI)', () => {
-      assert.unreachable(`Chromium not found at ${executablePath}; install it (apt-get install chromium) or set CHROMIUM_PATH`);
-    });
-  } else {
-    console.log(`html-browser: skipped, Chromium not found at ${executablePath} (set CHROMIUM_PATH or install chromium)`);
-  }
+  // A missing browser fails the run, saying what to install: a skipped check must not read as a passed one.
+  test('Chromium is installed', () => {
+    assert.unreachable(`Chromium not found at ${executablePath}; install it (apt-get install chromium) or set CHROMIUM_PATH`);
+  });
   test.run();
 } else {
   let browser;
@@ -50,6 +48,7 @@ if (!existsSync(executablePath)) {
       ],
     });
     work = mkdtempSync(join(tmpdir(), 'mvp-html-'));
+    artifacts = process.env.MP_TEST_ARTIFACTS || join(work, 'screenshots');
     mkdirSync(artifacts, { recursive: true });
     const context = await browser.newContext({ viewport: { width: 1200, height: 900 } });
     page = await context.newPage();

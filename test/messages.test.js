@@ -3,7 +3,7 @@ import * as assert from 'uvu/assert';
 import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { root, runCli } from './helpers.js';
+import { reportPaths, root, runCli } from './helpers.js';
 import { startSandbox, SANDBOX_KEY } from '../dist/sandbox/server.js';
 import { parseBatchLine } from '../dist/batch/jsonl.js';
 import { groupProblems, paramsCheck } from '../dist/checks/params.js';
@@ -54,7 +54,7 @@ test('report FILE.json alone prints the Markdown report', async () => {
   // Asked for files, it lists each on its own line.
   const files = await cli(['report', json, '--html', '--har']);
   assert.is(files.code, 0, files.stderr);
-  const written = files.stdout.split('Written:\n')[1].trim().split('\n').map((l) => l.trim());
+  const written = reportPaths(files.stdout, 'Written:');
   assert.is(written.length, 2);
   assert.ok(written.every((p) => p.endsWith('.html') || p.endsWith('.har')), written.join(' | '));
 });

@@ -162,7 +162,16 @@ loads('validate loads no HTTP client, no crypto and no promise-based fs, valid o
 });
 
 loads('check --offline loads no HTTP client; a real check does (the assertion above can fail)', () => {
-  const args = ['check', 'getRentalRates', '-p', 'state=CA', '-p', 'source=airbnb', '--json', '--reports-dir', tmpdir(), '--timeout', '2000'];
+  const reports = mkdtempSync(join(tmpdir(), 'mp-loads-'));
+  try {
+    loadsWithReportsIn(reports);
+  } finally {
+    rmSync(reports, { recursive: true, force: true });
+  }
+});
+
+function loadsWithReportsIn(reports) {
+  const args = ['check', 'getRentalRates', '-p', 'state=CA', '-p', 'source=airbnb', '--json', '--reports-dir', reports, '--timeout', '2000'];
   const offline = builtinsLoadedBy([...args, '--offline'], { MASHVISOR_API_KEY: 'sbx_live_7f3c9a2e51d84b06' });
   assert.is(offline.status, 0);
   assert.ok(offline.loaded.includes('fs'), 'the debug output was read');
@@ -171,7 +180,7 @@ loads('check --offline loads no HTTP client; a real check does (the assertion ab
   const online = builtinsLoadedBy([...args, '--base-url', 'http://127.0.0.1:9/v1.1'], { MASHVISOR_API_KEY: 'sbx_live_7f3c9a2e51d84b06' });
   assert.is(online.status, 4);
   assert.ok(online.loaded.includes('http'));
-});
+}
 
 loads.run();
 

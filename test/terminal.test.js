@@ -6,7 +6,7 @@ import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import stringWidth from 'string-width';
-import { bin, cleanEnv, root, runCli } from './helpers.js';
+import { bin, cleanEnv, reportPaths, root, runCli } from './helpers.js';
 import { startSandbox, SANDBOX_KEY, SANDBOX_RAPIDAPI_KEY } from '../dist/sandbox/server.js';
 import { columnWidths, drawTable } from '../dist/cli/table.js';
 import { foldWord, wrapText } from '../dist/cli/text.js';
@@ -19,6 +19,7 @@ import { formatBytes, formatDuration } from '../dist/shared/units.js';
 
 const fixtures = join(root, 'test', 'fixtures');
 const WIDTH = 80;
+const hasScript = existsSync('/usr/bin/script');
 
 let sandbox;
 let dir;
@@ -81,10 +82,10 @@ test('validate, --batch and the offline inputs fit 80 columns', async () => {
   await fits(['validate', 'getRentalRates', '-p', 'state=California', '-p', 'zipcode=78701', '-p', 'bedroom=2', '-p', 'foo=1']);
   await fits(['validate', 'getRentalRatez']);
   await fits(['validate', '--batch', join(fixtures, 'batch', 'mixed.jsonl')]);
-  await fits(['check', '--from-har', join(fixtures, 'inputs', 'session.har'), '--offline']);
-  await fits(['check', '--from-curl', readFileSync(join(fixtures, 'inputs', 'chrome-bash.curl.txt'), 'utf8'), '--offline']);
-  for (const file of readdirSync(join(fixtures, 'postman'))) await fits(['check', '--collection', join(fixtures, 'postman', file), '--offline']);
-  await fits(['check', '--collection', join(fixtures, 'inputs', 'preflight-v2.0.postman_collection.json'), '--offline']);
+  await fits(['check', '--from-har', join(fixtures, 'inputs', 'session.har'), '--offline', '--reports-dir', dir]);
+  await fits(['check', '--from-curl', readFileSync(join(fixtures, 'inputs', 'chrome-bash.curl.txt'), 'utf8'), '--offline', '--reports-dir', dir]);
+  for (const file of readdirSync(join(fixtures, 'postman'))) await fits(['check', '--collection', join(fixtures, 'postman', file), '--offline', '--reports-dir', dir]);
+  await fits(['check', '--collection', join(fixtures, 'inputs', 'preflight-v2.0.postman_collection.json'), '--offline', '--reports-dir', dir]);
   await fits(['check', 'listCities', '-p', 'state=TX', '--timeout', 'abc']);
 });
 
@@ -95,7 +96,7 @@ test('check against the simulator fits 80 columns, --bundle paths one per line',
   await fits(['check', 'listCities', '-p', 'state=TX', '--key', SANDBOX_KEY, '-H', 'x-sandbox-scenario: bad-gateway', ...base]);
   await fits(['check', 'listCities', '-p', 'state=TX', '--rapidapi', '--key', SANDBOX_KEY, '--base-url', sandbox.rapidapiBaseUrl, '--reports-dir', dir]);
   const bundle = await fits(['check', 'listCities', '-p', 'state=TX', '--key', SANDBOX_KEY, '--bundle', ...base]);
-  const paths = bundle.stdout.split('Reports:\n')[1].trim().split('\n').map((l) => l.trim());
+  const paths = reportPaths(bundle.stdout);
   assert.is(paths.length, 5);
   for (const p of paths) assert.ok(existsSync(p), p);
 });
@@ -167,7 +168,7 @@ test('isTerminal: a file, a pipe and /dev/null are not terminals, and none of th
   const script = `
     const { openSync } = require('node:fs');
     import(${JSON.stringify(join(root, 'dist', 'shared', 'lazy-builtins.js'))}).then(({ isTerminal }) => {
-      const file = openSync(${JSON.stringify(join(tmpdir(), 'mp-isterminal.txt'))}, 'w');
+      const file = openSync(${JSON.stringify(join(dir, 'mp-isterminal.txt'))}, 'w');
       const devNull = openSync('/dev/null', 'w');
       const answers = [isTerminal(file), isTerminal(devNull), isTerminal(1)];
       const tty = process.moduleLoadList.some((m) => m === 'NativeModule tty');
@@ -195,13 +196,29 @@ test('one formatter for sizes and durations', () => {
 
 // ---- progress on a terminal ----
 
-/** Runs the CLI under util-linux `script`, which gives it a terminal; returns everything the terminal received. */
-function viaTerminal(shellCommand) {
+/**
+ * Runs the CLI under util-linux `script`, which gives it a terminal; returns everything the terminal received.
+ * `when` waits for an event instead of a time: once the output matches `when.seen`, `when.then()` runs (once).
+ */
+function viaTerminal(shellCommand, when) {
+  assert.ok(hasScript, 'util-linux `script` is needed to give the CLI a terminal: install it (apt-get install bsdutils)');
   return new Promise((resolve) => {
     const child = spawn('/usr/bin/script', ['-qec', shellCommand, '/dev/null'], { env: cleanEnv({ COLUMNS: '80', NO_COLOR: '1' }), stdio: ['ignore', 'pipe', 'pipe'] });
     let out = '';
-    child.stdout.on('data', (d) => (out += d));
-    child.on('close', (code) => resolve({ code, out }));
+    let fired = false;
+    // A ceiling, not a measure: if the event never comes, let the run end (and the test fail on `fired`).
+    const ceiling = when ? setTimeout(() => when.then(), 60_000) : null;
+    child.stdout.on('data', (d) => {
+      out += d;
+      if (when && !fired && when.seen.test(out)) {
+        fired = true;
+        when.then();
+      }
+    });
+    child.on('close', (code) => {
+      clearTimeout(ceiling);
+      resolve({ code, out, fired });
+    });
   });
 }
 const quote = (a) => `'${a.replace(/'/g, `'\\''`)}'`;
@@ -217,6 +234,9 @@ function silentServer() {
     });
     server.listen(0, '127.0.0.1', () => resolve({
       port: server.address().port,
+      dropAll: () => {
+        for (const s of sockets) s.destroy();
+      },
       close: () => new Promise((done) => {
         for (const s of sockets) s.destroy();
         server.close(done);
@@ -225,39 +245,43 @@ function silentServer() {
   });
 }
 
-const hasScript = existsSync('/usr/bin/script');
-
 test('a check waiting on a silent server shows host, elapsed time and timeout on the terminal, then clears it', async () => {
-  if (!hasScript) return;
   const server = await silentServer();
   try {
-    const args = ['check', 'listCities', '-p', 'state=TX', '--key', SANDBOX_KEY, '--base-url', `http://127.0.0.1:${server.port}/v1.1`, '--timeout', '1500', '--reports-dir', dir];
+    // A generous timeout, and no waiting on the clock: once the progress line shows, the server drops the
+    // connection and the check ends (a network error).
+    const args = ['check', 'listCities', '-p', 'state=TX', '--key', SANDBOX_KEY, '--base-url', `http://127.0.0.1:${server.port}/v1.1`, '--timeout', '120000', '--reports-dir', dir];
     // A wide terminal, so that the message is on one line of its cell.
-    const r = await viaTerminal(`stty cols 160; ${command(args)}`);
+    const waiting = new RegExp(`waiting for 127\\.0\\.0\\.1:${server.port}… \\d+\\.\\d s of 120 s`);
+    const r = await viaTerminal(`stty cols 160; ${command(args)}`, { seen: waiting, then: () => server.dropAll() });
+    assert.ok(r.fired, r.out);
     assert.is(r.code, 4, r.out); // the CLI's exit code, passed on by script -e: a network error
-    assert.match(r.out, new RegExp(`waiting for 127\\.0\\.0\\.1:${server.port}… \\d+\\.\\d s of 1\\.5 s`));
-    assert.match(r.out, /no complete answer within the 1\.5 s timeout/);
     assert.match(r.out, /1 request tried, 0 answered/);
     // The line is wiped before the table: the table starts on a clean line.
     const beforeTable = r.out.slice(0, r.out.indexOf('┌'));
     assert.match(beforeTable, /\r +\r/);
-    // --json: no progress, even on a terminal.
-    const json = await viaTerminal(command([...args, '--json']));
-    assert.not.match(json.out, /waiting for/);
-    // Piped stderr: no progress.
-    const piped = await runCli(args);
+    // The timeout itself, piped (no progress there) and on a terminal with --json (no progress either).
+    const short = [...args.slice(0, -4), '--timeout', '1500', '--reports-dir', dir];
+    const piped = await runCli(short);
+    assert.is(piped.code, 4, piped.stderr);
+    assert.match(piped.stdout, /no complete answer within the 1\.5 s timeout/);
     assert.not.match(piped.stderr, /waiting for/);
+    const json = await viaTerminal(command([...short, '--json']));
+    assert.is(json.code, 4, json.out);
+    assert.not.match(json.out, /waiting for/);
   } finally {
     await server.close();
   }
 });
 
 test('validate --batch from a slow pipe shows lines done and the rate on the terminal, never in a pipe', async () => {
-  if (!hasScript) return;
   const line = '{"endpoint":"listCities","params":{"state":"TX"}}';
-  const shell = `(echo '${line}'; sleep 2; echo '${line}') | ${command(['validate', '--batch', '-'])}`;
-  const r = await viaTerminal(shell);
-  assert.match(r.out, /checked \d+ bytes, 1 line, \d+ bytes\/s/);
+  // The second line comes only once the progress line for the first has shown (the test opens the gate then).
+  const gate = join(dir, 'batch-gate');
+  const shell = `(echo '${line}'; while [ ! -e ${quote(gate)} ]; do sleep 0.05; done; echo '${line}') | ${command(['validate', '--batch', '-'])}`;
+  const r = await viaTerminal(shell, { seen: /checked \d+ bytes, 1 line, \d+ bytes\/s/, then: () => writeFileSync(gate, '') });
+  rmSync(gate, { force: true });
+  assert.ok(r.fired, r.out);
   assert.match(r.out, /2 lines, 2 valid, 0 invalid/);
   const piped = await runCli(['validate', '--batch', '-'], { input: `${line}\n${line}\n` });
   assert.not.match(piped.stderr, /checked/);

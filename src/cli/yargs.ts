@@ -4,6 +4,7 @@ import { isTerminal } from '../shared/lazy-builtins.js';
 import { UsageError } from '../shared/errors.js';
 import { fail } from './fail.js';
 import { CHECK_OPTIONS, VALIDATE_OPTIONS, type OptionSpec } from './options.js';
+import { toolVersion } from '../shared/version.js';
 
 // Each command's code is imported only when that command runs: `validate` never loads axios, `--json` never loads tables.
 type Handler = (args: Record<string, unknown>) => Promise<number>;
@@ -111,7 +112,8 @@ export function buildCli(argv: string[]): Argv {
     .recommendCommands()
     .help()
     .alias('h', 'help')
-    .version()
+    // The tool's own version: left to itself, yargs reads the package.json of the project it is installed in.
+    .version(toolVersion())
     .wrap(helpWidth())
     .fail((message, err) => {
       throw err ?? new UsageError(message);

@@ -12,8 +12,8 @@ export interface AttachOptions {
   /** Write the report files here (JSON and Markdown by default). */
   reportsDir?: string;
   formats?: ReportFormat[];
-  /** Receive the report instead of (or as well as) files. */
-  onReport?: (report: Report) => void | Promise<void>;
+  /** Receive the report, and the paths of the files written (empty without reportsDir). */
+  onReport?: (report: Report, paths: Partial<Record<ReportFormat, string>>) => void | Promise<void>;
   /** Options passed to the checks, e.g. { rate: '5/s' }. */
   checks?: Pick<PreflightOptions, 'rate'>;
 }
@@ -21,6 +21,19 @@ export interface AttachOptions {
 export interface PreflightAttachment {
   report: Report;
   paths: Partial<Record<ReportFormat, string>>;
+}
+
+/** An error (axios or fetch) that carries the preflight report of the call that failed. */
+export type PreflightError = Error & { preflightReport: PreflightAttachment };
+
+/**
+ * Tells a failed call's error apart in a `catch (err: unknown)`: true when attachPreflight or wrapFetch gave it a
+ * report. `if (hasPreflightReport(err)) console.error(err.preflightReport.report.summary)`.
+ */
+export function hasPreflightReport(error: unknown): error is PreflightError {
+  if (!(error instanceof Error)) return false;
+  const attachment = (error as { preflightReport?: unknown }).preflightReport;
+  return typeof attachment === 'object' && attachment !== null && 'report' in attachment && 'paths' in attachment;
 }
 
 const STARTED = Symbol('mashvisor-preflight.started');
@@ -124,7 +137,7 @@ export async function reportFromExchange(spec: RequestSpec, exchange: Exchange, 
     const { writeReportFiles } = await import('../report/files.js');
     paths = await writeReportFiles(report, options.reportsDir, options.formats ?? ['json', 'md']);
   }
-  await options.onReport?.(report);
+  await options.onReport?.(report, paths);
   return { report, paths };
 }
 
