@@ -40,6 +40,7 @@ h3{font-size:12px;color:var(--muted);text-transform:uppercase;letter-spacing:.04
 .chart{display:flex;align-items:flex-end;gap:3px;overflow-x:auto;padding-bottom:4px}
 .run{display:flex;flex-direction:column;align-items:stretch;justify-content:flex-end;flex:0 0 auto;width:30px;height:116px}
 .narrow .run{width:7px;height:96px}
+.lane{flex:1 1 0;display:flex;flex-direction:column;justify-content:flex-end;min-height:0}
 .lat{display:block;margin:0 4px 4px;min-height:2px;border-radius:2px 2px 0 0;opacity:.45}
 .narrow .lat{margin:0 0 3px}
 .mark{display:block;height:20px;border-radius:4px;color:#fff;font:700 10.5px/20px var(--mono);text-align:center;overflow:hidden}
@@ -95,7 +96,7 @@ function endpointCard(endpoint: string, runs: Array<{ e: HistoryEntry; i: number
     const cls = runClass(e);
     return `<div class="run" data-run="${i}" data-status="${htmlEscape(statusKey(e.status, e.requestsSent))}" data-verdict="${htmlEscape(e.verdict)}" ` +
       `data-time="${htmlEscape(e.time)}" data-duration="${htmlEscape(e.durationMs)}" title="${htmlEscape(runTitle(e))}">` +
-      `<i class="lat ${cls}" style="height:${height}%"></i><b class="mark ${cls}">${htmlEscape(markText(e))}</b></div>`;
+      `<span class="lane"><i class="lat ${cls}" style="height:${height}%"></i></span><b class="mark ${cls}">${htmlEscape(markText(e))}</b></div>`;
   }).join('');
   const ops = [...new Set(runs.map(({ e }) => e.operationId))].join(', ');
   const countText = Object.entries(counts).sort(([a], [b]) => a.localeCompare(b)).map(([k, n]) => `${k} ×${n}`).join(' · ');
