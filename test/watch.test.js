@@ -181,13 +181,16 @@ test('check --watch through an outage that ends: exactly 3 requests, exit 0, the
   for (const text of [r.stdout, r.stderr, md]) assert.not.ok(text.includes(SANDBOX_KEY));
 });
 
-test('check --watch against a 401: one request, and it stops (waiting would not help)', async () => {
-  const r = await runCli(checkArgs('unauthorized'), { env });
-  assert.is(r.code, 1, r.stderr);
-  assert.is(sandbox.requests, 1);
-  assert.match(r.stdout, /401 at .* — stopped: client-error is for you to fix/);
-  assert.not.match(r.stderr, /billed/);
-  assert.is(historyLines().length, 1);
+test('check --watch against a 401: one request, and it stops (waiting would not help); both readings of the command line', async () => {
+  for (const [i, reading] of [{}, { MASHVISOR_PREFLIGHT_NO_FASTPATH: '1' }].entries()) {
+    sandbox.resetStats();
+    const r = await runCli(checkArgs('unauthorized'), { env: { ...env, ...reading } });
+    assert.is(r.code, 1, r.stderr);
+    assert.is(sandbox.requests, 1);
+    assert.match(r.stdout, /401 at .* — stopped: client-error is for you to fix/);
+    assert.not.match(r.stderr, /billed/);
+    assert.is(historyLines().length, i + 1);
+  }
 });
 
 test('check --watch --json: one JSON object, the final report with its timeline and files', async () => {
@@ -217,6 +220,13 @@ test('usage errors: exit 2 and nothing sent', async () => {
   assert.is(stray.code, 2);
   assert.match(stray.stderr, /--every only goes with --watch/);
   assert.is(sandbox.requests, 0);
+});
+
+test('--help shows --watch and its options, and history --html', async () => {
+  const check = await runCli(['check', '--help']);
+  for (const option of ['--watch', '--every', '--watch-timeout']) assert.ok(check.stdout.includes(option), option);
+  const history = await runCli(['history', '--help']);
+  assert.match(history.stdout, /--html/);
 });
 
 /** Runs the CLI, sends SIGINT once stderr shows `marker`, and collects what it printed. */

@@ -47,7 +47,7 @@ export function buildCli(argv: string[]): Argv {
         .example('$0 check getRentalRates -p state=CA -p source=airbnb', '')
         .example('$0 check --from-curl "$(cat request.curl)"', '')
         .example('$0 check getRentalRates -p state=CA --watch', 'On a 503/429: retry until it is back (up to 10 billed requests)'),
-      lazy(() => import('./commands/check.js')))
+      lazy((args) => (args.watch ? import('./commands/watch.js') : import('./commands/check.js'))))
     .command('replay <file>', 'Send a saved report\'s request again (one billed request) and show what changed', (y) =>
       y.positional('file', { type: 'string', description: 'A JSON report written by check' })
         .option('key', { type: 'string', description: 'API key (prefer --key-file or MASHVISOR_API_KEY); never read from the report' })

@@ -220,7 +220,10 @@ export async function saveReport(report: Report, args: Pick<CheckArgs, 'reportsD
   }
 }
 
-export async function run(args: CheckArgs): Promise<number> {
+/** How one live request is checked: once (runOne), or again and again under --watch (watch.ts passes its own). */
+export type LiveOne = (spec: RequestSpec, args: CheckArgs) => Promise<number>;
+
+export async function run(args: CheckArgs, live: LiveOne = runOne): Promise<number> {
   // Known before any message can quote them (a usage error about --base-url).
   registerSecrets([args.key, ...urlSecrets(args.baseUrl)]);
   checkUsage(args);
@@ -228,16 +231,11 @@ export async function run(args: CheckArgs): Promise<number> {
   const context: InputContext = { key: await readKey(args), extraHeaders: parseHeaderFlags(args.header) };
   const inputs = await import('./inputs.js');
   const plan = await inputs.planFromInput(args, context);
-  if (plan === null) return single(await specFromFlags(args, context), args);
+  if (plan === null) return live(await specFromFlags(args, context), args);
   if (args.watch && (plan.kind !== 'one' || plan.offline)) throw new UsageError('--watch follows one live request: name it (with --from-har, pick it with --entry)');
-  if (plan.kind === 'one') return plan.offline ? inputs.printOfflineOne(plan.spec, args) : single(plan.spec, args);
+  if (plan.kind === 'one') return plan.offline ? inputs.printOfflineOne(plan.spec, args) : live(plan.spec, args);
   if (plan.offline) return inputs.printOffline(plan.rows, args, plan.source);
   return liveRows(plan.rows, args);
-}
-
-/** One live check, or with --watch, one repeated until it passes (its loop lives in watch.ts). */
-async function single(spec: RequestSpec, args: CheckArgs): Promise<number> {
-  return args.watch ? (await import('./watch.js')).runWatch(spec, args) : runOne(spec, args);
 }
 
 /** Live checks of a collection, one request each, until --max-requests is spent; the rest are listed as not run. */

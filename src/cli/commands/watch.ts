@@ -9,7 +9,7 @@ import { clearStatus, print, printError, scrubFile, showStatus } from '../output
 import { runPreflight } from '../../preflight.js';
 import { headline } from '../../report/json.js';
 import { durationText } from '../../checks/ratelimit.js';
-import { ciOutputs, formatsFor, preflightOptions, renderChecks, verdictLine, type CheckArgs } from './check.js';
+import { ciOutputs, formatsFor, preflightOptions, renderChecks, run as runCheck, verdictLine, type CheckArgs } from './check.js';
 import { attemptLabel, attemptOf, clockTime, timelineSummary, watchLimits, watchLoop, type WatchLimits, type WatchResult } from '../watch.js';
 import type { Report, ReportFormat, RequestSpec, WatchTimeline } from '../../types.js';
 
@@ -88,6 +88,11 @@ async function writeFiles(report: Report, args: CheckArgs, formats: ReportFormat
 function attemptText(report: Report, index: number, limits: WatchLimits): string {
   const a = attemptOf(report);
   return `attempt ${index + 1}/${limits.maxRequests} at ${clockTime(a.time)} UTC: ${attemptLabel(a)} ${a.verdict}`;
+}
+
+/** `check --watch` (main.ts and yargs.ts send it here): the check's own reading of its input, then the watch. */
+export function run(args: CheckArgs): Promise<number> {
+  return runCheck(args, (spec, checkArgs) => runWatch(spec, checkArgs));
 }
 
 export async function runWatch(spec: RequestSpec, args: CheckArgs, extraHeaders: Record<string, string> = {}): Promise<number> {
