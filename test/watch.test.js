@@ -229,6 +229,28 @@ test('--help shows --watch and its options, and history --html', async () => {
   assert.match(history.stdout, /--html/);
 });
 
+test('on a terminal: one status line, redrawn with a countdown, instead of a line per attempt', async () => {
+  // util-linux's `script` gives the CLI a terminal; the test fails (not skips) without it.
+  const quote = (a) => `'${a.replace(/'/g, `'\\''`)}'`;
+  const command = [process.execPath, bin, ...checkArgs('maintenance', '--max-requests', '2', '--every', '1s')].map(quote).join(' ');
+  const r = await new Promise((resolve, reject) => {
+    const child = spawn('script', ['-qec', command, '/dev/null'], { env: cleanEnv({ ...env, COLUMNS: '80' }) });
+    let out = '';
+    const guard = setTimeout(() => child.kill('SIGKILL'), 60_000);
+    child.stdout.on('data', (d) => (out += d));
+    child.on('error', reject);
+    child.on('close', (code) => {
+      clearTimeout(guard);
+      resolve({ code, out });
+    });
+  });
+  assert.is(r.code, 3, r.out);
+  assert.match(r.out, /\rattempt 1\/2: 503 server-error — next try in 1 s · Ctrl-C stops/);
+  assert.not.match(r.out, /attempt 1\/2 at /);
+  assert.match(r.out, /Timeline \(UTC\): 503 at .*, 503 at .*--max-requests 2 spent/s);
+  assert.is(sandbox.requests, 2);
+});
+
 /** Runs the CLI, sends SIGINT once stderr shows `marker`, and collects what it printed. */
 function interruptAfter(args, marker) {
   return new Promise((resolve, reject) => {

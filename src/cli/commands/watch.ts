@@ -121,7 +121,8 @@ export async function runWatch(spec: RequestSpec, args: CheckArgs, extraHeaders:
         if (!('waitMs' in next)) return;
         // The first failure's own report, written now: the recovery report names it.
         if (index === 0) first = await writeFiles(report, args, formatsFor(args).filter((f) => f !== 'junit'));
-        waiting = `${attemptText(report, index, limits)} (wait: ${next.why})`;
+        // Short enough for the countdown to fit 80 columns; the pipe's line below says when and why.
+        waiting = `attempt ${index + 1}/${limits.maxRequests}: ${attemptLabel(attemptOf(report))} ${report.verdict}`;
         if (!live) printError(`${attemptText(report, index, limits)} — next try in ${durationText(Math.round(next.waitMs / 1000))} (${next.why})`);
         if (index === 0) {
           printError(`mashvisor-preflight: --watch: trying again until the verdict changes, at most ${limits.maxRequests - 1} more request${limits.maxRequests === 2 ? '' : 's'} ` +
