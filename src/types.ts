@@ -356,6 +356,32 @@ export interface Report {
   validation: { errors: Problem[]; warnings: Problem[] };
   reproduction: { curl: string };
   environment: Environment;
+  /** Only in the final report of a `check --watch`. */
+  watch?: WatchTimeline;
+}
+
+/** One request of a `check --watch`. */
+export interface WatchAttempt {
+  time: string;
+  /** HTTP status, or null when no answer came. */
+  status: number | null;
+  verdict: Verdict;
+  /** The network error code when no answer came. */
+  error?: string;
+  durationMs?: number;
+}
+
+/** How a watch ended: a pass (at once or after failures), a verdict waiting cannot fix, or a limit reached. */
+export type WatchOutcome = 'passed' | 'recovered' | 'needs-fix' | 'budget' | 'timeout' | 'interrupted';
+
+/** The timeline of a `check --watch`, carried by its final report so the ticket says how long it lasted. */
+export interface WatchTimeline {
+  attempts: WatchAttempt[];
+  outcome: WatchOutcome;
+  /** "503 at 10:02:00, 200 at 10:11:00 — back after 9 min, 2 requests" */
+  summary: string;
+  /** File name of the first failure's full report, in the same directory. */
+  firstFailureReport?: string;
 }
 
 export type ReportFormat = 'json' | 'md' | 'har' | 'html' | 'junit';

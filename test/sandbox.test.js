@@ -475,7 +475,8 @@ sc('reset: the client sees the connection break mid-body', async () => {
 sc('every scenario is covered by this suite', () => {
   const covered = ['ok', 'maintenance', 'server-error', 'not-found', 'bad-request', 'unauthorized', 'bad-gateway',
     'rate-limited', 'quota-low', 'slow', 'invalid-json', 'html-200', 'gzip', 'deflate', 'echo-key', 'redirect',
-    'huge', 'reset', 'endless', 'hang'];
+    'huge', 'reset', 'endless', 'hang',
+    'recovering']; // played in test/watch.test.js
   assert.equal([...covered].sort(), SCENARIOS.map((s) => s.name).sort());
 });
 

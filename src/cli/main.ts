@@ -9,7 +9,7 @@ async function runFast(argv: string[]): Promise<boolean> {
   if (!fast) return false;
   const { args } = fast;
   const command = fast.command === 'check'
-    ? await import('./commands/check.js')
+    ? await (args.watch ? import('./commands/watch.js') : import('./commands/check.js'))
     : args.batch !== undefined ? await import('./commands/batch.js') : await import('./commands/validate.js');
   process.exitCode = await (command.run as (a: Record<string, unknown>) => Promise<number>)(args);
   return true;

@@ -36,7 +36,7 @@ export const CHECK_OPTIONS: OptionSpec[] = [
   { name: 'header', alias: 'H', type: 'string', array: true, description: 'Extra request header "Name: value" (repeatable)' },
   { name: 'reports-dir', type: 'string', default: './reports', description: 'Where reports are written' },
   { name: 'send-anyway', type: 'boolean', description: 'Send the request even when the parameters are invalid' },
-  { name: 'max-requests', type: 'number', description: 'Hard budget of requests (default 1, plus --probe)' },
+  { name: 'max-requests', type: 'number', description: 'Hard budget of requests (default 1, plus --probe; 10 with --watch)' },
   { name: 'timeout', type: 'number', default: 30000, description: 'Milliseconds for the whole exchange, connect included' },
   { name: 'rate', type: 'string', description: 'The request rate your app intends, e.g. 5/s or 100/min' },
   { name: 'probe', type: 'number', description: 'Opt-in: up to N extra (billed) requests to measure the rate-limit window' },
@@ -52,6 +52,9 @@ export const CHECK_OPTIONS: OptionSpec[] = [
   { name: 'env-file', type: 'string', description: 'With --collection: a Postman environment file' },
   { name: 'var', type: 'string', array: true, description: 'With --collection: a variable as key=value (repeatable)' },
   { name: 'offline', type: 'boolean', description: 'Validate only; send nothing' },
+  { name: 'watch', type: 'boolean', description: 'After a 5xx, 429 or network error, wait and send again until it passes (each request may be billed)' },
+  { name: 'every', type: 'string', description: 'With --watch: the wait when the server names none, doubling up to 5 min (default 30s)' },
+  { name: 'watch-timeout', type: 'string', description: 'With --watch: give up after this long (default 30m)' },
 ];
 
 /** The options of each command the fast reader may take. */

@@ -46,8 +46,9 @@ export function buildCli(argv: string[]): Argv {
       withOptions(y, CHECK_OPTIONS)
         .positional('endpoint', { type: 'string', description: 'operationId, path, or URL' })
         .example('$0 check getRentalRates -p state=CA -p source=airbnb', '')
-        .example('$0 check --from-curl "$(cat request.curl)"', ''),
-      lazy(() => import('./commands/check.js')))
+        .example('$0 check --from-curl "$(cat request.curl)"', '')
+        .example('$0 check getRentalRates -p state=CA --watch', 'On a 503/429: retry until it is back (up to 10 billed requests)'),
+      lazy((args) => (args.watch ? import('./commands/watch.js') : import('./commands/check.js'))))
     .command('replay <file>', 'Send a saved report\'s request again (one billed request) and show what changed', (y) =>
       y.positional('file', { type: 'string', description: 'A JSON report written by check' })
         .option('key', { type: 'string', description: 'API key (prefer --key-file or MASHVISOR_API_KEY); never read from the report' })
@@ -90,10 +91,12 @@ export function buildCli(argv: string[]): Argv {
     .command('demo', 'Run eight checks against the built-in simulator (no key, no network)', (y) =>
       y.option('reports-dir', { type: 'string', default: './reports', description: 'Reports go to <dir>/demo' }).option('json', { type: 'boolean' }),
       lazy(() => import('./commands/demo.js')))
-    .command('history', 'Recent checks and counts per status code and endpoint', (y) =>
+    .command('history', 'Recent checks, a strip of the last runs per endpoint, and counts per status code', (y) =>
       y.option('reports-dir', { type: 'string', default: './reports' })
-        .option('limit', { type: 'number', default: 20 })
-        .option('json', { type: 'boolean' }),
+        .option('limit', { type: 'number', description: 'How many recent runs (default 20; 500 with --html)' })
+        .option('json', { type: 'boolean' })
+        .option('html', { type: 'string', description: 'Write a self-contained page: per endpoint, response codes and latency over time' })
+        .example('$0 history --html history.html', ''),
       lazy(() => import('./commands/history.js')))
     .command('report <file>', 'Rebuild any format from a saved JSON report', (y) =>
       y.positional('file', { type: 'string' })

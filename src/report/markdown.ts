@@ -121,6 +121,16 @@ function timingsSection(report: Report): string[] {
   return ['## Timings', '', table(['Phase', 'Time'], rows), ''];
 }
 
+/** A watched check's timeline, near the top: how long the outage lasted is what support asks first. */
+function watchSection(report: Report): string[] {
+  const w = report.watch;
+  if (!w) return [];
+  const rows = w.attempts.map((a, i) => [String(i + 1), a.time, a.status === null ? `no answer${a.error ? ` (${a.error})` : ''}` : String(a.status), a.verdict]);
+  const lines = ['## Watch timeline', '', `${inline(w.summary)} (times in UTC)`, '', table(['#', 'Time (UTC)', 'Status', 'Verdict'], rows), ''];
+  if (w.firstFailureReport) lines.push(`The first failure has its own full report: ${code(w.firstFailureReport)}.`, '');
+  return lines;
+}
+
 export function renderMarkdown(report: Report): string {
   const q = report.request;
   const out: string[] = [];
@@ -133,6 +143,7 @@ export function renderMarkdown(report: Report): string {
       `${report.requestsSent} request${report.requestsSent === 1 ? '' : 's'} sent · ${report.createdAt}`,
   );
   out.push('');
+  out.push(...watchSection(report));
   out.push('## Pre-support checklist', '', checklist(report), '');
   out.push(...validationSection(report));
   out.push('## Endpoint', '', table(['Field', 'Value'], endpointRows(report).map(([k, v]) => [k, code(v)])), '');

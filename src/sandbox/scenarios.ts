@@ -29,7 +29,11 @@ export const SCENARIOS: readonly ScenarioInfo[] = [
   { name: 'not-found', description: '404 with the documented error envelope.' },
   { name: 'bad-request', description: '400 with the documented error envelope.' },
   { name: 'unauthorized', description: '401 with the documented error envelope.' },
+  { name: 'recovering', description: '503 maintenance page with Retry-After: 1 for the first 2 requests (since the last reset), then normal behaviour.' },
 ];
+
+/** How many 503s the `recovering` scenario answers before it behaves normally: an outage that ends. */
+export const RECOVERING_FAILURES = 2;
 
 export function isScenario(name: string): boolean {
   return SCENARIOS.some((s) => s.name === name);

@@ -9,7 +9,7 @@ import { errorEnvelope, findRoute, answer, DOCUMENTED } from './routes.js';
 import type { SandboxMode } from './routes.js';
 import {
   SCENARIOS, SCENARIO_HEADER, isScenario, maintenancePage, badGatewayPage, htmlOkPage, brokenJson,
-  streamHuge, streamEndless,
+  streamHuge, streamEndless, RECOVERING_FAILURES,
 } from './scenarios.js';
 
 export { SCENARIOS, SCENARIO_HEADER } from './scenarios.js';
@@ -81,6 +81,8 @@ interface State {
   quota: Map<string, { period: string; used: number }>;
   timers: Set<NodeJS.Timeout>;
   closing: boolean;
+  /** Requests the `recovering` scenario has answered since the last reset. */
+  recovering: number;
 }
 
 interface Settings {
@@ -132,6 +134,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     quota: new Map(),
     timers: new Set(),
     closing: false,
+    recovering: 0,
   };
 
   const server = createServer((req, res) => {
@@ -161,6 +164,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     state.log.length = 0;
     state.windows.clear();
     state.quota.clear();
+    state.recovering = 0;
   };
 
   return {
@@ -406,6 +410,11 @@ async function playScenario(ctx: Ctx, settings: Settings, state: State): Promise
     case 'maintenance':
       send(state, ctx, 503, { 'content-type': HTML_TYPE }, maintenancePage());
       return true;
+    case 'recovering':
+      // Down for the first requests, then the normal answer (authentication included).
+      if (state.recovering++ >= RECOVERING_FAILURES) return false;
+      send(state, ctx, 503, { 'content-type': HTML_TYPE, 'retry-after': '1' }, maintenancePage());
+      return true;
     case 'bad-gateway':
       send(state, ctx, 502, { 'content-type': HTML_TYPE }, badGatewayPage());
       return true;
@@ -603,6 +612,7 @@ function control(req: IncomingMessage, res: ServerResponse, url: URL, state: Sta
     state.log.length = 0;
     state.windows.clear();
     state.quota.clear();
+    state.recovering = 0;
     reply(200, { reset: true });
   } else if (url.pathname === '/__sandbox/scenarios' && req.method === 'GET') {
     reply(200, { scenarios: SCENARIOS });

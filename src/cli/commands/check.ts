@@ -32,6 +32,10 @@ export interface CheckArgs extends InputArgs {
   html?: boolean;
   junit?: string;
   bundle?: boolean;
+  /** --watch, --every, --watch-timeout: see watch.ts. */
+  watch?: boolean;
+  every?: string;
+  watchTimeout?: string;
 }
 
 /** Far more than any key; a larger file is not a key file (and reading it whole could exhaust memory). */
@@ -216,15 +220,20 @@ export async function saveReport(report: Report, args: Pick<CheckArgs, 'reportsD
   }
 }
 
-export async function run(args: CheckArgs): Promise<number> {
+/** How one live request is checked: once (runOne), or again and again under --watch (watch.ts passes its own). */
+export type LiveOne = (spec: RequestSpec, args: CheckArgs) => Promise<number>;
+
+export async function run(args: CheckArgs, live: LiveOne = runOne): Promise<number> {
   // Known before any message can quote them (a usage error about --base-url).
   registerSecrets([args.key, ...urlSecrets(args.baseUrl)]);
   checkUsage(args);
+  if (args.watch || args.every !== undefined || args.watchTimeout !== undefined) (await import('../watch.js')).watchLimits(args);
   const context: InputContext = { key: await readKey(args), extraHeaders: parseHeaderFlags(args.header) };
   const inputs = await import('./inputs.js');
   const plan = await inputs.planFromInput(args, context);
-  if (plan === null) return runOne(await specFromFlags(args, context), args);
-  if (plan.kind === 'one') return plan.offline ? inputs.printOfflineOne(plan.spec, args) : runOne(plan.spec, args);
+  if (plan === null) return live(await specFromFlags(args, context), args);
+  if (args.watch && (plan.kind !== 'one' || plan.offline)) throw new UsageError('--watch follows one live request: name it (with --from-har, pick it with --entry)');
+  if (plan.kind === 'one') return plan.offline ? inputs.printOfflineOne(plan.spec, args) : live(plan.spec, args);
   if (plan.offline) return inputs.printOffline(plan.rows, args, plan.source);
   return liveRows(plan.rows, args);
 }
@@ -267,7 +276,7 @@ async function liveRows(rows: Row[], args: CheckArgs): Promise<number> {
 }
 
 /** What every live check of this run is sent with: headers, rate, probe, timeout, budget, notices. */
-function preflightOptions(args: CheckArgs, extraHeaders: Record<string, string> = {}): PreflightOptions {
+export function preflightOptions(args: CheckArgs, extraHeaders: Record<string, string> = {}): PreflightOptions {
   return {
     timeoutMs: args.timeout, maxRequests: args.offline ? 0 : args.maxRequests, sendAnyway: args.sendAnyway, rate: args.rate, probe: args.probe,
     headers: { ...extraHeaders, ...parseHeaderFlags(args.header) },
