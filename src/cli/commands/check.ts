@@ -149,6 +149,7 @@ async function specFromFlags(args: CheckArgs, context: InputContext): Promise<Re
   const input: RequestInput = {
     origin: 'flags', endpoint: args.endpoint, ...(payload ? { payload } : {}), paramFlags: args.param ?? [],
     extraHeaders: context.extraHeaders, key: context.key, baseUrl: args.baseUrl, rapidapi: args.rapidapi,
+    send: !args.offline, allowHttp: Boolean(args.allowHttp),
   };
   registerSecrets(inputSecrets(input));
   const spec = buildSpec(input);
@@ -236,6 +237,7 @@ async function liveRows(rows: Row[], args: CheckArgs): Promise<number> {
   const results = new Map<number, string>();
   const reports: unknown[] = [];
   const written: string[] = [];
+  const hosts = new Set<string>();
   let failed = false;
   for (const row of rows) {
     if (!row.spec) {
@@ -250,6 +252,7 @@ async function liveRows(rows: Row[], args: CheckArgs): Promise<number> {
     // The same options as a single check (-H, --rate, --probe), within what is left of the budget.
     const report = await runPreflight(row.spec, { ...preflightOptions(args), maxRequests: Math.min(1 + (args.probe ?? 0), budget) });
     budget -= report.requestsSent;
+    if (report.requestsSent > 0) hosts.add(new URL(report.request.url).host);
     const saved = await saveReport(report, args, Math.round(nowMs() - started));
     results.set(row.index, report.verdict === 'pass' ? '✔ pass' : `✖ ${report.verdict}`);
     if (report.verdict !== 'pass') failed = true;
@@ -259,6 +262,7 @@ async function liveRows(rows: Row[], args: CheckArgs): Promise<number> {
   if (args.json) print(JSON.stringify({ requests: rowsJson(rows), reports }, null, 2));
   else {
     await printSummary(rows, results);
+    if (hosts.size) print(`Sent to: ${[...hosts].join(', ')}`);
     if ([...results.values()].includes('– not run')) print(`Budget spent: raise --max-requests to run more (each may be billed).`);
     const { wrapText } = await import('../text.js');
     if (written.length) print(wrapText(['Reports:', ...written.map((p) => `  ${p}`)].join('\n'), undefined, '    '));
