@@ -94,7 +94,17 @@ function parsedBody(body: unknown): unknown {
 /** What --key, --key-file or MASHVISOR_API_KEY is called in a sentence. */
 const OTHER_KEY: Record<string, string> = { flag: '--key', file: '--key-file', env: 'MASHVISOR_API_KEY' };
 
-type ChosenKey = { key?: string; keySource?: KeySource; keyNote?: string; replaces?: boolean };
+type ChosenKey = { key?: string; keySource?: KeySource; keyNote?: string; replaces?: boolean; fromUser?: boolean };
+
+/**
+ * A key written in the input is still the user's own when it came from them: a variable expanded from this
+ * environment ("$MASHVISOR_API_KEY" in a curl command someone sent), or the very key they gave.
+ */
+function isUsersKey(carried: string, raw: string, input: RequestInput): boolean {
+  if (carried !== raw || carried === input.key?.key) return true;
+  const env = input.env ?? process.env;
+  return Object.values(env).some((v) => v !== undefined && v.length >= 6 && v === carried);
+}
 
 /** A key as a message may name it: never its value, only what it is. */
 function placeholderText(value: string): string {
@@ -125,11 +135,14 @@ function keyOf(input: RequestInput, resolved: ResolvedEndpoint): ChosenKey {
   if (real !== undefined && real.trim() !== '') {
     // The key the user gives on this command line is the one they mean: it wins over one a file holds.
     if (other.key !== undefined && other.key !== real) return { ...other, replaces: true, keyNote: `the key from ${otherName} is sent in place of ${written}` };
-    return { key: real, keySource: 'input', ...(skipNote ? { keyNote: `${skipNote}: ${written} is sent` } : {}) };
+    return { key: real, keySource: 'input', fromUser: isUsersKey(real, carriedRaw!, input), ...(skipNote ? { keyNote: `${skipNote}: ${written} is sent` } : {}) };
   }
   if (other.key !== undefined && carried !== undefined) return { ...other, replaces: true, keyNote: `${skipNote}: the key from ${otherName} is sent in its place` };
   // Nothing is sent by this run (offline, the library's own checks): the auth check names the placeholder.
-  if (skipNote && !input.send && given.key !== undefined && other.key === undefined) return { ...given, keyNote: skipNote };
+  if (skipNote && !input.send) {
+    if (given.key !== undefined && other.key === undefined) return { ...given, keyNote: skipNote };
+    if (carried !== undefined && carried.trim() !== '') return { key: carried, keySource: 'input' };
+  }
   if (skipNote && input.send) throw new RefusedError(`${skipNote}. Nothing was sent; give your key with --key-file FILE, MASHVISOR_API_KEY or --key`);
   if (input.unsetKey) {
     const names = input.unsetKey.variables.map((n) => '$' + n).join(', ');
@@ -242,7 +255,7 @@ export function buildSpec(input: RequestInput): RequestSpec {
   if (key.keyNote) spec.keyNote = key.keyNote;
   if (input.send) {
     const chosenBy = input.baseUrl === undefined && fileBase !== undefined ? input.hostFrom : undefined;
-    const problem = destinationProblem({ baseUrl, userKey: key.key !== undefined && key.keySource !== 'input', anyKey: key.key !== undefined, chosenBy, allowHttp: input.allowHttp });
+    const problem = destinationProblem({ baseUrl, userKey: key.key !== undefined && (key.keySource !== 'input' || Boolean(key.fromUser)), anyKey: key.key !== undefined, chosenBy, allowHttp: input.allowHttp });
     if (problem) throw new RefusedError(`${input.origin}: ${problem}`);
   }
   if (input.method !== undefined) {
