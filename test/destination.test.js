@@ -128,6 +128,25 @@ test('a placeholder or a mask written in the input is replaced by the user\'s ke
   assert.match(r.stderr, 'not a key');
 });
 
+test('a Postman apikey auth on an empty variable sends no empty key: the env key in its place, or nothing at all', async () => {
+  const collection = join(dir, 'auth.json');
+  writeFileSync(collection, JSON.stringify({
+    info: { name: 'x', schema: 'https://schema.getpostman.com/json/collection/v2.1.0/collection.json' },
+    auth: { type: 'apikey', apikey: [{ key: 'key', value: 'x-api-key' }, { key: 'value', value: '{{apiKey}}' }, { key: 'in', value: 'header' }] },
+    variable: [{ key: 'apiKey', value: '' }],
+    item: [{ name: 'rates', request: { method: 'GET', url: ratesUrl() } }],
+  }));
+  const stopped = await runCli(['check', '--collection', collection, '--base-url', base(), '--reports-dir', reportsDir()]);
+  assert.is(stopped.code, 2, stopped.stdout + stopped.stderr);
+  assert.match(stopped.stderr, 'not a key');
+  assert.is(sandbox.log.length, 0);
+  const sent = await runCli(['check', '--collection', collection, '--base-url', base(), '--reports-dir', reportsDir()], { env: { MASHVISOR_API_KEY: SANDBOX_KEY } });
+  assert.is(sent.code, 0, sent.stdout + sent.stderr);
+  assert.is(sandbox.log.length, 1);
+  assert.is(sandbox.log[0].headers['x-api-key'], SANDBOX_KEY);
+  assert.match(sent.stdout, `Sent to: ${host()}`);
+});
+
 test('a key on the command line wins over the one a curl command holds, with a note', async () => {
   const curl = `curl '${ratesUrl()}' -H 'x-api-key: old-key-in-the-file-1234567'`;
   const r = await runCli(['check', '--from-curl', curl, '--key', SANDBOX_KEY, '--base-url', base(), '--reports-dir', reportsDir()]);

@@ -13,6 +13,14 @@ export { cellText, escapeControls } from '../shared/terminal.js';
 const registry = new Scrubber();
 let envRegistered = false;
 
+/**
+ * The run's one entry to the output boundary: every command starts here (main.ts), so the secrets of the
+ * environment (the shell's key, proxy credentials) are known before any command reads a file or prints a byte.
+ */
+export function startRun(): void {
+  registerSecrets([]);
+}
+
 export function registerSecrets(secrets: Iterable<string | undefined>): void {
   if (!envRegistered) {
     envRegistered = true;

@@ -23,7 +23,7 @@ export function bareCredential(value: string): string {
  */
 export function isPlaceholderKey(value: string): boolean {
   const bare = bareCredential(value);
-  return bare === '' || /^(\.{2,}|\u2026+)$/.test(bare) || bare.includes('[REDACTED') || /^<[^<>]*>$/.test(bare)
+  return bare === '' || /^(\.{2,}|\u2026+)$/.test(bare) || /^\{\{[^{}]*\}\}$/.test(bare) || bare.includes('[REDACTED') || /^<[^<>]*>$/.test(bare)
     || /^(x{3,}|\*{3,})$/i.test(bare) || /^(your|my)?[-_ ]?(api|rapidapi|mashvisor)?[-_ ]?key([-_ ]?here)?$/i.test(bare)
     || /^(changeme|replace[-_ ]?me|insert[-_ ]?key[-_ ]?here)$/i.test(bare);
 }
