@@ -35,6 +35,12 @@ export function registerSecrets(secrets: Iterable<string | undefined>): void {
   }
 }
 
+/** The run's one redactor, handed to the pipeline so the report, its writers and the terminal share it. */
+export function runRedactor(): Scrubber {
+  if (!envRegistered) registerSecrets([]);
+  return registry;
+}
+
 /** The known secrets, and (as a last guard) anything shaped like a credential: `x-api-key: ...`, `?api_key=...`. */
 export function scrub(text: string): string {
   if (!envRegistered) registerSecrets([]);

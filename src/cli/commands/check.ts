@@ -2,7 +2,7 @@ import { nowMs } from '../../shared/clock.js';
 import { promises as fsp } from 'node:fs';
 import { isTerminal } from '../../shared/lazy-builtins.js';
 import { UsageError } from '../../shared/errors.js';
-import { cellText, paint, print, printError, registerSecrets, scrubFile, useColor } from '../output.js';
+import { cellText, paint, print, printError, registerSecrets, runRedactor, scrubFile, useColor } from '../output.js';
 import { describeFsError } from '../../request/params.js';
 import { runPreflight, type PreflightOptions } from '../../preflight.js';
 import { buildSpec, inputSecrets, type RequestInput } from '../../request/build.js';
@@ -277,6 +277,7 @@ function preflightOptions(args: CheckArgs, extraHeaders: Record<string, string> 
     headers: { ...extraHeaders, ...parseHeaderFlags(args.header) },
     onNotice: (message) => printError(`mashvisor-preflight: ${message}`),
     onWaiting: progressFor(args),
+    redactor: runRedactor(),
   };
 }
 
