@@ -155,4 +155,17 @@ test('a key on the command line wins over the one a curl command holds, with a n
   assert.match(r.stderr, 'the key from --key is sent in place of the key written in the curl command');
 });
 
+test('the library: runPreflight sends no key over plain http off loopback, and no placeholder key', async () => {
+  const { runPreflight } = await import('../dist/index.js');
+  const request = { endpoint: 'getRentalRates', params: { state: 'TX', city: 'Austin', source: 'airbnb' } };
+  const http = await runPreflight({ ...request, key: USER_KEY, baseUrl: 'http://mashvisor.invalid/v1.1' }).then(() => null, (e) => e);
+  assert.ok(http, 'runPreflight resolved');
+  assert.match(http.message, 'plain http');
+  assert.not.match(http.message, USER_KEY);
+  const placeholder = await runPreflight({ ...request, key: '...', baseUrl: base() }).then(() => null, (e) => e);
+  assert.ok(placeholder, 'runPreflight resolved');
+  assert.match(placeholder.message, 'not a key');
+  assert.is(sandbox.log.length, 0);
+});
+
 test.run();
