@@ -8,6 +8,7 @@ import { hasHeader } from './shared/headers.js';
 import { toolVersion, TOOL_NAME } from './shared/version.js';
 import { validateParams } from './catalog/validate.js';
 import type { OutgoingRequest } from './http/exchange.js';
+import type { Scrubber } from './shared/scrub.js';
 import type { CheckContext, CheckResult, Exchange, NotSent, ProbeResult, RateLimitState, Report, RequestSpec, ValidationResult } from './types.js';
 
 export interface PreflightOptions {
@@ -27,6 +28,8 @@ export interface PreflightOptions {
   /** Told before anything billed beyond the one request is sent. */
   onNotice?: (message: string) => void;
   now?: Date;
+  /** The run's one redactor (the CLI passes its output boundary's): the report, its writers and the terminal share it. */
+  redactor?: Scrubber;
 }
 
 export const DEFAULT_TIMEOUT_MS = 30_000;
@@ -168,6 +171,7 @@ export function evaluate(input: Evaluation, options: PreflightOptions = {}, chec
     url: exchange?.request.url ?? input.request.url,
     headers: exchange?.request.headers ?? input.request.headers,
     now: options.now,
+    ...(options.redactor ? { redactor: options.redactor } : {}),
   };
   try {
     return buildReport(report);

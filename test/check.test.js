@@ -257,6 +257,13 @@ before('placeholder keys fail before any request', async () => {
   const keys = ['YOUR_API_KEY', '<API Key>', '${MASHVISOR_API_KEY}'];
   const runs = await Promise.all(keys.map(async (key) => ({ key, r: await check(RATES, { key }) })));
   for (const { key, r } of runs) {
+    // A placeholder the tool recognises as one stops the run before anything (exit 2, issue 19); a variable's
+    // name is judged by the auth check.
+    if (!key.startsWith('$')) {
+      assert.is(r.code, 2, key);
+      assert.match(r.stderr, 'placeholder', key);
+      continue;
+    }
     assert.is(r.code, 1, key);
     const auth = byId(r.report, 'auth');
     assert.is(auth.status, 'fail');

@@ -17,16 +17,35 @@ useSandbox(test, 'mp-fetch-', (s, d) => {
 });
 
 const files = () => readdirSync(dir).filter((f) => !f.startsWith('history'));
+
+/**
+ * The report is built in the background after fetch resolves (the app's call is never held up): `seen` fills as
+ * onReport is called, and `wait(n)` resolves once n reports (or errors) have arrived.
+ */
+function collector() {
+  const seen = [];
+  const waiters = [];
+  const push = (r) => {
+    seen.push(r);
+    for (const w of waiters.splice(0)) w();
+  };
+  const wait = (n = 1) => new Promise((resolve) => {
+    const check = () => (seen.length >= n ? resolve() : waiters.push(check));
+    check();
+  });
+  return { seen, push, wait };
+}
 const keyHeaders = (extra = {}) => ({ 'x-api-key': SANDBOX_KEY, ...extra });
 
-test('a 503: the report is on disk when fetch resolves, one request only, and the app still reads the body', async () => {
-  const seen = [];
-  const wrapped = wrapFetch(fetch, { reportsDir: dir, onReport: (r) => seen.push(r) });
+test('a 503: fetch resolves at once, the report follows on disk, one request only, and the app still reads the body', async () => {
+  const { seen, push, wait } = collector();
+  const wrapped = wrapFetch(fetch, { reportsDir: dir, onReport: push });
   const res = await wrapped(`${sandbox.directBaseUrl}/client/city/list?state=TX`, { headers: keyHeaders({ 'x-sandbox-scenario': 'maintenance' }) });
   assert.is(res.status, 503);
   assert.is(sandbox.requests, 1, 'no extra request');
   assert.match(await res.text(), /maintenance/, 'the body is still the app\'s to read');
   assert.is(res.bodyUsed, true);
+  await wait(1);
   assert.is(seen.length, 1);
   assert.is(seen[0].verdict, 'server-error');
   assert.is(seen[0].request.operationId, 'listCities');
@@ -52,10 +71,11 @@ test('the Response is the very object fetch gave: status, headers and JSON body 
 });
 
 test('a 401: onReport gets the report naming the key problem; no files without reportsDir', async () => {
-  const seen = [];
-  const wrapped = wrapFetch(fetch, { onReport: (r) => seen.push(r) });
+  const { seen, push, wait } = collector();
+  const wrapped = wrapFetch(fetch, { onReport: push });
   const res = await wrapped(`${sandbox.directBaseUrl}/client/rental-rates?state=CA&source=airbnb`, { headers: { 'x-api-key': 'sbx_wrong_key_0000000000' } });
   assert.is(res.status, 401);
+  await wait(1);
   assert.is(seen[0].verdict, 'client-error');
   assert.is(seen[0].checks.find((c) => c.id === 'auth').status, 'fail');
   assert.not.ok(JSON.stringify(seen[0]).includes('sbx_wrong_key_0000000000'));
@@ -88,27 +108,29 @@ test('a network error: the thrown error is fetch\'s own, carrying preflightRepor
 });
 
 test('a Request object with a JSON body: the report shows the body, the request goes out whole', async () => {
-  const seen = [];
-  const wrapped = wrapFetch(fetch, { onReport: (r) => seen.push(r) });
+  const { seen, push, wait } = collector();
+  const wrapped = wrapFetch(fetch, { onReport: push });
   const request = new Request(`${sandbox.directBaseUrl}/client/ml/mashmeter`, {
     method: 'POST', headers: keyHeaders({ 'content-type': 'application/json', 'x-sandbox-scenario': 'server-error' }), body: JSON.stringify({ beds: 3 }),
   });
   const res = await wrapped(request);
   assert.is(res.status, 500);
   assert.is(sandbox.requests, 1);
+  await wait(1);
   assert.is(seen[0].request.method, 'POST');
   assert.equal(seen[0].request.body, { beds: 3 });
 });
 
 test('a server echoing the key: it is in no report, no file and not in onReport\'s copy', async () => {
-  const seen = [];
+  const { seen, push, wait } = collector();
   const canary = SANDBOX_KEY;
-  const wrapped = wrapFetch(fetch, { reportsDir: dir, formats: ['json', 'md', 'html', 'har', 'junit'], onReport: (r) => seen.push(r) });
+  const wrapped = wrapFetch(fetch, { reportsDir: dir, formats: ['json', 'md', 'html', 'har', 'junit'], onReport: push });
   // echo-key answers 200; the rate-limited scenario after it makes the answer an error worth reporting.
   const echo = await wrapped(`${sandbox.directBaseUrl}/client/city/list?state=TX&api_key=${canary}`, { headers: keyHeaders({ 'x-sandbox-scenario': 'echo-key' }) });
   await echo.text();
   const res = await wrapped(`${sandbox.directBaseUrl}/client/city/list?state=TX&api_key=${canary}`, { headers: keyHeaders({ 'x-sandbox-scenario': 'unauthorized', cookie: `s=${canary}` }) });
   assert.is(res.status, 401);
+  await wait(1);
   assert.is(seen.length, 1);
   assert.not.ok(JSON.stringify(seen[0]).includes(canary));
   for (const f of files()) assert.not.ok(readFileSync(join(dir, f), 'utf8').includes(canary), f);
@@ -122,10 +144,11 @@ test('a large error body: the report keeps the first MiB, the app reads all of i
   });
   await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve));
   try {
-    const seen = [];
-    const wrapped = wrapFetch(fetch, { onReport: (r) => seen.push(r) });
+    const { seen, push, wait } = collector();
+    const wrapped = wrapFetch(fetch, { onReport: push });
     const res = await wrapped(`http://127.0.0.1:${server.address().port}/v1.1/client/city/list?state=TX`, { headers: keyHeaders() });
     assert.is((await res.text()).length, big.length);
+    await wait(1);
     assert.is(seen[0].response.truncated, true);
     assert.ok(seen[0].response.bodyText.length <= 1024 * 1024);
   } finally {
@@ -134,12 +157,13 @@ test('a large error body: the report keeps the first MiB, the app reads all of i
 });
 
 test('a report that cannot be written does not change what the app sees; onError is told', async () => {
-  const errors = [];
+  const { seen: errors, push, wait } = collector();
   const blocker = join(dir, 'file');
   await import('node:fs/promises').then((fs) => fs.writeFile(blocker, 'x'));
-  const wrapped = wrapFetch(fetch, { reportsDir: join(blocker, 'reports'), onError: (e) => errors.push(e) });
+  const wrapped = wrapFetch(fetch, { reportsDir: join(blocker, 'reports'), onError: push });
   const res = await wrapped(`${sandbox.directBaseUrl}/client/city/list?state=TX`, { headers: keyHeaders({ 'x-sandbox-scenario': 'maintenance' }) });
   assert.is(res.status, 503);
+  await wait(1);
   assert.is(errors.length, 1);
   assert.match(String(errors[0].message), /cannot write reports/);
 });

@@ -218,7 +218,7 @@ function cliCases() {
     ['Postman bearer auth', (c, dir) => (writeFileSync(join(dir, 'c.json'), collectionOf({ method: 'GET', url: CITY(base) }, { type: 'bearer', bearer: [{ key: 'token', value: c }] })), ['check', '--collection', join(dir, 'c.json')])],
     ['Postman urlencoded body', (c, dir) => (writeFileSync(join(dir, 'd.json'), collectionOf({ method: 'POST', url: MASHMETER(base), header: [{ key: 'x-api-key', value: OTHER_KEY }], body: { mode: 'urlencoded', urlencoded: [{ key: 'api_key', value: c }] } })), ['check', '--collection', join(dir, 'd.json')])],
     ['Postman raw JSON body', (c, dir) => (writeFileSync(join(dir, 'e.json'), collectionOf({ method: 'POST', url: MASHMETER(base), header: [{ key: 'x-api-key', value: OTHER_KEY }], body: { mode: 'raw', raw: JSON.stringify({ outer: { access_token: c } }), options: { raw: { language: 'json' } } } })), ['check', '--collection', join(dir, 'e.json')])],
-    ['HTTP_PROXY credentials', () => ['check', 'listCities', '-p', 'state=TX', '--base-url', 'http://mashvisor.invalid/v1.1', ...key], (c) => ({ HTTP_PROXY: `http://user:${encodeURIComponent(c)}@127.0.0.1:${port}`, NO_PROXY: '' })],
+    ['HTTP_PROXY credentials', () => ['check', 'listCities', '-p', 'state=TX', '--base-url', 'http://mashvisor.invalid/v1.1', '--allow-http', ...key], (c) => ({ HTTP_PROXY: `http://user:${encodeURIComponent(c)}@127.0.0.1:${port}`, NO_PROXY: '' })],
   ];
   return cases.map(([name, args, env], i) => ({ name, n: i + 1, args, env: env ?? (() => ({})) }));
 }

@@ -81,7 +81,7 @@ test('replay sends the saved request exactly: method, path, query, non-secret he
   up.resetStats();
   const keyFile = join(dir, 'key.txt');
   await writeFile(keyFile, `${SANDBOX_KEY}\n`);
-  const r = await runCli(['replay', file, '--key-file', keyFile, '--reports-dir', join(dir, 'again'), '--json']);
+  const r = await runCli(['replay', file, '--base-url', up.directBaseUrl, '--key-file', keyFile, '--reports-dir', join(dir, 'again'), '--json']);
   assert.is(r.code, 0, r.stderr);
   assert.is(up.requests, 1);
   const sent = up.log[0];
@@ -100,7 +100,7 @@ test('replay of a RapidAPI report goes the RapidAPI way: its path, x-rapidapi-ke
   const env = { MASHVISOR_API_KEY: SANDBOX_RAPIDAPI_KEY };
   const { file } = await savedCheck([...RATES, '--rapidapi'], up.rapidapiBaseUrl, env);
   up.resetStats();
-  const r = await runCli(['replay', file, '--reports-dir', join(dir, 'again'), '--json'], { env });
+  const r = await runCli(['replay', file, '--base-url', up.rapidapiBaseUrl, '--reports-dir', join(dir, 'again'), '--json'], { env });
   assert.is(r.code, 0, r.stderr);
   const sent = up.log[0];
   assert.is(sent.mode, 'rapidapi');
@@ -119,7 +119,7 @@ test('replay of a POST sends the same JSON body', async () => {
   const saved = JSON.parse(await readFile(file, 'utf8'));
   assert.equal(saved.request.body, body);
   up.resetStats();
-  const r = await runCli(['replay', file, '--reports-dir', join(dir, 'again'), '--json'], { env: { MASHVISOR_API_KEY: SANDBOX_KEY } });
+  const r = await runCli(['replay', file, '--base-url', up.directBaseUrl, '--reports-dir', join(dir, 'again'), '--json'], { env: { MASHVISOR_API_KEY: SANDBOX_KEY } });
   assert.is(up.requests, 1, r.stderr);
   const out = JSON.parse(r.stdout);
   assert.is(out.report.request.method, 'POST');
@@ -130,7 +130,7 @@ test('replay keeps the budget rules: --offline and --max-requests 0 send nothing
   const { file } = await savedCheck(RATES, up.directBaseUrl);
   up.resetStats();
   for (const flag of [['--offline'], ['--max-requests', '0']]) {
-    const r = await runCli(['replay', file, ...flag, '--reports-dir', join(dir, 'again'), '--json'], { env: { MASHVISOR_API_KEY: SANDBOX_KEY } });
+    const r = await runCli(['replay', file, '--base-url', up.directBaseUrl, ...flag, '--reports-dir', join(dir, 'again'), '--json'], { env: { MASHVISOR_API_KEY: SANDBOX_KEY } });
     assert.is(up.requests, 0, `${flag[0]} sent a request`);
     const out = JSON.parse(r.stdout);
     assert.is(out.report.requestsSent, 0);
@@ -150,7 +150,7 @@ test('replay without a key: the report holds none, so nothing is sent and the ex
 
 test('replay with a wrong key: the API answers 401, exit code 1', async () => {
   const { file } = await savedCheck(RATES, up.directBaseUrl);
-  const r = await runCli(['replay', file, '--key', 'sbx_wrong_0000000000000000', '--reports-dir', join(dir, 'again')]);
+  const r = await runCli(['replay', file, '--base-url', up.directBaseUrl, '--key', 'sbx_wrong_0000000000000000', '--reports-dir', join(dir, 'again')]);
   assert.is(r.code, 1, r.stdout + r.stderr);
   assert.match(r.stdout, /now 401 unauthorized/);
   assert.not.match(r.stdout, /different requests/);
@@ -159,10 +159,10 @@ test('replay with a wrong key: the API answers 401, exit code 1', async () => {
 
 test('replay: a server echoing the key back leaves it in no output and no file', async () => {
   const { file } = await savedCheck([...RATES, '-H', 'x-sandbox-scenario: echo-key'], up.directBaseUrl);
-  const r = await runCli(['replay', file, '--reports-dir', join(dir, 'again'), '--bundle'], { env: { MASHVISOR_API_KEY: SANDBOX_KEY } });
+  const r = await runCli(['replay', file, '--base-url', up.directBaseUrl, '--reports-dir', join(dir, 'again'), '--bundle'], { env: { MASHVISOR_API_KEY: SANDBOX_KEY } });
   assert.is(up.log[1].headers['x-sandbox-scenario'], 'echo-key', 'the scenario header was replayed');
   assert.not.ok((await everything(r)).includes(SANDBOX_KEY));
-  const r2 = await runCli(['replay', file, '--json', '--reports-dir', join(dir, 'again')], { env: { MASHVISOR_API_KEY: SANDBOX_KEY } });
+  const r2 = await runCli(['replay', file, '--base-url', up.directBaseUrl, '--json', '--reports-dir', join(dir, 'again')], { env: { MASHVISOR_API_KEY: SANDBOX_KEY } });
   assert.not.ok((await everything(r2)).includes(SANDBOX_KEY));
 });
 

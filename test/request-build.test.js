@@ -30,8 +30,10 @@ test('one mode rule: a RapidAPI base URL means RapidAPI for the library and the 
   assert.is(modeFor({ rapidapi: true, resolved, headers: {} }), 'rapidapi');
 });
 
-test('one key rule: the key the request carries, else the one given apart, else an x-api-key header flag', () => {
-  const carried = buildSpec({ origin: 'curl', endpoint: 'https://api.mashvisor.com/v1.1/client/city/list?state=TX', inputHeaders: { 'x-api-key': 'from-input' }, key: { key: 'given', keySource: 'flag' } });
+test('one key rule: the key given on the command line, else the one the request carries, else an x-api-key header flag', () => {
+  const given = buildSpec({ origin: 'curl', endpoint: 'https://api.mashvisor.com/v1.1/client/city/list?state=TX', inputHeaders: { 'x-api-key': 'from-input' }, key: { key: 'given', keySource: 'flag' } });
+  assert.equal([given.key, given.keySource, given.inputHeaders['x-api-key']], ['given', 'flag', 'given'], 'the user\'s key wins, sent where the input put its own (issue 19)');
+  const carried = buildSpec({ origin: 'curl', endpoint: 'https://api.mashvisor.com/v1.1/client/city/list?state=TX', inputHeaders: { 'x-api-key': 'from-input' } });
   assert.equal([carried.key, carried.keySource], ['from-input', 'input']);
   const lib = toSpec({ endpoint: 'listCities', headers: { 'x-api-key': 'app-key' } });
   assert.equal([lib.key, lib.keySource], ['app-key', 'input'], 'the library reads the key its headers carry, as the CLI does');

@@ -1,5 +1,6 @@
 import { fail } from './fail.js';
 import { parseFast } from './fastpath.js';
+import { startRun } from './output.js';
 
 // The entry point. Everyday validate/check calls skip loading yargs (see fastpath.ts); everything else goes through it.
 async function runFast(argv: string[]): Promise<boolean> {
@@ -20,6 +21,7 @@ async function runFast(argv: string[]): Promise<boolean> {
 // it without running it.
 export async function runCli(argv: string[]): Promise<void> {
   try {
+    startRun();
     if (!(await runFast(argv))) {
       const { main: viaYargs } = await import('./yargs.js');
       await viaYargs(argv);

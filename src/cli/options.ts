@@ -32,6 +32,7 @@ export const CHECK_OPTIONS: OptionSpec[] = [
   { name: 'key', type: 'string', description: 'API key (prefer --key-file or MASHVISOR_API_KEY: flags end up in shell history)' },
   { name: 'key-file', type: 'string', description: 'File holding the API key' },
   { name: 'base-url', type: 'string', description: 'Base URL (default https://api.mashvisor.com/v1.1, or RapidAPI with --rapidapi)' },
+  { name: 'allow-http', type: 'boolean', description: 'Send the key over plain http to a host that is not this machine (you mean it)' },
   { name: 'rapidapi', type: 'boolean', description: 'Call through RapidAPI (x-rapidapi-key and x-rapidapi-host headers)' },
   { name: 'header', alias: 'H', type: 'string', array: true, description: 'Extra request header "Name: value" (repeatable)' },
   { name: 'reports-dir', type: 'string', default: './reports', description: 'Where reports are written' },

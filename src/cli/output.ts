@@ -3,7 +3,7 @@ import { isTerminal } from '../shared/lazy-builtins.js';
 import { textWidth, wrapText } from './text.js';
 import { scrubOutput } from '../shared/redact.js';
 import { Scrubber } from '../shared/scrub.js';
-import { proxySecrets } from '../shared/secrets.js';
+import { bareCredential, proxySecrets } from '../shared/secrets.js';
 import { CONTROL, escapeControls } from '../shared/terminal.js';
 
 export { cellText, escapeControls } from '../shared/terminal.js';
@@ -13,18 +13,32 @@ export { cellText, escapeControls } from '../shared/terminal.js';
 const registry = new Scrubber();
 let envRegistered = false;
 
+/**
+ * The run's one entry to the output boundary: every command starts here (main.ts), so the secrets of the
+ * environment (the shell's key, proxy credentials) are known before any command reads a file or prints a byte.
+ */
+export function startRun(): void {
+  registerSecrets([]);
+}
+
 export function registerSecrets(secrets: Iterable<string | undefined>): void {
   if (!envRegistered) {
     envRegistered = true;
-    // Proxy credentials travel with every request (Proxy-Authorization) whatever the input: known from the start.
-    for (const s of proxySecrets()) registry.add(s);
+    // Proxy credentials travel with every request (Proxy-Authorization) whatever the input, and the key the shell
+    // holds may sit in any file a command reads (a report edited by hand): both known from the start, for every command.
+    for (const s of [...proxySecrets(), process.env.MASHVISOR_API_KEY]) if (s) registry.add(s), registry.add(bareCredential(s));
   }
   for (const secret of secrets) {
     if (!secret) continue;
     registry.add(secret);
-    const trimmed = secret.trim().replace(/^["']|["']$/g, '').replace(/^bearer\s+/i, '').trim();
-    registry.add(trimmed);
+    registry.add(bareCredential(secret));
   }
+}
+
+/** The run's one redactor, handed to the pipeline so the report, its writers and the terminal share it. */
+export function runRedactor(): Scrubber {
+  if (!envRegistered) registerSecrets([]);
+  return registry;
 }
 
 /** The known secrets, and (as a last guard) anything shaped like a credential: `x-api-key: ...`, `?api_key=...`. */

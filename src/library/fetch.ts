@@ -2,6 +2,7 @@
 // is built from: nothing is sent twice, and the app gets its Response back untouched (the report reads a clone).
 import { nowMs } from '../shared/clock.js';
 import { classifyNetworkError } from '../http/errors.js';
+import { resolveEndpoint } from '../catalog/resolve.js';
 import { reportFromExchange, specFromCall, type AttachOptions, type PreflightAttachment } from './interceptor.js';
 import type { Exchange, HttpMethod, RequestSpec } from '../types.js';
 
@@ -44,7 +45,8 @@ function bodyText(body: unknown): string | null {
   return null;
 }
 
-async function describeCall(input: string | URL | Request, init: RequestInit | undefined): Promise<Call | null> {
+/** The URL, method and headers of a call, read without touching its body; null when the URL is not one. */
+function describeCall(input: string | URL | Request, init: RequestInit | undefined): Call | null {
   const isRequest = typeof Request !== 'undefined' && input instanceof Request;
   let url: URL;
   try {
@@ -54,17 +56,38 @@ async function describeCall(input: string | URL | Request, init: RequestInit | u
   }
   const method = (init?.method ?? (isRequest ? (input as Request).method : 'GET')).toUpperCase() as HttpMethod;
   const headers = plainHeaders(new Headers(init?.headers ?? (isRequest ? (input as Request).headers : undefined)));
-  let body = bodyText(init?.body);
-  // A Request's own body is read from a copy, so the original still goes out whole.
-  if (body === null && init?.body === undefined && isRequest && (input as Request).body) {
-    body = await (input as Request).clone().text().catch(() => null);
-  }
-  return { url, method, headers, body };
+  return { url, method, headers, body: bodyText(init?.body) };
 }
 
-/** The first MiB of the body of a copy of the response; the app's Response keeps its own body unread. */
-async function readCapped(response: Response): Promise<{ text: string; bytes: number; truncated: boolean }> {
-  const copy = response.clone();
+/** Is this a call the report is about? Decided from the URL alone, before any body is touched. */
+function isMashvisorCall(url: URL): boolean {
+  try {
+    resolveEndpoint(url.href);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * A Request's own body is a stream the app's fetch will consume: a copy is taken before the call (a tee, so the
+ * original still goes out whole), read alongside it, at most the kept MiB, then let go. Never awaited before the
+ * call, so an upload of any size or speed goes out as it would unwrapped. A stream given in `init` is never read.
+ */
+function requestBodyCopy(input: string | URL | Request, init: RequestInit | undefined): Promise<string | null> | null {
+  const isRequest = typeof Request !== 'undefined' && input instanceof Request;
+  if (!isRequest || init?.body !== undefined || !(input as Request).body || (input as Request).bodyUsed) return null;
+  let copy: Request;
+  try {
+    copy = (input as Request).clone();
+  } catch {
+    return null;
+  }
+  return readCapped(copy).then((b) => (b.truncated ? null : b.text)).catch(() => null);
+}
+
+/** The first MiB of a body already copied (a clone): the app's Response or Request keeps its own body unread. */
+async function readCapped(copy: Response | Request): Promise<{ text: string; bytes: number; truncated: boolean }> {
   if (!copy.body) return { text: '', bytes: 0, truncated: false };
   const reader = copy.body.getReader();
   const chunks: Uint8Array[] = [];
@@ -113,41 +136,57 @@ async function report(spec: RequestSpec, exchange: Exchange, options: WrapFetchO
 }
 
 /**
- * Wraps a fetch function: when a Mashvisor call through it answers 4xx or 5xx, the preflight report of that very
- * exchange is written (reportsDir) and handed to onReport before the Response is returned, unchanged and with its
- * body still readable. When the call fails without an answer, the thrown error carries `preflightReport`. Any other
- * URL passes through untouched.
+ * Wraps a fetch function: when a Mashvisor call through it answers 4xx or 5xx, the app gets fetch's own Response at
+ * once, unchanged; the report of that very exchange is built in the background from a copy of the body (the first
+ * MiB), written (reportsDir) and handed to onReport. When the call fails without an answer, the thrown error
+ * carries `preflightReport`. Any other URL passes through untouched, its body never read.
  */
 export function wrapFetch<F extends FetchLike>(fetchImpl: F, options: WrapFetchOptions = {}): F {
   const wrapped: FetchLike = async (input, init) => {
-    const call = await describeCall(input, init);
-    const spec = call ? specFromCall(call.url, call.headers, call.body ?? undefined, 'fetch') : null;
-    if (!call || !spec) return fetchImpl(input, init);
+    const call = describeCall(input, init);
+    if (!call || !isMashvisorCall(call.url)) return fetchImpl(input, init);
+    const requestBody = requestBodyCopy(input, init);
     const startedAt = new Date().toISOString();
     const started = nowMs();
+    const specOf = async (): Promise<RequestSpec | null> => {
+      if (requestBody) call.body = await requestBody;
+      return specFromCall(call.url, call.headers, call.body ?? undefined, 'fetch');
+    };
     let response: Response;
     try {
       response = await fetchImpl(input, init);
     } catch (err) {
       const name = (err as Error)?.name;
       const error = classifyNetworkError(err, name === 'TimeoutError');
-      const attachment = await report(spec, { ...baseExchange(call, startedAt), response: null, error, timings: timings(nowMs() - started, null) }, options);
+      const spec = await specOf().catch(() => null);
+      const attachment = spec ? await report(spec, { ...baseExchange(call, startedAt), response: null, error, timings: timings(nowMs() - started, null) }, options) : null;
       if (attachment && err && typeof err === 'object' && Object.isExtensible(err)) (err as PreflightFetchError).preflightReport = attachment;
       throw err;
     }
     if (response.status < 400) return response;
     const firstByte = nowMs() - started;
-    const body = await readCapped(response);
-    const exchange: Exchange = {
-      ...baseExchange(call, startedAt),
-      response: {
-        status: response.status, statusText: response.statusText, httpVersion: '1.1', headers: plainHeaders(response.headers),
-        body: body.text, bodyBytes: body.bytes, truncated: body.truncated,
-      },
-      error: null,
-      timings: timings(nowMs() - started, firstByte),
-    };
-    await report(spec, exchange, options);
+    let copy: Response;
+    try {
+      copy = response.clone();
+    } catch (err) {
+      options.onError?.(err);
+      return response;
+    }
+    void (async () => {
+      const body = await readCapped(copy);
+      const spec = await specOf();
+      if (!spec) return;
+      const exchange: Exchange = {
+        ...baseExchange(call, startedAt),
+        response: {
+          status: response.status, statusText: response.statusText, httpVersion: '1.1', headers: plainHeaders(response.headers),
+          body: body.text, bodyBytes: body.bytes, truncated: body.truncated,
+        },
+        error: null,
+        timings: timings(nowMs() - started, firstByte),
+      };
+      await report(spec, exchange, options);
+    })().catch((err) => options.onError?.(err));
     return response;
   };
   return wrapped as F;

@@ -1,7 +1,7 @@
 import { nowMs } from '../shared/clock.js';
 import type { AxiosError, AxiosInstance, InternalAxiosRequestConfig } from 'axios';
 import { buildSpec } from '../request/build.js';
-import { basicSecrets } from '../shared/secrets.js';
+import { basicSecrets, urlSecrets } from '../shared/secrets.js';
 import { classifyNetworkError } from '../http/errors.js';
 import { evaluate, type PreflightOptions } from '../preflight.js';
 import { resolveEndpoint } from '../catalog/resolve.js';
@@ -39,13 +39,14 @@ export function hasPreflightReport(error: unknown): error is PreflightError {
 const STARTED = Symbol('mashvisor-preflight.started');
 type TimedConfig = InternalAxiosRequestConfig & { [STARTED]?: number };
 
-function fullUrl(config: InternalAxiosRequestConfig): URL | null {
+/**
+ * The URL axios really sent: its own getUri joins baseURL (path included) and url, and serialises params of any
+ * shape (objects, arrays, URLSearchParams, a custom paramsSerializer) exactly as the request did.
+ */
+function sentUrl(instance: AxiosInstance, config: InternalAxiosRequestConfig): URL | null {
   try {
-    const url = new URL(config.url ?? '', config.baseURL || undefined);
-    for (const [name, value] of Object.entries((config.params ?? {}) as Record<string, unknown>)) {
-      if (value !== undefined && value !== null) for (const v of [value].flat()) url.searchParams.append(name, String(v));
-    }
-    return url;
+    const uri = instance.getUri(config);
+    return new URL(uri);
   } catch {
     return null;
   }
@@ -115,12 +116,13 @@ async function axiosVersionOf(error: AxiosError, instance: AxiosInstance): Promi
 async function reportFor(error: AxiosError, instance: AxiosInstance, options: AttachOptions): Promise<PreflightAttachment | null> {
   const config = error.config;
   if (!config) return null;
-  const url = fullUrl(config);
+  const url = sentUrl(instance, config);
   if (!url) return null;
   const headers = plainHeaders(config.headers);
-  // axios sends `auth` as Basic credentials without putting them in config.headers: secrets all the same.
+  // axios sends `auth` as Basic credentials without putting them in config.headers: secrets all the same. So is
+  // every key-like parameter or userinfo of the URL sent, whatever shape the params were given in.
   const auth = config.auth;
-  const secrets = auth ? basicSecrets(String(auth.username ?? ''), String(auth.password ?? '')) : [];
+  const secrets = [...(auth ? basicSecrets(String(auth.username ?? ''), String(auth.password ?? '')) : []), ...urlSecrets(url.href)];
   const spec = specFromCall(url, headers, config.data, 'interceptor', secrets);
   if (!spec) return null;
   return reportFromExchange(spec, exchangeFrom(error, url, headers), config.timeout ?? 0, options, await axiosVersionOf(error, instance));

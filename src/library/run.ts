@@ -25,7 +25,7 @@ function isSpec(value: PreflightRequest | RequestSpec): value is RequestSpec {
 }
 
 /** PreflightRequest → RequestSpec, through the same builder as the CLI (same mode rule, same secrets). */
-export function toSpec(request: PreflightRequest | RequestSpec): RequestSpec {
+export function toSpec(request: PreflightRequest | RequestSpec, send = false): RequestSpec {
   if (isSpec(request)) return { ...request, secrets: secretsOfRequest(request) };
   if (request.params !== undefined && !isPlainObject(request.params)) throw new UsageError('params must be an object');
   return buildSpec({
@@ -35,6 +35,9 @@ export function toSpec(request: PreflightRequest | RequestSpec): RequestSpec {
     ...(request.headers ? { inputHeaders: request.headers } : {}),
     ...(request.baseUrl !== undefined ? { baseUrl: request.baseUrl } : {}),
     rapidapi: Boolean(request.rapidapi),
+    // Sent by runPreflight: a placeholder key is refused, and a key goes over plain http only to loopback. The base
+    // URL is the caller's own choice, so any host may be named.
+    send,
   });
 }
 
@@ -50,5 +53,5 @@ export async function validateRequest(request: PreflightRequest | RequestSpec): 
 
 /** The whole checklist with at most one request by default (none when the parameters are invalid). */
 export async function runPreflight(request: PreflightRequest | RequestSpec, options: PreflightOptions = {}): Promise<Report> {
-  return runSpec(toSpec(request), options);
+  return runSpec(toSpec(request, true), options);
 }

@@ -12,6 +12,8 @@ import { secretsOfRequest } from '../request/build.js';
 import type { Problem, CheckResult, Environment, Exchange, RateLimitState, Report, RequestSpec, ValidationResult, Verdict } from '../types.js';
 
 export interface ReportInput {
+  /** The run's one redactor (the CLI's output boundary): the request's secrets are added to it. Else one of its own. */
+  redactor?: Scrubber;
   spec: RequestSpec;
   validation: ValidationResult;
   exchange: Exchange | null;
@@ -81,7 +83,8 @@ function maskProblem(problem: Problem): Problem {
 /** The one report every format is written from. Everything in it passes through redaction. */
 export function buildReport(input: ReportInput): Report {
   const { spec, exchange, verdict } = input;
-  const scrubber = new Scrubber(secretsOf(spec, input.headers));
+  const scrubber = input.redactor ?? new Scrubber();
+  for (const secret of secretsOf(spec, input.headers)) scrubber.add(secret);
   const redact = scrubber.scrub;
   const url = redactUrl(input.url, redact);
   const body = redactParams(spec.params.body);

@@ -2,11 +2,14 @@
 // a request differently; each is turned into a RequestSpec here, with one rule for the mode, one for the key, and
 // one list of the secrets the request carries (filled from every place a credential can sit).
 import { UsageError } from '../shared/errors.js';
+
+/** The key would go where the user did not send it, or is a placeholder: the whole run stops, nothing sent (exit 2). */
+export class RefusedError extends UsageError {}
 import { keyCarriedBy } from '../checks/auth.js';
 import { findHeader } from '../inputs/raw.js';
-import { DIRECT_BASE_URL, RAPIDAPI_BASE_URL, RAPIDAPI_HOST } from '../catalog/hosts.js';
+import { DIRECT_BASE_URL, DIRECT_HOST, RAPIDAPI_BASE_URL, RAPIDAPI_HOST } from '../catalog/hosts.js';
 import { resolveEndpoint, type ResolvedEndpoint } from '../catalog/resolve.js';
-import { headersSecrets, isReference, paramSecrets, proxySecrets, urlSecrets } from '../shared/secrets.js';
+import { bareCredential, headersSecrets, isPlaceholderKey, isReference, paramSecrets, proxySecrets, urlSecrets } from '../shared/secrets.js';
 import { isPlainObject, mergeParams, paramsFromPayload } from './params.js';
 import { isMethodToken } from '../inputs/raw.js';
 import type { KeySource, Mode, Params, RequestSpec } from '../types.js';
@@ -43,6 +46,17 @@ export interface RequestInput {
   shellExpanded?: boolean;
   /** A key header whose value was only unset shell variables: the command as run sends no key. */
   unsetKey?: { header: string; variables: string[] };
+  /**
+   * What chose the endpoint URL's host when a file did ("the curl command", "HAR entry 3", "the collection"): that
+   * host never receives the user's key unless the user names it (--base-url). Unset: the user typed it.
+   */
+  hostFrom?: string;
+  /** A base URL a file holds (a saved report's), used when --base-url is not given; chosen by `hostFrom`. */
+  savedBaseUrl?: string;
+  /** This tool is about to send the request: the destination and placeholder rules apply (exit 2, nothing sent). */
+  send?: boolean;
+  /** --allow-http: the user means to send their key over plain http off loopback. */
+  allowHttp?: boolean;
 }
 
 export function isRapidApiUrl(url: string): boolean {
@@ -80,7 +94,24 @@ function parsedBody(body: unknown): unknown {
 /** What --key, --key-file or MASHVISOR_API_KEY is called in a sentence. */
 const OTHER_KEY: Record<string, string> = { flag: '--key', file: '--key-file', env: 'MASHVISOR_API_KEY' };
 
-type ChosenKey = { key?: string; keySource?: KeySource; keyNote?: string };
+type ChosenKey = { key?: string; keySource?: KeySource; keyNote?: string; replaces?: boolean; fromUser?: boolean };
+
+/**
+ * A key written in the input is still the user's own when it came from them: a variable expanded from this
+ * environment ("$MASHVISOR_API_KEY" in a curl command someone sent), or the very key they gave.
+ */
+function isUsersKey(carried: string, raw: string, input: RequestInput): boolean {
+  if (carried !== raw || carried === input.key?.key) return true;
+  const env = input.env ?? process.env;
+  return Object.values(env).some((v) => v !== undefined && v.length >= 6 && v === carried);
+}
+
+/** A key as a message may name it: never its value, only what it is. */
+function placeholderText(value: string): string {
+  const bare = bareCredential(value);
+  if (bare === '') return 'empty';
+  return bare.includes('[REDACTED') ? 'a mask left by redaction' : `the placeholder ${JSON.stringify(bare.slice(0, 24))}`;
+}
 
 /**
  * The key to judge: the one written in the user's request, because that is what their command sends; the one given
@@ -90,15 +121,29 @@ type ChosenKey = { key?: string; keySource?: KeySource; keyNote?: string };
  */
 function keyOf(input: RequestInput, resolved: ResolvedEndpoint): ChosenKey {
   const expand = input.shellExpanded ? (v: string) => v : (input.expand ?? ((v: string) => v));
-  const other = input.key ?? {};
-  const otherName = OTHER_KEY[other.keySource ?? ''] ?? 'the key option';
+  const given = input.key ?? {};
+  const otherName = OTHER_KEY[given.keySource ?? ''] ?? 'the key option';
   const carriedRaw = input.inputHeaders ? keyCarriedBy(input.inputHeaders, resolved.query) : undefined;
   const carried = carriedRaw === undefined ? undefined : expand(carriedRaw);
-  if (carried !== undefined && carried.trim() !== '') {
-    const differs = other.key !== undefined && other.key !== carried;
-    const note = differs ? `the key written in the ${input.shellExpanded ? 'curl command' : 'input'} is used, as it is what your request sends; ${otherName} is ignored` : undefined;
-    return { key: carried, keySource: 'input', ...(note ? { keyNote: note } : {}) };
+  const written = `the key written in the ${input.shellExpanded ? 'curl command' : 'input'}`;
+  // A placeholder is never sent as a key: said, and another key used where there is one, else the run stops.
+  const skipped: string[] = [];
+  const other = given.key !== undefined && isPlaceholderKey(given.key) ? (skipped.push(`${otherName} is ${placeholderText(given.key)}`), {}) : given;
+  if (carried !== undefined && isPlaceholderKey(carried)) skipped.push(`${written} is ${placeholderText(carried)}`);
+  const real = carried !== undefined && !skipped.some((s) => s.startsWith(written)) ? carried : undefined;
+  const skipNote = skipped.length ? `${skipped.join('; ')}, not a key` : '';
+  if (real !== undefined && real.trim() !== '') {
+    // The key the user gives on this command line is the one they mean: it wins over one a file holds.
+    if (other.key !== undefined && other.key !== real) return { ...other, replaces: true, keyNote: `the key from ${otherName} is sent in place of ${written}` };
+    return { key: real, keySource: 'input', fromUser: isUsersKey(real, carriedRaw!, input), ...(skipNote ? { keyNote: `${skipNote}: ${written} is sent` } : {}) };
   }
+  if (other.key !== undefined && carried !== undefined) return { ...other, replaces: true, keyNote: `${skipNote}: the key from ${otherName} is sent in its place` };
+  // Nothing is sent by this run (offline, the library's own checks): the auth check names the placeholder.
+  if (skipNote && !input.send) {
+    if (given.key !== undefined && other.key === undefined) return { ...given, keyNote: skipNote };
+    if (carried !== undefined && carried.trim() !== '') return { key: carried, keySource: 'input' };
+  }
+  if (skipNote && input.send) throw new RefusedError(`${skipNote}. Nothing was sent; give your key with --key-file FILE, MASHVISOR_API_KEY or --key`);
   if (input.unsetKey) {
     const names = input.unsetKey.variables.map((n) => '$' + n).join(', ');
     const unsetText = `the command's ${input.unsetKey.header} header is ${names}, which is not set here, so the command as run sends no key`;
@@ -123,11 +168,59 @@ export function pathConflict(fromPath: Record<string, string>, merged: Record<st
   return null;
 }
 
+/** The user's key put where the input carried its own (same header or parameter, so the request's form is kept). */
+function withKeyReplaced(headers: Record<string, string>, query: Params['query'], key: string): Record<string, string> {
+  const out = { ...headers };
+  const named = Object.keys(out).find((n) => /^(x-api-key|x-rapidapi-key)$/i.test(n));
+  const auth = Object.keys(out).find((n) => n.toLowerCase() === 'authorization' && /^bearer\s/i.test(out[n]!));
+  if (named) out[named] = key;
+  else if (auth) out[auth] = `Bearer ${key}`;
+  else {
+    const misnamed = Object.keys(out).find((n) => keyCarriedBy({ [n]: out[n]! }, {}) !== undefined);
+    if (misnamed) out[misnamed] = key;
+    else for (const name of Object.keys(query)) if (keyCarriedBy({}, { [name]: query[name] }) !== undefined) query[name] = key;
+  }
+  return out;
+}
+
+/** Hosts that are the Mashvisor API: direct, or through the RapidAPI gateway. */
+export function isMashvisorHost(hostname: string): boolean {
+  const h = hostname.toLowerCase().replace(/\.$/, '');
+  return h === DIRECT_HOST || h === RAPIDAPI_HOST;
+}
+
+export function isLoopbackHost(hostname: string): boolean {
+  const h = hostname.toLowerCase().replace(/^\[|\]$/g, '');
+  return h === 'localhost' || h.endsWith('.localhost') || h === '::1' || /^127\.\d+\.\d+\.\d+$/.test(h);
+}
+
+/**
+ * The one destination rule. The user's key (a flag, a key file, the environment) goes to a Mashvisor host or to
+ * the host the user named on this command line, never to one a file chose; and over plain http only to loopback,
+ * unless --allow-http says the user means it. The message names the host and how to allow it.
+ */
+export function destinationProblem(d: { baseUrl: string; userKey: boolean; anyKey: boolean; chosenBy?: string; allowHttp?: boolean }): string | null {
+  let url: URL;
+  try {
+    url = new URL(d.baseUrl);
+  } catch {
+    return null; // not a URL: the exchange fails before anything leaves
+  }
+  const root = `${url.protocol}//${url.host}${url.pathname.replace(/\/+$/, '')}`;
+  if (d.userKey && d.chosenBy && !isMashvisorHost(url.hostname)) {
+    return `${d.chosenBy} sends to ${url.host}, which is not a Mashvisor host: your key goes only to a Mashvisor host or the one you name. Nothing was sent; to send your key there, pass --base-url ${root}`;
+  }
+  if (d.anyKey && url.protocol === 'http:' && !isLoopbackHost(url.hostname) && !d.allowHttp) {
+    return `the key would travel over plain http to ${url.host}, readable on the way. Nothing was sent; use https, or pass --allow-http if you mean it`;
+  }
+  return null;
+}
+
 /** Every value in the request that is a credential, wherever it sits. */
 export function secretsOfRequest(spec: RequestSpec, extraHeaders: Record<string, string> = {}, env?: Record<string, string | undefined>): string[] {
   const found = new Set<string>(spec.secrets ?? []);
   const add = (values: string[]) => values.forEach((v) => found.add(v));
-  if (spec.key) add([spec.key, spec.key.trim(), spec.key.trim().replace(/^["']|["']$/g, '').replace(/^bearer\s+/i, '').trim()]);
+  if (spec.key) add([spec.key, spec.key.trim(), bareCredential(spec.key)]);
   add(headersSecrets(spec.inputHeaders));
   add(headersSecrets(extraHeaders));
   add(urlSecrets(spec.baseUrl));
@@ -152,12 +245,19 @@ export function buildSpec(input: RequestInput): RequestSpec {
   if (clash) throw new UsageError(clash);
   const headers = { ...input.inputHeaders, ...input.extraHeaders };
   const mode = modeFor({ rapidapi: input.rapidapi, baseUrl: input.baseUrl, resolved, headers });
-  const baseUrl = input.baseUrl ?? resolved.baseUrl ?? (mode === 'rapidapi' ? RAPIDAPI_BASE_URL : DIRECT_BASE_URL);
+  const fileBase = input.savedBaseUrl ?? resolved.baseUrl;
+  const baseUrl = input.baseUrl ?? fileBase ?? (mode === 'rapidapi' ? RAPIDAPI_BASE_URL : DIRECT_BASE_URL);
   const spec: RequestSpec = { operation: resolved.operation, params, mode, baseUrl, origin: input.origin };
-  if (input.inputHeaders) spec.inputHeaders = input.inputHeaders;
   const key = keyOf(input, resolved);
+  const headersSent = key.replaces && input.inputHeaders ? withKeyReplaced(input.inputHeaders, params.query, key.key!) : input.inputHeaders;
+  if (headersSent) spec.inputHeaders = headersSent;
   if (key.key !== undefined) Object.assign(spec, { key: key.key, keySource: key.keySource });
   if (key.keyNote) spec.keyNote = key.keyNote;
+  if (input.send) {
+    const chosenBy = input.baseUrl === undefined && fileBase !== undefined ? input.hostFrom : undefined;
+    const problem = destinationProblem({ baseUrl, userKey: key.key !== undefined && (key.keySource !== 'input' || Boolean(key.fromUser)), anyKey: key.key !== undefined, chosenBy, allowHttp: input.allowHttp });
+    if (problem) throw new RefusedError(`${input.origin}: ${problem}`);
+  }
   if (input.method !== undefined) {
     const method = input.method.toUpperCase();
     if (!isMethodToken(method)) throw new UsageError(`${input.origin}: the request's method is not an HTTP method (one word such as GET or POST)`);

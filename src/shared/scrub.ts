@@ -166,6 +166,53 @@ function innerForms(raw: string[]): string[] {
   return forms;
 }
 
+/**
+ * Runs of at least `min` units anywhere in `units`, each extended over as many following units as are there: the
+ * shape every "long run of a secret" form takes once the secret is cut into units of its encoding.
+ */
+function runForms(units: string[], min: number): string[] {
+  const forms: string[] = [];
+  for (let start = 0; start + min <= units.length; start++) {
+    let nested = '';
+    for (let i = units.length - 1; i >= start + min; i--) nested = `(?:${units[i]}${nested})?`;
+    forms.push(`${units.slice(start, start + min).join('')}${nested}`);
+  }
+  return forms;
+}
+
+/** Secrets up to this length also have their long runs matched in hex, base64 and percent-encoding. */
+const MAX_RUN_LENGTH = 128;
+
+/**
+ * A long run of the secret written as hex (any case: the expression ignores case) or as base64/base64url: a hex dump
+ * of the key, or a slice of it inside an encoded blob. A base64 slice starting at byte i encodes the same way as
+ * the base64 of the secret from byte i, group by group; PREFIX_UNITS bytes is four groups.
+ */
+function encodedRunForms(secret: string): string[] {
+  const bytes = Buffer.from(secret, 'utf8');
+  if (bytes.length < PREFIX_MIN_LENGTH || bytes.length > MAX_RUN_LENGTH) return [];
+  const hex = [...bytes].map((b) => b.toString(16).padStart(2, '0'));
+  const forms = runForms(hex, PREFIX_UNITS);
+  for (let start = 0; start + PREFIX_UNITS <= bytes.length; start++) {
+    const core = bytes.subarray(start, start + Math.floor((bytes.length - start) / 3) * 3);
+    for (const text of [core.toString('base64'), core.toString('base64url')]) {
+      const groups = text.match(/.{4}/g) ?? [];
+      let nested = '';
+      for (let i = groups.length - 1; i >= PREFIX_UNITS / 3; i--) nested = `(?:${escapeRegExp(groups[i]!)}${nested})?`;
+      forms.push(`${groups.slice(0, PREFIX_UNITS / 3).map(escapeRegExp).join('')}${nested}`);
+    }
+  }
+  return [...new Set(forms)];
+}
+
+/** A long run of escapes only ("%73%6b%5f…"): a slice of a secret percent-encoded character by character. */
+const PERCENT_RUN = /(?:%(?:25)*[0-9a-fA-F]{2}){12,}/g;
+
+function percentDecoded(run: string): string {
+  const bytes = (run.match(/%(?:25)*([0-9a-fA-F]{2})/g) ?? []).map((e) => parseInt(e.slice(-2), 16));
+  return Buffer.from(bytes).toString('utf8');
+}
+
 // Scrubbers of the same secrets (the CLI's output boundary, each report's own) share one compiled matcher: V8
 // compiles a large regular expression on its first use, once per RegExp object.
 const compiledCache = new Map<string, Compiled>();
@@ -197,8 +244,9 @@ function compile(secrets: string[]): Compiled {
     literals.push(...literal);
     const raw = [...secret].map(escapeRegExp);
     const inner = mixed ? innerForms(raw) : [];
-    groups.push(`(${[...(mixed ? [units.join(''), ...prefixForm(units)] : []), ...inner, ...literal.map(escapeRegExp)].join('|')})`);
-    plainGroups.push(`(${[...(mixed ? [raw.join(''), ...prefixForm(raw)] : []), ...inner, ...literal.map(escapeRegExp)].join('|')})`);
+    const encoded = encodedRunForms(secret);
+    groups.push(`(${[...(mixed ? [units.join(''), ...prefixForm(units)] : []), ...inner, ...encoded, ...literal.map(escapeRegExp)].join('|')})`);
+    plainGroups.push(`(${[...(mixed ? [raw.join(''), ...prefixForm(raw)] : []), ...inner, ...encoded, ...literal.map(escapeRegExp)].join('|')})`);
     if (!mixed) continue;
     // The secret's first units up to the cut, in any of its encodings: U1 U2 U3 (U4 (U5 ...)?)?
     const head = Math.min(MIN_TAIL, units.length - 1);
@@ -208,7 +256,8 @@ function compile(secrets: string[]): Compiled {
   }
   const longest = order.reduce((n, s) => Math.max(n, Math.min(s.length, MAX_MIXED_LENGTH)), 0);
   return {
-    pattern: new RegExp(groups.join('|'), 'g'), plain: new RegExp(plainGroups.join('|'), 'g'), escapes: escapesFor(order),
+    // Case ignored: a server may echo the key upper-cased, and hex comes in either case.
+    pattern: new RegExp(groups.join('|'), 'gi'), plain: new RegExp(plainGroups.join('|'), 'gi'), escapes: escapesFor(order),
     order, tails, literals, window: longest * 24 + 64,
   };
 }
@@ -255,10 +304,17 @@ export class Scrubber {
   scrub = (text: string): string => {
     if (this.set.size === 0 || typeof text !== 'string' || text.length < MIN_SECRET_LENGTH) return text;
     const { pattern, plain, escapes, order } = this.matcher();
-    return text.replace(escapes && !escapes.test(text) ? plain : pattern, (...args: unknown[]) => {
+    const out = text.replace(escapes && !escapes.test(text) ? plain : pattern, (...args: unknown[]) => {
       for (let i = 0; i < order.length; i++) if (args[i + 1] !== undefined) return this.label(order[i]!);
       return '[REDACTED]';
     });
+    // A long run of percent-escapes is decoded and looked at as text: a slice of a secret encoded character by
+    // character matches there as a run of the secret. Cheaper than a per-character form of every run.
+    return out.includes('%') ? out.replace(PERCENT_RUN, (run) => {
+      const decoded = percentDecoded(run);
+      const scrubbed = this.scrub(decoded);
+      return scrubbed === decoded ? run : scrubbed;
+    }) : out;
   };
 
   /**

@@ -8,10 +8,30 @@ export function isReference(value: string): boolean {
   return /^\$\{?[A-Za-z_][A-Za-z0-9_]*\}?$/.test(v) || /^\{\{[^}]*\}\}$/.test(v) || v.startsWith('[REDACTED');
 }
 
-/** The value, and the bare credential inside it: without surrounding blanks, quotes or a "Bearer " prefix. */
+/**
+ * The one rule for "the bare credential" inside a value: without surrounding blanks, quotes or a scheme word
+ * ("Bearer ", "Basic ", "Token "). The request builder, the output boundary and the header rules all use it.
+ */
+export function bareCredential(value: string): string {
+  return value.trim().replace(/^["']|["']$/g, '').replace(/^(bearer|basic|token)\s+/i, '').trim();
+}
+
+/**
+ * A value written where a key goes that is not a key: empty, "...", "<key>", "YOUR_API_KEY", "xxx", the README's
+ * and demo's own placeholder, or one of the tool's masks ("[REDACTED:sha256:…]", left by sanitize or a report).
+ * Such a value is never sent as a key.
+ */
+export function isPlaceholderKey(value: string): boolean {
+  const bare = bareCredential(value);
+  return bare === '' || /^(\.{2,}|\u2026+)$/.test(bare) || /^\{\{[^{}]*\}\}$/.test(bare) || bare.includes('[REDACTED') || /^<[^<>]*>$/.test(bare)
+    || /^(x{3,}|\*{3,})$/i.test(bare) || /^(your|my)?[-_ ]?(api|rapidapi|mashvisor)?[-_ ]?key([-_ ]?here)?$/i.test(bare)
+    || /^(changeme|replace[-_ ]?me|insert[-_ ]?key[-_ ]?here)$/i.test(bare);
+}
+
+/** The value, and the bare credential inside it (see bareCredential). */
 function variants(value: string): string[] {
   const trimmed = value.trim();
-  const bare = trimmed.replace(/^["']|["']$/g, '').replace(/^(bearer|basic|token)\s+/i, '').trim();
+  const bare = bareCredential(value);
   // "Bearer {{token}}" names a secret kept elsewhere: nothing here to hide.
   if (isReference(bare)) return [];
   return [value, trimmed, bare].filter((v) => v !== '' && !isReference(v));

@@ -2,7 +2,7 @@ import { nowMs } from '../../shared/clock.js';
 import { promises as fsp } from 'node:fs';
 import { isTerminal } from '../../shared/lazy-builtins.js';
 import { UsageError } from '../../shared/errors.js';
-import { cellText, paint, print, printError, registerSecrets, scrubFile, useColor } from '../output.js';
+import { cellText, paint, print, printError, registerSecrets, runRedactor, scrubFile, useColor } from '../output.js';
 import { describeFsError } from '../../request/params.js';
 import { runPreflight, type PreflightOptions } from '../../preflight.js';
 import { buildSpec, inputSecrets, type RequestInput } from '../../request/build.js';
@@ -153,6 +153,7 @@ async function specFromFlags(args: CheckArgs, context: InputContext): Promise<Re
   const input: RequestInput = {
     origin: 'flags', endpoint: args.endpoint, ...(payload ? { payload } : {}), paramFlags: args.param ?? [],
     extraHeaders: context.extraHeaders, key: context.key, baseUrl: args.baseUrl, rapidapi: args.rapidapi,
+    send: !args.offline, allowHttp: Boolean(args.allowHttp),
   };
   registerSecrets(inputSecrets(input));
   const spec = buildSpec(input);
@@ -245,6 +246,7 @@ async function liveRows(rows: Row[], args: CheckArgs): Promise<number> {
   const results = new Map<number, string>();
   const reports: unknown[] = [];
   const written: string[] = [];
+  const hosts = new Set<string>();
   let failed = false;
   for (const row of rows) {
     if (!row.spec) {
@@ -259,6 +261,7 @@ async function liveRows(rows: Row[], args: CheckArgs): Promise<number> {
     // The same options as a single check (-H, --rate, --probe), within what is left of the budget.
     const report = await runPreflight(row.spec, { ...preflightOptions(args), maxRequests: Math.min(1 + (args.probe ?? 0), budget) });
     budget -= report.requestsSent;
+    if (report.requestsSent > 0) hosts.add(new URL(report.request.url).host);
     const saved = await saveReport(report, args, Math.round(nowMs() - started));
     results.set(row.index, report.verdict === 'pass' ? '✔ pass' : `✖ ${report.verdict}`);
     if (report.verdict !== 'pass') failed = true;
@@ -268,6 +271,7 @@ async function liveRows(rows: Row[], args: CheckArgs): Promise<number> {
   if (args.json) print(JSON.stringify({ requests: rowsJson(rows), reports }, null, 2));
   else {
     await printSummary(rows, results);
+    if (hosts.size) print(`Sent to: ${[...hosts].join(', ')}`);
     if ([...results.values()].includes('– not run')) print(`Budget spent: raise --max-requests to run more (each may be billed).`);
     const { wrapText } = await import('../text.js');
     if (written.length) print(wrapText(['Reports:', ...written.map((p) => `  ${p}`)].join('\n'), undefined, '    '));
@@ -282,6 +286,7 @@ export function preflightOptions(args: CheckArgs, extraHeaders: Record<string, s
     headers: { ...extraHeaders, ...parseHeaderFlags(args.header) },
     onNotice: (message) => printError(`mashvisor-preflight: ${message}`),
     onWaiting: progressFor(args),
+    redactor: runRedactor(),
   };
 }
 

@@ -2,7 +2,7 @@ import { UsageError } from '../../shared/errors.js';
 import { InputError, type RawRequest } from '../../inputs/raw.js';
 import { cellText, print, printError, registerSecrets } from '../output.js';
 import { parseJsonText, readInputText } from '../../request/params.js';
-import { buildSpec, inputSecrets, type RequestInput } from '../../request/build.js';
+import { buildSpec, inputSecrets, RefusedError, type RequestInput } from '../../request/build.js';
 import { validateParams } from '../../catalog/validate.js';
 import { evaluate, outgoingRequest } from '../../preflight.js';
 import { CHECK_SYMBOLS } from '../../report/json.js';
@@ -27,6 +27,7 @@ export interface InputArgs {
   envFile?: string;
   var?: string[];
   offline?: boolean;
+  allowHttp?: boolean;
 }
 
 export interface InputContext {
@@ -49,6 +50,13 @@ function noteOnce(note: string): void {
   printError(`mashvisor-preflight: note: ${note}`);
 }
 
+/** What chose a host when an input file did, for the destination rule's message. */
+function hostFromOf(origin: string): string {
+  const [kind, n] = origin.split('#');
+  if (kind === 'curl') return 'the curl command';
+  return kind === 'har' ? `HAR entry ${n}` : `collection item ${n}`;
+}
+
 /** One raw request → a spec; the endpoint is found by its /client/... or RapidAPI path, whatever prefix precedes it. */
 export function specFromRaw(raw: RawRequest, args: InputArgs, context: InputContext, origin: string, secrets: string[] = []): RequestSpec {
   const input: RequestInput = {
@@ -56,6 +64,7 @@ export function specFromRaw(raw: RawRequest, args: InputArgs, context: InputCont
     key: context.key, baseUrl: args.baseUrl, rapidapi: args.rapidapi, secrets, expand: expandVariable,
     method: raw.method, ...(raw.methodFrom ? { methodFrom: raw.methodFrom } : {}),
     ...(raw.shellExpanded ? { shellExpanded: true } : {}), ...(raw.unsetKey ? { unsetKey: raw.unsetKey } : {}),
+    hostFrom: hostFromOf(origin), send: !args.offline, allowHttp: Boolean(args.allowHttp),
   };
   registerSecrets(inputSecrets(input));
   const spec = buildSpec(input);
@@ -100,7 +109,8 @@ async function validateAll(raws: RawRequest[], args: InputArgs, context: InputCo
       const spec = specFromRaw(raw, args, context, `${label}#${index}`, secrets);
       rows.push({ index, name, spec, problem: null, validation: await validateParams(spec.operation, spec.params, spec), recorded: raw.recorded ?? null });
     } catch (err) {
-      if (!(err instanceof UsageError)) throw err;
+      // A key that would go where the user did not send it stops the whole run, before any row is sent.
+      if (!(err instanceof UsageError) || err instanceof RefusedError) throw err;
       rows.push({ index, name, spec: null, problem: err.message, validation: null, recorded: null });
     }
   }

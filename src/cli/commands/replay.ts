@@ -1,7 +1,7 @@
 import { basename } from 'node:path';
 import { UsageError } from '../../shared/errors.js';
 import { print, printError } from '../output.js';
-import { toSpec } from '../../library/run.js';
+import { buildSpec } from '../../request/build.js';
 import { compareReports } from '../../report/diff.js';
 import { isSensitiveHeader } from '../../shared/redact.js';
 import { checkOnce, checkUsage, ciOutputs, readKey, verdictLine, type CheckArgs } from './check.js';
@@ -12,7 +12,7 @@ import type { Report, RequestSpec } from '../../types.js';
 // replay REPORT.json: the saved request sent again through check's own pipeline (same validation, budget, writers),
 // then what changed. The key never comes from the report (it holds none): --key, --key-file or MASHVISOR_API_KEY.
 
-export interface ReplayArgs extends Pick<CheckArgs, 'key' | 'keyFile' | 'baseUrl' | 'reportsDir' | 'sendAnyway' | 'maxRequests' | 'timeout' | 'har' | 'html' | 'junit' | 'bundle' | 'offline' | 'json'> {
+export interface ReplayArgs extends Pick<CheckArgs, 'key' | 'keyFile' | 'baseUrl' | 'allowHttp' | 'reportsDir' | 'sendAnyway' | 'maxRequests' | 'timeout' | 'har' | 'html' | 'junit' | 'bundle' | 'offline' | 'json'> {
   file?: string;
 }
 
@@ -44,8 +44,8 @@ function replayHeaders(headers: Record<string, string>, dropped: string[]): Reco
   return out;
 }
 
-function savedBaseUrl(report: Report, override: string | undefined): string {
-  if (override) return override;
+function savedBaseUrl(report: Report, override: string | undefined): string | undefined {
+  if (override) return undefined;
   if (isRedacted(report.request.baseUrl)) {
     throw new UsageError('the saved base URL held a credential (now redacted): give the base URL with --base-url');
   }
@@ -58,20 +58,28 @@ export async function specFromReport(report: Report, args: ReplayArgs, dropped: 
   const query = withoutRedacted(r.query, 'query', dropped) as Record<string, unknown>;
   const path = withoutRedacted(r.path, 'path', dropped) as Record<string, unknown>;
   const body = r.body === null || r.body === undefined ? undefined : withoutRedacted(r.body, 'body', dropped);
-  const spec = toSpec({
-    endpoint: r.operationId,
-    params: { query, path, ...(body !== undefined ? { body } : {}) },
-    baseUrl: savedBaseUrl(report, args.baseUrl),
-    rapidapi: r.mode === 'rapidapi',
-    headers: replayHeaders(r.headers, dropped),
+  const saved = savedBaseUrl(report, args.baseUrl);
+  // The saved base URL is a host the report chose, not the user: the builder's destination rule judges it.
+  const spec = buildSpec({
+    origin: `replay:${basename(args.file ?? 'report')}`, endpoint: r.operationId,
+    payload: { value: { query, path, ...(body !== undefined ? { body } : {}) }, source: 'the saved report' },
+    ...(args.baseUrl ? { baseUrl: args.baseUrl } : {}), ...(saved ? { savedBaseUrl: saved, hostFrom: 'the saved report' } : {}),
+    rapidapi: r.mode === 'rapidapi', inputHeaders: replayHeaders(r.headers, dropped), key: await readKey(args),
+    send: !args.offline, allowHttp: Boolean(args.allowHttp),
   });
-  const { key, keySource } = await readKey(args);
-  const replayed: RequestSpec = { ...spec, origin: `replay:${basename(args.file ?? 'report')}` };
   // The method as it was sent (a curl -X POST on a GET path is replayed as such, and judged the same way).
-  if (r.method && r.method !== spec.operation.method) Object.assign(replayed, { method: r.method, methodFrom: 'the saved report' });
-  delete replayed.key;
-  delete replayed.keySource;
-  return key === undefined ? replayed : { ...replayed, key, keySource };
+  if (r.method && r.method !== spec.operation.method) Object.assign(spec, { method: r.method, methodFrom: 'the saved report' });
+  return spec;
+}
+
+/** The host a request went to, as every live output names it. */
+export function sentTo(report: Report): string {
+  try {
+    const url = new URL(report.request.url);
+    return `${url.protocol}//${url.host}`;
+  } catch {
+    return report.request.baseUrl;
+  }
 }
 
 export async function run(args: ReplayArgs): Promise<number> {
@@ -90,7 +98,7 @@ export async function run(args: ReplayArgs): Promise<number> {
   } else {
     if (written.fallback) print(written.fallback);
     // The operation rather than the full URL (which is in the report): a URL does not fold into 80 columns.
-    const what = `${report.request.method} ${report.request.endpoint} (${report.request.operationId})`;
+    const what = `${report.request.method} ${report.request.endpoint} (${report.request.operationId})\nSent to ${sentTo(report)}`;
     const { terminalWidth, wrapText } = await import('../text.js');
     print(wrapText(`Replay of ${printable(args.file, 160)}\n${what}`, undefined, '  '));
     print(`${await renderDiff(diff)}\n${wrapText(verdictLine(report, terminalWidth()), undefined, '  ')}`);

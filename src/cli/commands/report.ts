@@ -1,6 +1,6 @@
 import { dirname } from 'node:path';
 import { UsageError } from '../../shared/errors.js';
-import { print, printError } from '../output.js';
+import { print, printError, scrubFile } from '../output.js';
 import { isPlainObject, parseJsonText, readInputText } from '../../request/params.js';
 import type { Report, ReportFormat } from '../../types.js';
 
@@ -32,7 +32,8 @@ export async function run(args: { file: string; format?: string; html?: boolean;
   }
   if (!formats.length) return 0;
   const { writeReportFiles } = await import('../../report/files.js');
-  const paths = await writeReportFiles(report, args.outDir ?? dirname(args.file), formats, args.junit ? { junitPath: args.junit } : {});
+  // The run's one scrubber (the shell's key included): a saved report edited by hand may hold it.
+  const paths = await writeReportFiles(report, args.outDir ?? dirname(args.file), formats, { scrub: scrubFile, ...(args.junit ? { junitPath: args.junit } : {}) });
   // With --format the report itself is on stdout; the paths go to stderr so stdout stays one document.
   const { wrapText } = await import('../text.js');
   const lines = wrapText(['Written:', ...Object.values(paths).map((p) => `  ${p}`)].join('\n'), undefined, '    ');
