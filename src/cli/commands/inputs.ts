@@ -13,6 +13,11 @@ import type { Exchange, KeySource, Report, RequestSpec, ValidationResult } from 
 // how the key travelled. This module reads inputs and says what to run; check.ts runs it.
 
 const MAX_INPUT_BYTES = 64 * 1024 * 1024;
+/**
+ * A HAR is read whole and every recorded answer judged: memory grows to some twenty times the file (a 2.1 MB HAR of
+ * JSON answers peaked at 97 MiB). Above this the file is refused, naming the limit, to keep a run within 100 MiB.
+ */
+export const MAX_HAR_BYTES = 2 * 1024 * 1024;
 
 /** What of the check's arguments the inputs need; the key and -H headers are read by check.ts. */
 export interface InputArgs {
@@ -147,7 +152,7 @@ function entryProblem(entry: number, count: number, mashvisor: Array<number | un
 
 async function fromHar(args: InputArgs, context: InputContext): Promise<InputPlan> {
   const { readHarEntries, filterMashvisor } = await import('../../inputs/har.js');
-  const har = parseJsonText(await readInput(args.fromHar!, 'HAR file'), args.fromHar!);
+  const har = parseJsonText(await readInputText(args.fromHar!, 'HAR file', MAX_HAR_BYTES), args.fromHar!);
   const all = asUsage(() => readHarEntries(har), args.fromHar!);
   const entries = filterMashvisor(all);
   if (!entries.length) throw new UsageError(`${args.fromHar}: no Mashvisor requests in this HAR (api.mashvisor.com, mashvisor-api.p.rapidapi.com or /v1.1/client/ paths)`);
