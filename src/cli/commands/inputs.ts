@@ -214,7 +214,7 @@ function judgeRecorded(row: Row): Report | null {
 }
 
 /** The Result cell: the recorded status and verdict, or (no answer recorded) whether the request would go out as it is. */
-function recordedResult(report: Report): string {
+function recordedResult(report: Judged): string {
   const warned = report.checks.some((c) => c.status === 'warn');
   const mark = report.verdict !== 'pass' ? CHECK_SYMBOLS.fail : warned ? CHECK_SYMBOLS.warn : CHECK_SYMBOLS.pass;
   if (report.response) return `${mark} ${report.response.status} ${report.verdict}`;
@@ -223,7 +223,7 @@ function recordedResult(report: Report): string {
 }
 
 /** The Problems cell: what each check beyond the parameters found, one line each (parameters are listed as before). */
-function recordedFindings(report: Report): string[] {
+function recordedFindings(report: Judged): string[] {
   return report.checks
     .filter((c) => c.id !== 'params' && (c.status === 'fail' || c.status === 'warn'))
     .map((c) => `${CHECK_SYMBOLS[c.status]} ${c.title}: ${c.message.startsWith('not checked') && c.advice ? c.advice : c.message}`);
@@ -237,11 +237,18 @@ export async function printOffline(rows: Row[], args: InputArgs, source: 'har' |
   return rows.some((r) => r.problem || !r.validation!.valid) ? 1 : 0;
 }
 
+/** What the table and --json show of a judged entry; the rest of its report (the body, parsed) is let go at once. */
+type Judged = Pick<Report, 'verdict' | 'summary' | 'checks' | 'error'> & { response: { status: number } | null };
+
 async function offlineHar(rows: Row[], args: InputArgs): Promise<number> {
-  const reports = new Map<number, Report>();
+  const reports = new Map<number, Judged>();
   for (const row of rows) {
     const report = judgeRecorded(row);
-    if (report) reports.set(row.index, report);
+    row.recorded = null; // judged: its body is not needed again
+    if (report) {
+      const { verdict, summary, checks, error, response } = report;
+      reports.set(row.index, { verdict, summary, checks, error, response: response ? { status: response.status } : null });
+    }
   }
   const failed = rows.some((r) => r.problem || reports.get(r.index)?.verdict !== 'pass');
   if (args.json) {
