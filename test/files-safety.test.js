@@ -40,6 +40,18 @@ test('a FIFO at reports/history.jsonl: the check finishes and says the history i
   assert.ok(readdirSync(reports).some((f) => f.endsWith('.json')), 'the report itself is written');
 });
 
+test('history reads no FIFO: a one-line usage error, with and without --limit', async () => {
+  const reports = join(dir, 'reports');
+  mkdirSync(reports);
+  fifo(join(reports, 'history.jsonl'));
+  for (const extra of [[], ['--limit', '3']]) {
+    const r = await runCli(['history', '--reports-dir', reports, ...extra], GUARD);
+    assert.not.ok(r.killed, 'history blocked on the FIFO');
+    assert.is(r.code, 2, r.stderr);
+    assert.match(r.stderr, /cannot read the history .*: it is a named pipe \(FIFO\), not a regular file/);
+  }
+});
+
 test('a FIFO at GITHUB_STEP_SUMMARY: the check finishes with a note instead of hanging', async () => {
   const summary = join(dir, 'summary.md');
   fifo(summary);

@@ -75,6 +75,7 @@ export function describeFsError(err: unknown): string {
   if (code === 'ENOENT') return 'no such file';
   if (code === 'EACCES' || code === 'EPERM') return 'permission denied';
   if (code === 'EISDIR') return 'it is a directory';
+  if (code === 'ENOTREG') return (err as { reason: string }).reason; // shared/files.ts: a FIFO or device
   return code ?? (err as Error).message;
 }
 

@@ -5,8 +5,11 @@ import { closeSync, constants as fsc, fstatSync, openSync, readSync, type Stats 
 
 export class NotRegularFileError extends Error {
   readonly code = 'ENOTREG';
+  /** For "cannot read X: ..." */
+  readonly reason: string;
   constructor(file: string, info: Stats) {
     super(`${file} is ${kindOf(info)}, not a regular file`);
+    this.reason = notRegularReason(info);
     this.name = 'NotRegularFileError';
   }
 }
