@@ -1,6 +1,7 @@
 import { createReadStream } from 'node:fs';
 import { stat } from 'node:fs/promises';
 import { UsageError } from '../shared/errors.js';
+import { notRegularReason } from '../shared/files.js';
 import { readBatchBlocks, parseBatchLine, type BatchRequest } from './jsonl.js';
 import { describeFsError, isPlainObject, paramsFromPayload } from '../request/params.js';
 import { queryFromSearch, resolveEndpoint, type ResolvedEndpoint } from '../catalog/resolve.js';
@@ -239,6 +240,8 @@ async function openInput(file: string): Promise<{ stream: NodeJS.ReadableStream;
   try {
     const info = await stat(file);
     if (info.isDirectory()) throw new UsageError(`cannot read batch file ${file}: it is a directory`);
+    // A FIFO or device would block the read forever; a pipe's lines go through stdin (-).
+    if (!info.isFile()) throw new UsageError(`cannot read batch file ${file}: ${notRegularReason(info)} (pipe it to stdin with - instead)`);
     return { stream: createReadStream(file, { highWaterMark: CHUNK_BYTES }), size: info.size };
   } catch (err) {
     if (err instanceof UsageError) throw err;

@@ -187,6 +187,16 @@ function placeholderProblem(doc: ParamDoc | undefined, name: string, where: 'que
   return problem('placeholder', doc, name, where, `${name} is still the placeholder "${value}", not a value`, `give ${name} a real value, e.g. ${name}=${exampleFor(doc)}`, value);
 }
 
+/**
+ * "." and ".." are not values as a path segment: every URL parser drops them (".." takes the segment before it too),
+ * so the request would go to another path than the one reported. No API value is a dot or two.
+ */
+function dotSegmentProblem(operation: Operation, name: string, value: string): Problem {
+  const doc = operation.params.find((p) => p.name === name && p.in === 'path');
+  const means = value === '.' ? 'the folder itself' : 'the folder above';
+  return problem(doc, name, 'path', `${name} is "${value}", which a URL reads as ${means}: the request would go to another path`, `give ${name} a real value, e.g. ${name}=${exampleFor(doc)}`, value);
+}
+
 function extraProblems(operation: Operation, data: Params): { errors: Problem[]; warnings: Problem[] } {
   const errors: Problem[] = [];
   const warnings: Problem[] = [];
@@ -198,6 +208,7 @@ function extraProblems(operation: Operation, data: Params): { errors: Problem[];
   }
   for (const [name, value] of Object.entries(data.path)) {
     if (isPlaceholder(value)) errors.push(placeholderProblem(operation.params.find((p) => p.name === name && p.in === 'path'), name, 'path', value));
+    else if (value === '.' || value === '..') errors.push(dotSegmentProblem(operation, name, value));
   }
   for (const name of Object.keys(data.path)) {
     if (!operation.params.some((p) => p.name === name && p.in === 'path')) {

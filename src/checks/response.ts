@@ -159,6 +159,11 @@ function classify({ spec, exchange, notSent }: CheckContext): CheckResultOf<'res
   if (!exchange) return result('skip', 'none', NOT_SENT_TEXT[notSent ?? 'params'], '', { notSent: notSent ?? null });
   const res = exchange.response;
   if (!res) return networkFailure(exchange);
+  // A status outside 100-599 (a library-recorded answer; the CLI's exchange refuses it itself) is not HTTP.
+  if (!(Number.isInteger(res.status) && res.status >= 100 && res.status <= 599)) {
+    const message = `the server answered with status ${String(res.status)}, which is not valid HTTP (a status is 100 to 599)`;
+    return networkFailure({ ...exchange, error: { kind: 'other', code: 'HPE_INVALID_STATUS', message } });
+  }
   const documented = documentedFor(res.status);
   const details: Details = {
     status: res.status, class: statusClass(res.status), documented: documented?.documented ?? null,

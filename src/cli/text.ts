@@ -34,30 +34,46 @@ const FOLD_AFTER_LAST = new Set(['-', '_', '.', ':']);
 
 /** Splits a word wider than `width` into pieces that fit, each ending after a fold character when one is near. */
 export function foldWord(word: string, width: number): string[] {
+  // Each character measured once: the word is cut into pieces by index, so a long word costs its length, not its
+  // length times the number of pieces.
+  const chars = Array.from(word);
+  const widths = chars.map(charWidth);
   const pieces: string[] = [];
-  let rest = word;
-  while (textWidth(rest) > width) {
-    const chars = Array.from(rest);
+  let start = 0;
+  let rest = widths.reduce((a, b) => a + b, 0);
+  while (rest > width) {
     let used = 0;
     let cut = 0;
     let foldAt = 0;
     let lastResort = 0;
-    for (const [i, ch] of chars.entries()) {
-      const w = textWidth(ch);
-      if (used + w > width) break;
-      used += w;
-      cut = i + 1;
-      if (FOLD_AFTER.has(ch)) foldAt = i + 1;
+    for (let i = start; i < chars.length; i++) {
+      const ch = chars[i]!;
+      if (used + widths[i]! > width) break;
+      used += widths[i]!;
+      cut = i - start + 1;
+      if (FOLD_AFTER.has(ch)) foldAt = cut;
       // camelCase names (operationIds) fold between words: getRentoCalculator / HistoricalPerformance.
-      if (FOLD_AFTER_LAST.has(ch) || (/[a-z]/.test(ch) && /[A-Z]/.test(chars[i + 1] ?? ''))) lastResort = i + 1;
+      if (FOLD_AFTER_LAST.has(ch) || (/[a-z]/.test(ch) && /[A-Z]/.test(chars[i + 1] ?? ''))) lastResort = cut;
     }
     // A fold point in the first half would leave a ragged, half-empty line: cut at the width instead.
     const at = foldAt > cut / 2 ? foldAt : lastResort > cut / 2 ? lastResort : Math.max(cut, 1);
-    pieces.push(chars.slice(0, at).join(''));
-    rest = chars.slice(at).join('');
+    pieces.push(chars.slice(start, start + at).join(''));
+    for (let i = start; i < start + at; i++) rest -= widths[i]!;
+    start += at;
   }
-  if (rest) pieces.push(rest);
+  if (start < chars.length) pieces.push(chars.slice(start).join(''));
   return pieces;
+}
+
+const charWidths = new Map<string, number>();
+/** One character's width, remembered: string-width builds its regular expressions on every call. */
+function charWidth(ch: string): number {
+  let w = charWidths.get(ch);
+  if (w === undefined) {
+    w = textWidth(ch);
+    if (charWidths.size < 4096) charWidths.set(ch, w);
+  }
+  return w;
 }
 
 // Less room than this at the end of a line, and a long value starts on the next line instead.
@@ -95,15 +111,16 @@ export function wrapLine(text: string, width: number, indent = ''): string[] {
     const foldsAnyway = w > width - textWidth(indent);
     const gap = !empty && foldsAnyway && width - used - 1 >= MIN_FOLD_ROOM;
     if (!empty && !gap) newLine();
-    let rest = word!;
-    let first = true;
-    while (rest) {
-      if (!first) newLine();
-      const room = Math.max(1, width - used - (first && gap ? 1 : 0));
-      const [piece] = textWidth(rest) <= room ? [rest] : foldWord(rest, room);
-      add(piece!, first && gap);
-      rest = rest.slice(piece!.length);
-      first = false;
+    // The first piece fills what is left of this line; the rest is folded once, to the width every later line has.
+    const room = Math.max(1, width - used - (gap ? 1 : 0));
+    const [piece] = w <= room ? [word!] : foldWord(word!, room);
+    add(piece!, gap);
+    const rest = word!.slice(piece!.length);
+    if (rest) {
+      for (const next of foldWord(rest, Math.max(1, width - textWidth(indent)))) {
+        newLine();
+        add(next, false);
+      }
     }
   }
   lines.push(line.trimEnd());

@@ -168,6 +168,21 @@ function readCapped(stream: NodeJS.ReadableStream & { destroy?: () => void }, ca
 }
 
 /** A 3xx with a Location is recorded, never followed; crossHost when it points at another host or port. */
+/** HTTP status codes are 100-599 (RFC 9110 §15); the report's schema holds no other. */
+export function validStatus(status: unknown): status is number {
+  return typeof status === 'number' && Number.isInteger(status) && status >= 100 && status <= 599;
+}
+
+class InvalidStatus extends Error {
+  constructor(readonly status: number) {
+    super('invalid status');
+  }
+}
+
+export function invalidStatusError(status: unknown): { kind: 'other'; code: string; message: string } {
+  return { kind: 'other', code: 'HPE_INVALID_STATUS', message: `the server answered with status ${String(status)}, which is not valid HTTP (a status is 100 to 599)` };
+}
+
 function redirectOf(status: number, location: string | undefined, requestUrl: string): Exchange['redirect'] {
   if (status < 300 || status >= 400 || !location) return null;
   let target: URL;
@@ -230,6 +245,11 @@ export async function performExchange(req: OutgoingRequest): Promise<Exchange> {
       ...agents,
     });
     marks.firstByte ??= nowMs();
+    if (!validStatus(res.status)) {
+      // Node's parser takes any three digits (099, 799): such an answer is not HTTP, as a malformed status line is not.
+      (res.data as { destroy?: () => void }).destroy?.();
+      throw new InvalidStatus(res.status);
+    }
     const headers = responseHeaders(res);
     const body = await readCapped(res.data, req.maxBodyBytes ?? MAX_BODY_BYTES, isDecoded(headers));
     marks.end = nowMs();
@@ -246,7 +266,7 @@ export async function performExchange(req: OutgoingRequest): Promise<Exchange> {
     exchange.redirect = redirectOf(res.status, headers.location, req.url);
   } catch (err) {
     marks.end = nowMs();
-    exchange.error = classifyNetworkError(err, timedOut, req.timeoutMs);
+    exchange.error = err instanceof InvalidStatus ? invalidStatusError(err.status) : classifyNetworkError(err, timedOut, req.timeoutMs);
   } finally {
     clearTimeout(timer);
     ('httpAgent' in agents ? agents.httpAgent : agents.httpsAgent).destroy();

@@ -54,6 +54,7 @@ function withRawUrls(node: unknown): unknown {
 
 export function loadCollection(json: unknown, options: LoadOptions = {}): LoadedCollection {
   checkCollectionShape(json);
+  grown = 0;
   const { Collection } = sdk();
   const collection = new Collection(withRawUrls(json) as PostmanSdk.CollectionDefinition);
   // Highest precedence first: --var, then the environment, then the collection's own variables.
@@ -130,20 +131,80 @@ function environmentValues(env: unknown): VariableSource {
 }
 
 function substitute(text: string, sources: VariableSource[], unresolved: Set<string>): string {
-  const out = sdk().Property.replaceSubstitutions(text, sources as unknown as PostmanSdk.VariableList[]);
+  const out = expandVariables(text, sources);
   for (const m of out.matchAll(VARIABLE)) unresolved.add(m[1]);
+  return out;
+}
+
+/** Postman's own limit: a value is substituted again at most this many times (variables holding variables). */
+const MAX_PASSES = 19;
+/** How much substitution may add to one value. Nested variables grow a value exponentially (a 2.3 KB collection
+ * would expand to gigabytes); no real URL, header or body grows by a megabyte through its variables. */
+export const MAX_VARIABLE_GROWTH = 1024 * 1024;
+
+/**
+ * {{name}} replaced as Postman does (the first source that has the name wins; the result is substituted again while
+ * something was replaced, up to MAX_PASSES times), but refused as soon as the value would grow by more than
+ * MAX_VARIABLE_GROWTH: the size is counted while replacing, before a larger string is built.
+ */
+/** ...and the whole collection's requests by more than this, over all their values. */
+const MAX_TOTAL_GROWTH = 8 * 1024 * 1024;
+let grown = 0;
+
+function expandVariables(text: string, sources: VariableSource[]): string {
+  if (!text.includes('{{')) return text;
+  const start = text.length;
+  let out = text;
+  for (let pass = 0; pass < MAX_PASSES; pass++) {
+    let size = out.length;
+    let matched = false;
+    out = out.replace(VARIABLE, (whole, name: string) => {
+      matched = true;
+      const value = lookup(name, sources);
+      if (value === undefined) return whole;
+      size += value.length - whole.length;
+      if (size - start > MAX_VARIABLE_GROWTH) {
+        throw new InputError(`the collection's variables expand one value by more than 1 MiB ({{${name.slice(0, 40)}}} and the variables it holds): check for variables that repeat or nest each other`);
+      }
+      return value;
+    });
+    if (!matched) break;
+  }
+  grown += Math.max(0, out.length - start);
+  if (grown > MAX_TOTAL_GROWTH) {
+    throw new InputError('the collection\'s variables expand its requests by more than 8 MiB in all: check for variables that repeat or nest each other');
+  }
+  return out;
+}
+
+function lookup(name: string, sources: VariableSource[]): string | undefined {
+  for (const source of sources) if (Object.hasOwn(source, name)) return String(source[name]);
+  // Postman's dynamic variables ({{$guid}}, {{$timestamp}}...): one token, which the SDK resolves or leaves as is.
+  if (!name.startsWith('$')) return undefined;
+  const token = `{{${name}}}`;
+  const value = sdk().Property.replaceSubstitutions(token, []);
+  return value === token ? undefined : value;
+}
+
+/** Every string in a request definition substituted (keys are not), as the SDK's replaceSubstitutionsIn does. */
+function substituteIn(value: unknown, sources: VariableSource[]): unknown {
+  if (typeof value === 'string') return expandVariables(value, sources);
+  if (Array.isArray(value)) return value.map((v) => substituteIn(v, sources));
+  if (!value || typeof value !== 'object') return value;
+  const out: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(value)) out[k] = substituteIn(v, sources);
   return out;
 }
 
 function readItem(
   item: PostmanSdk.Item, sources: VariableSource[], unresolved: Set<string>,
 ): { request: RawRequest; auth: CollectionAuth | null } {
-  const { Property, Request } = sdk();
+  const { Request } = sdk();
   const notes: string[] = [];
   const own = new Set<string>();
   // Postman resolves variables in the request definition first, then builds the URL from it (path variables
   // like :id come from url.variable, disabled query parameters are left out).
-  const json = Property.replaceSubstitutionsIn(item.request.toJSON(), sources as unknown as PostmanSdk.VariableList[], false);
+  const json = substituteIn(item.request.toJSON(), sources);
   const resolved = new Request(json as PostmanSdk.RequestDefinition);
   let url = resolved.url.toString();
   collect(url, own);

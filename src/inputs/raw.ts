@@ -39,9 +39,16 @@ export class InputError extends Error {
  * Sets a header, keeping the last value when a name repeats (compared case-insensitively, as HTTP does)
  * and noting the repeat. The surviving entry takes the spelling of the last occurrence.
  */
+/** Far more headers, and header bytes, than any HTTP server takes (Apache's default is 100 fields, nginx 32 KiB). */
+export const MAX_HEADERS = 200;
+export const MAX_HEADER_BYTES = 64 * 1024;
+
 export function setHeader(headers: Record<string, string>, name: string, value: string, notes: string[]): void {
   const lower = name.toLowerCase();
-  for (const existing of Object.keys(headers)) {
+  const names = Object.keys(headers);
+  // Checked as each header is added, so a file with thousands of them is refused before they are walked again.
+  if (names.length >= MAX_HEADERS) throw new InputError(`the request has more than ${MAX_HEADERS} headers, more than any server accepts`);
+  for (const existing of names) {
     if (existing.toLowerCase() === lower) {
       delete headers[existing];
       const note = `header ${name} is given more than once; the last value is used`;

@@ -1,7 +1,9 @@
 // GitHub Actions outputs: a short Markdown job summary (appended to the file GITHUB_STEP_SUMMARY names) and a
 // one-line `::error` annotation for a failed check. The text comes from the report, which is already redacted;
 // the caller passes it through the CLI's output scrubber as well before it is written.
-import { closeSync, constants as fsc, openSync, writeSync } from 'node:fs';
+import { closeSync, writeSync } from 'node:fs';
+import { appendBytes, openForAppend } from '../shared/files.js';
+import { escapeControls } from '../shared/terminal.js';
 import type { Report, ReportFormat } from '../types.js';
 import { cell } from './markdown.js';
 import { CHECK_SYMBOLS, VERDICT_TITLES, statusLine } from './json.js';
@@ -39,7 +41,7 @@ export function renderJobSummary(report: Report, paths: Partial<Record<ReportFor
   ];
   const files = Object.values(paths).filter((p): p is string => typeof p === 'string');
   if (files.length) lines.push(`Reports: ${files.map(inlineCode).join(', ')}`, '');
-  return `${lines.join('\n')}\n`;
+  return escapeControls(`${lines.join('\n')}\n`);
 }
 
 /** A batch validation's summary: the counts, and the first invalid lines. */
@@ -51,7 +53,7 @@ export function renderBatchSummary(total: { lines: number; valid: number; invali
     lines.push('| Line | Endpoint | Problem |', '| --- | --- | --- |', ...shown.map((i) => `| ${i.line} | ${summaryCell(i.endpoint)} | ${summaryCell(i.problem)} |`), '');
     if (total.invalid > shown.length) lines.push(`…and ${total.invalid - shown.length} more.`, '');
   }
-  return `${lines.join('\n')}\n`;
+  return escapeControls(`${lines.join('\n')}\n`);
 }
 
 /** GitHub's escaping of a workflow command's message: %, CR and LF. */
@@ -78,9 +80,10 @@ export function annotationLine(report: Report): string | null {
  * redirect the write); creates it private when missing, as the runner would.
  */
 export function appendSummaryFile(path: string, text: string): void {
-  const fd = openSync(path, fsc.O_WRONLY | fsc.O_APPEND | fsc.O_CREAT | fsc.O_NOFOLLOW, 0o600);
+  // A FIFO or device there would block the run forever (after the billed request): refused, as is a symbolic link.
+  const { fd, readable } = openForAppend(path);
   try {
-    let rest = Buffer.from(text, 'utf8');
+    let rest = appendBytes(fd, readable, text);
     while (rest.length > 0) rest = rest.subarray(writeSync(fd, rest));
   } finally {
     closeSync(fd);

@@ -1,6 +1,6 @@
 // history.jsonl: one line per run, so "is it me or is it the API?" can be answered from past runs.
-import { closeSync, constants as fsc, fstatSync, mkdirSync, openSync, readSync, writeSync } from 'node:fs';
-import { readFile } from 'node:fs/promises';
+import { closeSync, fstatSync, mkdirSync, readFileSync, readSync, writeSync } from 'node:fs';
+import { NotRegularFileError, appendBytes, openForAppend, openRegularForRead } from '../shared/files.js';
 import { join } from 'node:path';
 import type { Verdict } from '../types.js';
 
@@ -68,18 +68,19 @@ export function historyLine(entry: HistoryEntry): string {
 export async function appendHistory(dir: string, entry: HistoryEntry, scrub: (text: string) => string = (t) => t): Promise<void> {
   mkdirSync(dir, { recursive: true, mode: 0o700 });
   const file = join(dir, HISTORY_FILE);
-  let fd: number;
+  let opened: { fd: number; readable: boolean };
   try {
     // Never through a symbolic link: one placed there would have each run append a line to a file elsewhere
-    // (or create one where the link points).
-    fd = openSync(file, fsc.O_WRONLY | fsc.O_APPEND | fsc.O_CREAT | fsc.O_NOFOLLOW, 0o600);
+    // (or create one where the link points). A FIFO there would block the run forever: refused.
+    opened = openForAppend(file);
   } catch (err) {
     if ((err as NodeJS.ErrnoException).code === 'ELOOP') throw new HistoryWriteError(file, 'it is a symbolic link; not followed');
+    if (err instanceof NotRegularFileError || (err as NodeJS.ErrnoException).code === 'ENXIO') throw new HistoryWriteError(file, 'it is not a regular file');
     throw err;
   }
+  const fd = opened.fd;
   try {
-    if (!fstatSync(fd).isFile()) throw new HistoryWriteError(file, 'it is not a regular file');
-    const line = Buffer.from(scrub(historyLine(entry)), 'utf8');
+    const line = appendBytes(fd, opened.readable, scrub(historyLine(entry)));
     let done = 0;
     while (done < line.length) done += writeSync(fd, line, done);
   } finally {
@@ -123,7 +124,7 @@ export function statusKey(status: number | null, requestsSent = 1): string {
 /** Reads the history; with a limit, only the most recent entries (and the counts cover just those). */
 export async function readHistory(dir: string, limit?: number): Promise<History> {
   const file = join(dir, HISTORY_FILE);
-  const { entries, skipped } = limit !== undefined && limit >= 0 ? readRecent(file, limit) : await readAll(file);
+  const { entries, skipped } = limit !== undefined && limit >= 0 ? readRecent(file, limit) : readAll(file);
 
   const byStatus: Record<string, number> = {};
   const byEndpoint: History['byEndpoint'] = {};
@@ -149,16 +150,28 @@ function takeLine(text: string, into: { entries: HistoryEntry[]; skipped: number
   }
 }
 
-async function readAll(file: string): Promise<{ entries: HistoryEntry[]; skipped: number }> {
-  let text = '';
-  try {
-    text = await readFile(file, 'utf8');
-  } catch (err) {
-    if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw err;
-  }
+function readAll(file: string): { entries: HistoryEntry[]; skipped: number } {
   const found = { entries: [] as HistoryEntry[], skipped: 0 };
+  const fd = openHistory(file);
+  if (fd === null) return found;
+  let text: string;
+  try {
+    text = readFileSync(fd, 'utf8');
+  } finally {
+    closeSync(fd);
+  }
   for (const line of text.split('\n')) takeLine(line, found);
   return found;
+}
+
+/** The history opened for reading (a FIFO or device refused without blocking); null when there is none yet. */
+function openHistory(file: string): number | null {
+  try {
+    return openRegularForRead(file);
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return null;
+    throw err;
+  }
 }
 
 const TAIL_CHUNK = 64 * 1024;
@@ -172,13 +185,8 @@ const LONGEST_LINE = 16 * MAX_LINE_BYTES;
 function readRecent(file: string, limit: number): { entries: HistoryEntry[]; skipped: number } {
   const found = { entries: [] as HistoryEntry[], skipped: 0 };
   if (limit === 0) return found;
-  let fd: number;
-  try {
-    fd = openSync(file, 'r');
-  } catch (err) {
-    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return found;
-    throw err;
-  }
+  const fd = openHistory(file);
+  if (fd === null) return found;
   try {
     let pos = fstatSync(fd).size;
     const chunk = Buffer.allocUnsafe(TAIL_CHUNK);

@@ -28,7 +28,26 @@ const MAX_BODY_CHARS = 10_000;
  */
 export function inline(text: unknown): string {
   const s = text === null || text === undefined ? '' : String(text);
-  return s.replace(/\r\n|[\r\n\u2028\u2029]/g, ' ').replace(/</g, '&lt;');
+  return noLinks(s.replace(/\r\n|[\r\n\u2028\u2029]/g, ' ').replace(/</g, '&lt;'));
+}
+
+/** A code span as CommonMark reads it: a run of backticks, then text, then a run of the same length. */
+const CODE_SPAN = /(`+)[\s\S]*?[^`]\1(?!`)/g;
+
+/**
+ * Brackets and backslashes escaped outside code spans, so no text a server or an input file sent can become a link
+ * or an image (`![x](http://evil/p.png)` would load when the ticket is viewed). Code spans show text as written and
+ * make no links, so they are left alone (an escape there would show as a backslash).
+ */
+export function noLinks(text: string): string {
+  if (!/[[\]\\]/.test(text)) return text;
+  let out = '';
+  let at = 0;
+  for (const m of text.matchAll(CODE_SPAN)) {
+    out += text.slice(at, m.index).replace(/[[\]\\]/g, '\\$&') + m[0];
+    at = m.index! + m[0].length;
+  }
+  return out + text.slice(at).replace(/[[\]\\]/g, '\\$&');
 }
 
 /**
@@ -38,7 +57,7 @@ export function inline(text: unknown): string {
  */
 export function cell(text: unknown): string {
   const s = text === null || text === undefined ? '' : String(text);
-  return s.replace(/</g, '&lt;').replace(/\|/g, '\\|').replace(/\r\n|[\r\n\u2028\u2029]/g, '<br>').trim() || ' ';
+  return noLinks(s.replace(/</g, '&lt;')).replace(/\|/g, '\\|').replace(/\r\n|[\r\n\u2028\u2029]/g, '<br>').trim() || ' ';
 }
 
 /** A fence longer than any backtick run inside, so the content can never close the block early. */

@@ -11,7 +11,7 @@ import { DIRECT_BASE_URL, DIRECT_HOST, RAPIDAPI_BASE_URL, RAPIDAPI_HOST } from '
 import { resolveEndpoint, type ResolvedEndpoint } from '../catalog/resolve.js';
 import { bareCredential, headersSecrets, isPlaceholderKey, isReference, paramSecrets, proxySecrets, urlSecrets } from '../shared/secrets.js';
 import { isPlainObject, mergeParams, paramsFromPayload } from './params.js';
-import { isMethodToken } from '../inputs/raw.js';
+import { MAX_HEADER_BYTES, MAX_HEADERS, isMethodToken } from '../inputs/raw.js';
 import type { KeySource, Mode, Params, RequestSpec } from '../types.js';
 
 export interface RequestInput {
@@ -230,8 +230,24 @@ export function secretsOfRequest(spec: RequestSpec, extraHeaders: Record<string,
   return [...found].filter((v) => v !== '' && !isReference(v));
 }
 
+/** Every input's headers are bounded here, before anything walks them: 10,000 headers cost seconds at each step. */
+export function checkHeaderBounds(origin: string, ...lists: Array<Record<string, string> | undefined>): void {
+  let count = 0;
+  let bytes = 0;
+  for (const headers of lists) {
+    for (const name in headers) {
+      count++;
+      bytes += name.length + String(headers[name]).length + 4;
+    }
+  }
+  const what = origin === 'library' ? 'the request' : `${origin}: the request`;
+  if (count > MAX_HEADERS) throw new UsageError(`${what} has ${count} headers, more than the ${MAX_HEADERS} any server accepts`);
+  if (bytes > MAX_HEADER_BYTES) throw new UsageError(`${what}'s headers are over 64 KiB, more than any server accepts`);
+}
+
 /** Any input → the RequestSpec every command, the library and the interceptor run. */
 export function buildSpec(input: RequestInput): RequestSpec {
+  checkHeaderBounds(input.origin, input.inputHeaders, input.extraHeaders);
   const resolved = resolveEndpoint(input.endpoint);
   const layers: Params[] = [{ path: resolved.path, query: resolved.query }];
   if (input.payload !== undefined) {

@@ -1,5 +1,6 @@
 import { jsonShape, MAX_INPUT_DEPTH } from '../shared/json-bounds.js';
-import { promises as fsp } from 'node:fs';
+import { constants as fsc, promises as fsp } from 'node:fs';
+import { notRegularReason } from '../shared/files.js';
 import type { FileHandle } from 'node:fs/promises';
 import { UsageError } from '../shared/errors.js';
 import { locateJsonError } from '../shared/json-error.js';
@@ -27,11 +28,14 @@ function label(file: string): string {
 async function readFileCapped(file: string, maxBytes: number, what: string): Promise<Buffer> {
   let handle: FileHandle | undefined;
   try {
-    handle = await fsp.open(file, 'r');
+    // Non-blocking: a FIFO or a device would block open() or read() forever. Only a regular file is read; a pipe's
+    // contents go through stdin (-).
+    handle = await fsp.open(file, fsc.O_RDONLY | fsc.O_NONBLOCK);
     const info = await handle.stat();
     if (info.isDirectory()) throw new UsageError(`${what} ${file} is a directory, not a file`);
+    if (!info.isFile()) throw new UsageError(`cannot read ${what} ${file}: ${notRegularReason(info)} (pipe it to stdin with - instead)`);
     if (info.size > maxBytes) throw new UsageError(`${what} ${file} is over the ${formatBytes(maxBytes)} limit (${overBy(info.size, maxBytes)})`);
-    // The size of a pipe or device (<(...), /dev/zero) says nothing: the cap is applied while reading.
+    // The file may grow while it is read: the cap is applied while reading too.
     return await readCapped(handle, maxBytes, `${what} ${file}`);
   } catch (err) {
     if (err instanceof UsageError) throw err;
@@ -71,6 +75,7 @@ export function describeFsError(err: unknown): string {
   if (code === 'ENOENT') return 'no such file';
   if (code === 'EACCES' || code === 'EPERM') return 'permission denied';
   if (code === 'EISDIR') return 'it is a directory';
+  if (code === 'ENOTREG') return (err as { reason: string }).reason; // shared/files.ts: a FIFO or device
   return code ?? (err as Error).message;
 }
 

@@ -1,5 +1,6 @@
 import { nowMs } from '../../shared/clock.js';
-import { promises as fsp } from 'node:fs';
+import { constants as fsConstants, promises as fsp } from 'node:fs';
+import { notRegularReason } from '../../shared/files.js';
 import { isTerminal } from '../../shared/lazy-builtins.js';
 import { UsageError } from '../../shared/errors.js';
 import { cellText, paint, print, printError, registerSecrets, runRedactor, scrubFile, useColor } from '../output.js';
@@ -45,13 +46,15 @@ export const MAX_KEY_FILE_BYTES = 64 * 1024;
 async function readKeyFile(file: string): Promise<string> {
   let handle;
   try {
-    handle = await fsp.open(file, 'r');
+    // Non-blocking: a FIFO or device would block open() or read() forever; only a regular file is read.
+    handle = await fsp.open(file, fsConstants.O_RDONLY | fsConstants.O_NONBLOCK);
   } catch (err) {
     throw new UsageError(`cannot read key file ${file}: ${describeFsError(err)}`);
   }
   try {
     const info = await handle.stat();
     if (info.isDirectory()) throw new UsageError(`cannot read key file ${file}: it is a directory`);
+    if (!info.isFile()) throw new UsageError(`cannot read key file ${file}: ${notRegularReason(info)}`);
     if (info.size > MAX_KEY_FILE_BYTES) throw new UsageError(`key file ${file} is over 64 KiB: not a key file`);
     // A pipe or a device has no size: read one byte past the limit to know.
     const buffer = Buffer.alloc(MAX_KEY_FILE_BYTES + 1);

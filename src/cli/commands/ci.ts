@@ -14,7 +14,7 @@ function appendSummary(markdown: string): void {
   } catch (err) {
     // The check itself is done and its reports written: a summary that cannot be written is only a note.
     const code = (err as NodeJS.ErrnoException).code;
-    const why = code === 'ELOOP' ? 'it is a symbolic link' : code ?? (err as Error).message;
+    const why = code === 'ELOOP' ? 'it is a symbolic link' : code === 'ENOTREG' || code === 'ENXIO' ? 'it is not a regular file' : code ?? (err as Error).message;
     printError(`mashvisor-preflight: note: job summary not written to GITHUB_STEP_SUMMARY (${why})`);
   }
 }

@@ -13,6 +13,11 @@ import type { Exchange, KeySource, Report, RequestSpec, ValidationResult } from 
 // how the key travelled. This module reads inputs and says what to run; check.ts runs it.
 
 const MAX_INPUT_BYTES = 64 * 1024 * 1024;
+/**
+ * A HAR is read whole and every recorded answer judged: memory grows to some twenty times the file (a 2.1 MB HAR of
+ * JSON answers peaked at 97 MiB). Above this the file is refused, naming the limit, to keep a run within 100 MiB.
+ */
+export const MAX_HAR_BYTES = 2 * 1024 * 1024;
 
 /** What of the check's arguments the inputs need; the key and -H headers are read by check.ts. */
 export interface InputArgs {
@@ -157,7 +162,7 @@ function entryProblem(entry: number, count: number, mashvisor: Array<number | un
 
 async function fromHar(args: InputArgs, context: InputContext): Promise<InputPlan> {
   const { readHarEntries, filterMashvisor } = await import('../../inputs/har.js');
-  const har = parseJsonText(await readInput(args.fromHar!, 'HAR file'), args.fromHar!);
+  const har = parseJsonText(await readInputText(args.fromHar!, 'HAR file', MAX_HAR_BYTES), args.fromHar!);
   const all = asUsage(() => readHarEntries(har), args.fromHar!);
   const entries = filterMashvisor(all);
   if (!entries.length) throw new UsageError(`${args.fromHar}: no Mashvisor requests in this HAR (api.mashvisor.com, mashvisor-api.p.rapidapi.com or /v1.1/client/ paths)`);
@@ -219,7 +224,7 @@ function judgeRecorded(row: Row): Report | null {
 }
 
 /** The Result cell: the recorded status and verdict, or (no answer recorded) whether the request would go out as it is. */
-function recordedResult(report: Report): string {
+function recordedResult(report: Judged): string {
   const warned = report.checks.some((c) => c.status === 'warn');
   const mark = report.verdict !== 'pass' ? CHECK_SYMBOLS.fail : warned ? CHECK_SYMBOLS.warn : CHECK_SYMBOLS.pass;
   if (report.response) return `${mark} ${report.response.status} ${report.verdict}`;
@@ -228,7 +233,7 @@ function recordedResult(report: Report): string {
 }
 
 /** The Problems cell: what each check beyond the parameters found, one line each (parameters are listed as before). */
-function recordedFindings(report: Report): string[] {
+function recordedFindings(report: Judged): string[] {
   return report.checks
     .filter((c) => c.id !== 'params' && (c.status === 'fail' || c.status === 'warn'))
     .map((c) => `${CHECK_SYMBOLS[c.status]} ${c.title}: ${c.message.startsWith('not checked') && c.advice ? c.advice : c.message}`);
@@ -242,11 +247,18 @@ export async function printOffline(rows: Row[], args: InputArgs, source: 'har' |
   return rows.some((r) => r.problem || !r.validation!.valid) ? 1 : 0;
 }
 
+/** What the table and --json show of a judged entry; the rest of its report (the body, parsed) is let go at once. */
+type Judged = Pick<Report, 'verdict' | 'summary' | 'checks' | 'error'> & { response: { status: number } | null };
+
 async function offlineHar(rows: Row[], args: InputArgs): Promise<number> {
-  const reports = new Map<number, Report>();
+  const reports = new Map<number, Judged>();
   for (const row of rows) {
     const report = judgeRecorded(row);
-    if (report) reports.set(row.index, report);
+    row.recorded = null; // judged: its body is not needed again
+    if (report) {
+      const { verdict, summary, checks, error, response } = report;
+      reports.set(row.index, { verdict, summary, checks, error, response: response ? { status: response.status } : null });
+    }
   }
   const failed = rows.some((r) => r.problem || reports.get(r.index)?.verdict !== 'pass');
   if (args.json) {

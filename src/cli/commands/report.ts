@@ -4,11 +4,34 @@ import { print, printError, scrubFile } from '../output.js';
 import { isPlainObject, parseJsonText, readInputText } from '../../request/params.js';
 import type { Report, ReportFormat } from '../../types.js';
 
-const MAX_REPORT_BYTES = 8 * 1024 * 1024;
+/**
+ * A saved report is read whole and rendered in several formats, each a copy: within 100 MiB up to 4 MiB and 400,000
+ * JSON values (a report the tool writes keeps at most 1 MiB of a body, once as text and once parsed). A 7.7 MB report
+ * peaked at 600 MiB.
+ */
+const MAX_REPORT_BYTES = 4 * 1024 * 1024;
+const MAX_REPORT_VALUES = 400_000;
+
+/** JSON values in the text (commas and openings outside strings), stopping past `max`. */
+function valuesOver(text: string, max: number): boolean {
+  let count = 0;
+  let inString = false;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (inString) {
+      if (c === 92) i++;
+      else if (c === 34) inString = false;
+    } else if (c === 34) inString = true;
+    else if ((c === 44 || c === 91 || c === 123) && ++count > max) return true;
+  }
+  return false;
+}
 
 /** A saved JSON report, checked against schemas/report.schema.json so every writer gets what it expects. */
 export async function loadReport(file: string): Promise<Report> {
-  const value = parseJsonText(await readInputText(file, 'report', MAX_REPORT_BYTES), file);
+  const text = await readInputText(file, 'report', MAX_REPORT_BYTES);
+  if (valuesOver(text, MAX_REPORT_VALUES)) throw new UsageError(`report ${file} holds more than ${MAX_REPORT_VALUES.toLocaleString('en-US')} JSON values, over the limit for a saved report`);
+  const value = parseJsonText(text, file);
   if (!isPlainObject(value) || value.schemaVersion !== 1 || !Array.isArray(value.checks)) {
     throw new UsageError(`${file} is not a mashvisor-preflight JSON report (schemaVersion 1)`);
   }

@@ -1,0 +1,77 @@
+// Opening the files the tool reads and appends to. A FIFO or a device in a file's place (reports/history.jsonl,
+// GITHUB_STEP_SUMMARY, a payload) would block open() or read() forever, after the billed request: every open is
+// non-blocking and anything but a regular file is refused with NotRegularFileError, which callers word for the user.
+import { closeSync, constants as fsc, fstatSync, openSync, readSync, type Stats } from 'node:fs';
+
+export class NotRegularFileError extends Error {
+  readonly code = 'ENOTREG';
+  /** For "cannot read X: ..." */
+  readonly reason: string;
+  constructor(file: string, info: Stats) {
+    super(`${file} is ${kindOf(info)}, not a regular file`);
+    this.reason = notRegularReason(info);
+    this.name = 'NotRegularFileError';
+  }
+}
+
+function kindOf(info: Stats): string {
+  if (info.isDirectory()) return 'a directory';
+  if (info.isFIFO()) return 'a named pipe (FIFO)';
+  if (info.isCharacterDevice() || info.isBlockDevice()) return 'a device';
+  if (info.isSocket()) return 'a socket';
+  return 'not a file';
+}
+
+/** The reason to show after "cannot read X: ". */
+export function notRegularReason(info: Stats): string {
+  return `it is ${kindOf(info)}, not a regular file`;
+}
+
+/** Throws NotRegularFileError (closing fd) unless fd is a regular file. */
+export function requireRegular(fd: number, file: string): Stats {
+  const info = fstatSync(fd);
+  if (info.isFile()) return info;
+  closeSync(fd);
+  throw new NotRegularFileError(file, info);
+}
+
+/** A regular file opened for reading; a FIFO or device is refused without blocking. */
+export function openRegularForRead(file: string): number {
+  const fd = openSync(file, fsc.O_RDONLY | fsc.O_NONBLOCK);
+  requireRegular(fd, file);
+  return fd;
+}
+
+/**
+ * A regular file opened to append to (created private when missing), never through a symbolic link. Opened for
+ * reading too when allowed, so that appendLine can see whether the file ends with a newline.
+ */
+export function openForAppend(file: string): { fd: number; readable: boolean } {
+  const flags = fsc.O_APPEND | fsc.O_CREAT | fsc.O_NOFOLLOW | fsc.O_NONBLOCK;
+  let fd: number;
+  let readable = true;
+  try {
+    fd = openSync(file, fsc.O_RDWR | flags, 0o600);
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code !== 'EACCES') throw err;
+    fd = openSync(file, fsc.O_WRONLY | flags, 0o600);
+    readable = false;
+  }
+  requireRegular(fd, file);
+  return { fd, readable };
+}
+
+/**
+ * Appends text to a file opened by openForAppend. When the file does not end with a newline (a line cut short by a
+ * full disk or a killed run), the text starts on a fresh line, so the cut line stays the only unreadable one.
+ */
+export function appendBytes(fd: number, readable: boolean, text: string): Buffer {
+  const size = fstatSync(fd).size;
+  let lead = '';
+  if (readable && size > 0) {
+    const last = Buffer.alloc(1);
+    readSync(fd, last, 0, 1, size - 1);
+    if (last[0] !== 10) lead = '\n';
+  }
+  return Buffer.from(lead + text, 'utf8');
+}
