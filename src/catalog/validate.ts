@@ -194,7 +194,7 @@ function placeholderProblem(doc: ParamDoc | undefined, name: string, where: 'que
 function dotSegmentProblem(operation: Operation, name: string, value: string): Problem {
   const doc = operation.params.find((p) => p.name === name && p.in === 'path');
   const means = value === '.' ? 'the folder itself' : 'the folder above';
-  return problem(doc, name, 'path', `${name} is "${value}", which a URL reads as ${means}: the request would go to another path`, `give ${name} a real value, e.g. ${name}=${exampleFor(doc)}`, value);
+  return problem('invalid', doc, name, 'path', `${name} is "${value}", which a URL reads as ${means}: the request would go to another path`, `give ${name} a real value, e.g. ${name}=${exampleFor(doc)}`, value);
 }
 
 function extraProblems(operation: Operation, data: Params): { errors: Problem[]; warnings: Problem[] } {
