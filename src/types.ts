@@ -1,6 +1,8 @@
 // The shapes that flow through the tool, in the order the data flows:
 // request spec → validation → exchange → checks → verdict → report → writers.
 
+import type { Cause } from './checks/causes.js';
+
 export type Location = 'path' | 'query' | 'body';
 /** The documented methods are GET and POST; an input may carry any other, which is then sent as given. */
 export type HttpMethod = 'GET' | 'POST' | 'HEAD' | 'PUT' | 'PATCH' | 'DELETE' | 'OPTIONS' | (string & {});
@@ -230,6 +232,10 @@ export interface ResponseDetails {
   error?: Exchange['error'];
   /** Why the body was kept as text rather than laid out (too deep, too large): see shared/json-bounds.ts. */
   bodyKeptAsText?: string;
+  /** What the answer asks of the user (src/checks/causes.ts); absent when no answer was judged. */
+  cause?: Cause;
+  /** Whose answer it is: the RapidAPI gateway's own, the API's envelope, or something else (a router, a page). */
+  from?: 'gateway' | 'api' | 'other';
 }
 
 /** The row of a check that threw: a bug in this tool, named, instead of a lost report. */
