@@ -208,8 +208,11 @@ function judgeKey(context: CheckContext): CheckResultOf<'auth'> {
   const gateway = cause ? GATEWAY_KEY[cause] : undefined;
   if (gateway && (status === 401 || status === 403)) {
     const said = serverMessage(exchange!);
-    return { ...base, status: gateway.status, message: `${status} from RapidAPI: ${gateway.text}${said ? ` The gateway said: "${said}"` : ''}`,
-      advice: gateway.status === 'pass' ? '' : notes.join('; ') || gateway.advice, details: { ...details, serverMessage: said } };
+    const crossed = gateway.status === 'fail' ? crossedKey(spec) : null;
+    if (crossed) details.crossedKey = true;
+    return { ...base, status: gateway.status, details: { ...details, serverMessage: said },
+      message: `${status} from RapidAPI: ${gateway.text}${said ? ` The gateway said: "${said}"` : ''}${crossed ? ` — ${crossed}` : ''}`,
+      advice: gateway.status === 'pass' ? '' : notes.join('; ') || (crossed ? crossedAdvice(spec) : gateway.advice) };
   }
   const crossed = crossedKey(spec);
   if (status === 401 || status === 403) {
