@@ -280,11 +280,11 @@ test('explain: the errors page\'s exact words for every documented code and clas
     assert.match(r.stdout, /\n {2}Check first:\n {4}- /);
   }
   assert.match(get('explain401').stdout, /^401 Unauthorized\n/);
-  assert.match(get('explain401').stdout, /Whose fix: a client-side fix/);
+  assert.match(get('explain401').stdout, /Whose fix: yours: fix it before contacting support/);
   assert.match(get('explain401').stdout, /x-api-key/);
   assert.match(get('explain404').stdout, /`state`/);
-  assert.match(get('explain500').stdout, /Whose fix: a case for support/);
-  assert.match(get('explain2xx').stdout, /Whose fix: nothing to fix/);
+  assert.match(get('explain500').stdout, /Whose fix: support's/);
+  assert.match(get('explain2xx').stdout, /Whose fix: nothing, when the body is a success/);
   assert.not.match(get('explain4xx').stdout, /not on the errors page/);
 });
 

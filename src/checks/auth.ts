@@ -222,7 +222,7 @@ function judgeKey(context: CheckContext): CheckResultOf<'auth'> {
     const hint = notes.join('; ') || (crossed ? crossedAdvice(spec) : '');
     const what = status === 401
       ? `401: the key is wrong or inactive (${DOCUMENTED_CODES['401']!.documented})`
-      : '403: the key is known but not allowed to use this API (plan or subscription)';
+      : '403: the key may not use this API (plan or subscription; some gateways also answer so to an unknown key)';
     // The server's own words, unless they are the documented text already quoted.
     const same = said !== null && status === 401 && said.trim().replace(/\.$/, '') === DOCUMENTED_CODES['401']!.documented.trim().replace(/\.$/, '');
     return { ...base, status: 'fail', details: { ...details, serverMessage: said },

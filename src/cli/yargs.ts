@@ -76,7 +76,8 @@ export function buildCli(argv: string[]): Argv {
         .example('$0 endpoints --openapi --yaml > mashvisor.openapi.yaml', ''),
       lazy(() => import('./commands/endpoints.js')))
     .command('explain <code>', 'What a status code means and what to check first', (y) =>
-      y.positional('code', { type: 'string', description: '400, 401, 404, 429, 500, 503, or 2xx, 4xx, 5xx' }).option('json', { type: 'boolean' }),
+      y.positional('code', { type: 'string', description: 'A status code or class: 200, 400, 401, 403, 404, 405, 422, 429, 500, 503, 3xx, 2xx, 4xx or 5xx (any other 2xx-5xx code is explained by its class)' })
+        .option('json', { type: 'boolean', description: 'Print the explanation as JSON' }),
       lazy(() => import('./commands/explain.js')))
     .command('sandbox', 'Start a local Mashvisor-compatible simulator on 127.0.0.1', (y) =>
       y.option('port', { type: 'number', default: 4010 })
