@@ -311,7 +311,7 @@ test('explain 418: not on the page, so its class, 4xx', () => {
   assert.match(r.stdout, /^418 Client error\n/);
   assert.ok(unwrap(r.stdout).includes(ERRORS_PAGE['4xx']));
   assert.match(r.stdout, /418 is not on the errors page; this is what its class, 4xx, means/);
-  assert.match(r.stdout, /client-side fix/);
+  assert.match(r.stdout, /Whose fix: yours/);
 });
 
 test('explain foo: usage error', () => usageFailure('explainFoo', /unknown status code: foo/));
