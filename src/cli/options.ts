@@ -51,7 +51,7 @@ export const CHECK_OPTIONS: OptionSpec[] = [
   { name: 'collection', type: 'string', description: 'Take the requests from a Postman collection (v2.0/v2.1)' },
   { name: 'env-file', type: 'string', description: 'With --collection: a Postman environment file' },
   { name: 'var', type: 'string', array: true, description: 'With --collection: a variable as key=value (repeatable)' },
-  { name: 'offline', type: 'boolean', description: 'Validate only; send nothing' },
+  { name: 'offline', type: 'boolean', description: 'Send nothing and write nothing, for every input: validate, and judge the answers a HAR recorded' },
 ];
 
 /** The options of each command the fast reader may take. */

@@ -325,5 +325,7 @@ export async function ciOutputs(report: Report, paths: Partial<Record<ReportForm
 export async function checkOnce(spec: RequestSpec, args: CheckArgs, extraHeaders: Record<string, string> = {}): Promise<{ report: Report; saving: ReturnType<typeof saveReport> }> {
   const started = nowMs();
   const report = await runPreflight(spec, preflightOptions(args, extraHeaders));
+  // One rule for every input: --offline sends nothing and writes nothing (no report, no history line).
+  if (args.offline) return { report, saving: Promise.resolve({ paths: {}, fallback: null }) };
   return { report, saving: saveReport(report, args, Math.round(nowMs() - started)) };
 }
