@@ -231,7 +231,8 @@ export async function run(args: CheckArgs): Promise<number> {
 
 /** Live checks of a collection, one request each, until --max-requests is spent; the rest are listed as not run. */
 async function liveRows(rows: Row[], args: CheckArgs): Promise<number> {
-  const { printSummary, rowsJson } = await import('./inputs.js');
+  const { printSummary, rowsJson, recordedFindings, outcomeTally } = await import('./inputs.js');
+  const findings = new Map<number, string[]>();
   let budget = args.maxRequests ?? 1 + (args.probe ?? 0);
   const results = new Map<number, string>();
   const reports: unknown[] = [];
@@ -252,13 +253,14 @@ async function liveRows(rows: Row[], args: CheckArgs): Promise<number> {
     budget -= report.requestsSent;
     const saved = await saveReport(report, args, Math.round(nowMs() - started));
     results.set(row.index, report.verdict === 'pass' ? '✔ pass' : `✖ ${report.verdict}`);
+    findings.set(row.index, recordedFindings(report));
     if (report.verdict !== 'pass') failed = true;
     reports.push({ ...report, files: saved.paths });
     written.push(...Object.values(saved.paths));
   }
   if (args.json) print(JSON.stringify({ requests: rowsJson(rows), reports }, null, 2));
   else {
-    await printSummary(rows, results);
+    await printSummary(rows, results, findings, outcomeTally(rows, results));
     if ([...results.values()].includes('– not run')) print(`Budget spent: raise --max-requests to run more (each may be billed).`);
     const { wrapText } = await import('../text.js');
     if (written.length) print(wrapText(['Reports:', ...written.map((p) => `  ${p}`)].join('\n'), undefined, '    '));

@@ -217,8 +217,18 @@ function recordedResult(report: Report): string {
   return `${mark} ${report.verdict === 'pass' ? 'valid' : 'invalid'}`;
 }
 
+/** The footer of a list whose rows show outcomes: it counts those outcomes, not the validation. */
+export function outcomeTally(rows: Row[], results: Map<number, string>): string {
+  const counts = new Map<string, number>();
+  for (const row of rows) {
+    const outcome = row.problem ? 'unreadable' : (results.get(row.index) ?? (row.validation!.valid ? 'valid' : 'invalid')).replace(/^\S+\s/, '');
+    counts.set(outcome, (counts.get(outcome) ?? 0) + 1);
+  }
+  return [...counts].map(([outcome, n]) => `${n.toLocaleString('en-US')} ${outcome}`).join(', ');
+}
+
 /** The Problems cell: what each check beyond the parameters found, one line each (parameters are listed as before). */
-function recordedFindings(report: Report): string[] {
+export function recordedFindings(report: Report): string[] {
   return report.checks
     .filter((c) => c.id !== 'params' && (c.status === 'fail' || c.status === 'warn'))
     .map((c) => `${CHECK_SYMBOLS[c.status]} ${c.title}: ${c.message.startsWith('not checked') && c.advice ? c.advice : c.message}`);

@@ -27,7 +27,7 @@ export async function run(args: { file: string; out?: string }): Promise<number>
     const code = (err as NodeJS.ErrnoException).code;
     throw new UsageError(`cannot write ${out}: ${code === 'EEXIST' ? 'the file exists (choose another name with -o)' : describeFsError(err)}`);
   }
-  const lines = result.removed.map((r) => `  entry ${r.entry} ${r.where}: ${r.what}`);
+  const lines = result.removed.map((r) => `  ${r.where === 'log' ? 'the HAR' : `entry ${r.entry}`}${r.where === 'entry' || r.where === 'log' ? '' : ` ${r.where}`}: ${r.what}`);
   print([`Wrote ${out}: removed ${result.removed.length} secret${result.removed.length === 1 ? '' : 's'}`, ...lines].join('\n'));
   return 0;
 }
