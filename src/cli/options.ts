@@ -25,6 +25,7 @@ export const REQUEST_OPTIONS: OptionSpec[] = [
 export const VALIDATE_OPTIONS: OptionSpec[] = [
   ...REQUEST_OPTIONS,
   { name: 'batch', type: 'string', nargs: 1, description: 'Validate a JSONL file of requests, one a line (- = stdin)' },
+  { name: 'all-lines', type: 'boolean', description: 'With --batch: print every invalid line as found, not a screenful grouped by problem' },
 ];
 
 export const CHECK_OPTIONS: OptionSpec[] = [
