@@ -34,7 +34,7 @@ export async function renderHistoryTable(history: History, width?: number): Prom
     const note = history.skipped ? ` (${history.skipped} unreadable line${history.skipped === 1 ? '' : 's'} skipped)` : '';
     return `No runs recorded yet${note}.\n`;
   }
-  const runs = drawTable(['Time (UTC)', 'Operation', 'Status', 'Verdict', 'Duration', 'Requests'],
+  const runs = drawTable(['Time (UTC)', 'Operation', 'Status', 'Verdict', 'Duration', 'Sent'],
     history.entries.map((e) => [tableTime(e.time), e.operationId, statusKey(e.status, e.requestsSent), verdictCell(e), `${e.durationMs} ms`, String(e.requestsSent)]),
     { width, keepWhole: [1, 2, 4, 5], firstWordWhole: [3] });
   const statuses = Object.keys(history.byStatus).sort();
