@@ -161,7 +161,7 @@ export function jsonKind(value: unknown): string {
 /** A payload is flat parameters, or { query, path, body }. */
 export function paramsFromPayload(operation: Operation, payload: unknown, source: string): Params {
   if (!isPlainObject(payload)) {
-    throw new UsageError(`${source}: the payload must be a JSON object ({"name": "value", ...}), not ${jsonKind(payload)}`);
+    throw new UsageError(`${source}: the payload must be a JSON object, not ${jsonKind(payload)}`);
   }
   return Object.keys(payload).some((k) => PARTS.includes(k))
     ? structuredParams(payload, source)
