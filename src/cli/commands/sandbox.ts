@@ -112,9 +112,9 @@ export async function run(args: SandboxArgs): Promise<number> {
     checkNumber('rate-limit', args.rateLimit, 1, 1000000);
   if (problem) return usageError(problem);
   if (args.scenario !== undefined && !SCENARIOS.some((s) => s.name === args.scenario)) {
-    // The list is wrapped to the terminal: one line of every name would run to some 260 columns.
-    const names = wrapText(`  ${SCENARIOS.map((s) => s.name).join(', ')}`, terminalWidth(), '  ');
-    return usageError(`unknown scenario '${String(args.scenario).slice(0, 60)}'; the scenarios are:\n${names}`);
+    // One line within 80 columns: the full list of some twenty names would run to 260 columns.
+    const name = String(args.scenario);
+    return usageError(`unknown scenario '${name.length > 16 ? `${name.slice(0, 15)}…` : name}' (the list: docs/sandbox.md)`);
   }
 
   const options: SandboxOptions = { port: args.port ?? 0, host: args.host ?? '127.0.0.1' };
