@@ -114,7 +114,7 @@ export async function run(args: SandboxArgs): Promise<number> {
   if (args.scenario !== undefined && !SCENARIOS.some((s) => s.name === args.scenario)) {
     // One line within 80 columns: the full list of some twenty names would run to 260 columns.
     const name = String(args.scenario);
-    return usageError(`unknown scenario '${name.length > 16 ? `${name.slice(0, 15)}…` : name}' (the list: docs/sandbox.md)`);
+    return usageError(`unknown scenario '${name.length > 10 ? `${name.slice(0, 9)}…` : name}'; see docs/sandbox.md`);
   }
 
   const options: SandboxOptions = { port: args.port ?? 0, host: args.host ?? '127.0.0.1' };
