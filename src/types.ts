@@ -1,7 +1,11 @@
 // The shapes that flow through the tool, in the order the data flows:
 // request spec → validation → exchange → checks → verdict → report → writers.
 
-import type { Cause } from './checks/causes.js';
+/** What an answer asks of the user; src/checks/causes.ts says, per cause, whether that is a fix or a wait. */
+export type Cause =
+  | 'ok' | 'request' | 'not-found' | 'no-route' | 'method' | 'redirect'
+  | 'key' | 'subscription' | 'plan' | 'host-header' | 'quota' | 'rate'
+  | 'upstream-timeout' | 'server' | 'network';
 
 export type Location = 'path' | 'query' | 'body';
 /** The documented methods are GET and POST; an input may carry any other, which is then sent as given. */

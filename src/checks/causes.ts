@@ -1,13 +1,9 @@
 // What an answer asks of the user, declared once. The response check names a cause for every answer; the verdict,
 // the advice's first words and `explain` read this table, and so can anything built on top of a report (a watch
 // loop asks `nextStep`: fix something now, or wait and try again).
-import type { CheckResult, Report, Verdict } from '../types.js';
+import type { Cause, CheckResult, Report, Verdict } from '../types.js';
 
-/** Why the answer is what it is, in terms of what the user does about it. */
-export type Cause =
-  | 'ok' | 'request' | 'not-found' | 'no-route' | 'method' | 'redirect'
-  | 'key' | 'subscription' | 'plan' | 'host-header' | 'quota' | 'rate'
-  | 'upstream-timeout' | 'server' | 'network';
+export type { Cause } from '../types.js';
 
 /** Who moves next: nothing to do, the user fixes something, the user waits (and retries), or support looks at it. */
 export type NextStep = 'none' | 'fix' | 'wait' | 'support';

@@ -102,3 +102,17 @@ export function quotaSpent(headers: Record<string, string>): boolean {
   const left = findHeader(headers, 'x-ratelimit-requests-remaining');
   return left !== undefined && Number(String(left).split(/[,;]/)[0]!.trim()) === 0;
 }
+
+/** A 429 that is the plan's quota, not a rate: its headers at 0 left, or the gateway's words say so. */
+export function quotaAnswer(status: number | null, headers: Record<string, string> | null, bodyText: string | undefined): boolean {
+  if (status !== 429 || !headers) return false;
+  if (quotaSpent(headers)) return true;
+  let body: unknown = null;
+  try {
+    body = JSON.parse(bodyText ?? '');
+  } catch {
+    return false;
+  }
+  const object = body && typeof body === 'object' && !Array.isArray(body) ? (body as Record<string, unknown>) : null;
+  return readAnswer(status, headers, object, false).cause === 'quota';
+}

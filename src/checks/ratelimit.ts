@@ -1,4 +1,4 @@
-import { responseCheck } from './response.js';
+import { quotaAnswer } from './gateway.js';
 import type { Check, CheckContext, CheckResult, CheckResultOf, Mode, ProbeResult, RateLimitDetails, RateLimitFamily, RateLimitScope, RateLimitState } from '../types.js';
 
 export type { ProbeResult, RateLimitFamily } from '../types.js';
@@ -188,7 +188,7 @@ export const rateLimitCheck: Check<'rate-limit'> = {
 export function rateLimitInput(ctx: CheckContext): RateLimitInput {
   const { spec, exchange, intendedPerSecond, probe, nowMs } = ctx;
   const status = exchange?.response?.status ?? null;
-  const quotaSpent = status === 429 && responseCheck.run(ctx).details.cause === 'quota';
+  const quotaSpent = quotaAnswer(status, exchange?.response?.headers ?? null, exchange?.response?.body);
   return { headers: exchange?.response?.headers ?? null, status, intendedPerSecond, probe, nowMs, mode: spec.mode, quotaSpent };
 }
 
