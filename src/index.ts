@@ -12,5 +12,6 @@ export { renderJson } from './report/json.js';
 export { resolveEndpoint, DIRECT_BASE_URL, RAPIDAPI_BASE_URL } from './catalog/resolve.js';
 export { loadCatalog } from './catalog/catalog.js';
 export { UsageError } from './shared/errors.js';
+export { CAUSES, causeOf, nextStep, userCanFix, type Cause, type CauseInfo, type NextStep } from './checks/causes.js';
 export type { PreflightOptions } from './preflight.js';
 export type * from './types.js';

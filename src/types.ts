@@ -1,6 +1,12 @@
 // The shapes that flow through the tool, in the order the data flows:
 // request spec → validation → exchange → checks → verdict → report → writers.
 
+/** What an answer asks of the user; src/checks/causes.ts says, per cause, whether that is a fix or a wait. */
+export type Cause =
+  | 'ok' | 'request' | 'not-found' | 'no-route' | 'method' | 'redirect'
+  | 'key' | 'subscription' | 'plan' | 'host-header' | 'quota' | 'rate'
+  | 'upstream-timeout' | 'server' | 'network';
+
 export type Location = 'path' | 'query' | 'body';
 /** The documented methods are GET and POST; an input may carry any other, which is then sent as given. */
 export type HttpMethod = 'GET' | 'POST' | 'HEAD' | 'PUT' | 'PATCH' | 'DELETE' | 'OPTIONS' | (string & {});
@@ -247,6 +253,10 @@ export interface ResponseDetails {
   error?: Exchange['error'];
   /** Why the body was kept as text rather than laid out (too deep, too large): see shared/json-bounds.ts. */
   bodyKeptAsText?: string;
+  /** What the answer asks of the user (src/checks/causes.ts); absent when no answer was judged. */
+  cause?: Cause;
+  /** Whose answer it is: the RapidAPI gateway's own, the API's envelope, or something else (a router, a page). */
+  from?: 'gateway' | 'api' | 'other';
 }
 
 /** The row of a check that threw: a bug in this tool, named, instead of a lost report. */

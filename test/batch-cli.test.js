@@ -106,7 +106,7 @@ test('file or stdin, the same output: BOM, CRLF, blank lines, bad lines througho
   }
   // No newline after the last line.
   await withFile('mixed.jsonl', `\ufeff${lines.join('\r\n')}`, async (file) => {
-    const text = await bothWays(file);
+    const text = await bothWays(file, ['--all-lines']);
     assert.is(text.code, 1);
     const numbers = text.stdout.split('\n').filter((l) => l.startsWith('line ')).map((l) => Number(/^line (\d+)/.exec(l)[1]));
     assert.ok(numbers.some((n) => n < lines.length / 2) && numbers.some((n) => n > lines.length / 2), 'bad lines in both halves of the file');

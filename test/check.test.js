@@ -130,13 +130,14 @@ verdicts('client-error, 404 with state absent (sent anyway): "state missing"', a
   assert.match(byId(r.report, 'params').advice, 'Sent anyway');
 });
 
-verdicts('client-error, 404 with state given: "not found: check the id/address"', async () => {
+verdicts('client-error, 404 with state given: "not found", advice naming the operation\'s own parameters', async () => {
   const r = await check(['getPropertyTaxing', '-p', 'id=missing', '-p', 'state=TX']);
   assert.is(r.code, 1, r.stdout + r.stderr);
   const response = byId(r.report, 'response');
   assert.is(response.details.diagnosis, 'not found');
-  assert.match(response.message, 'check the id/address');
+  assert.match(response.message, 'not found');
   assert.match(response.message, 'Not Found -- The specified property could not be found.');
+  assert.match(response.advice, 'Check id and state');
 });
 
 verdicts('client-error, 400: the documented text and a pointer to validate', async () => {

@@ -280,11 +280,11 @@ test('explain: the errors page\'s exact words for every documented code and clas
     assert.match(r.stdout, /\n {2}Check first:\n {4}- /);
   }
   assert.match(get('explain401').stdout, /^401 Unauthorized\n/);
-  assert.match(get('explain401').stdout, /Whose fix: a client-side fix/);
+  assert.match(get('explain401').stdout, /Whose fix: yours: fix it before contacting support/);
   assert.match(get('explain401').stdout, /x-api-key/);
   assert.match(get('explain404').stdout, /`state`/);
-  assert.match(get('explain500').stdout, /Whose fix: a case for support/);
-  assert.match(get('explain2xx').stdout, /Whose fix: nothing to fix/);
+  assert.match(get('explain500').stdout, /Whose fix: support's/);
+  assert.match(get('explain2xx').stdout, /Whose fix: nothing, when the body is a success/);
   assert.not.match(get('explain4xx').stdout, /not on the errors page/);
 });
 
@@ -311,7 +311,7 @@ test('explain 418: not on the page, so its class, 4xx', () => {
   assert.match(r.stdout, /^418 Client error\n/);
   assert.ok(unwrap(r.stdout).includes(ERRORS_PAGE['4xx']));
   assert.match(r.stdout, /418 is not on the errors page; this is what its class, 4xx, means/);
-  assert.match(r.stdout, /client-side fix/);
+  assert.match(r.stdout, /Whose fix: yours/);
 });
 
 test('explain foo: usage error', () => usageFailure('explainFoo', /unknown status code: foo/));

@@ -97,7 +97,7 @@ test('parseBatchLine: errors for malformed JSON (with a column), non-objects, mi
   assert.equal(parseBatchLine(EXPECTED[4].text), { error: 'malformed JSON at column 57: expected double-quoted property name' });
   assert.equal(parseBatchLine('[1,2]'), { error: 'each line must be a JSON object, not an array' });
   assert.equal(parseBatchLine('null'), { error: 'each line must be a JSON object, not null' });
-  assert.equal(parseBatchLine('"text"'), { error: 'each line must be a JSON object, not string' });
+  assert.equal(parseBatchLine('"text"'), { error: 'each line must be a JSON object, not a string' });
   assert.equal(parseBatchLine('{"params":{"state":"TX"}}'), { error: 'a line needs "endpoint" or "url"' });
   assert.equal(parseBatchLine('{"endpoint":42}'), { error: '"endpoint" must be a string' });
   assert.equal(parseBatchLine('{"a":1'), { error: "malformed JSON at column 7: expected ',' or '}' after property value" });

@@ -271,7 +271,7 @@ test('payload shape errors are usage errors that name the source', () => {
   assert.match(usageErrorOf(() => paramsFromPayload(op('getRentalRates'), [{ state: 'CA' }], 'a.json')).message,
     /^a\.json: the payload must be a JSON object, not an array$/);
   assert.match(usageErrorOf(() => paramsFromPayload(op('getRentalRates'), null, 'n.json')).message, /not null$/);
-  assert.match(usageErrorOf(() => paramsFromPayload(op('getRentalRates'), 'CA', 's.json')).message, /not string$/);
+  assert.match(usageErrorOf(() => paramsFromPayload(op('getRentalRates'), 'CA', 's.json')).message, /not a string$/);
   assert.match(usageErrorOf(() => paramsFromPayload(op('getRentalRates'), { state: null }, 'p')).message, /state must be a plain value/);
   assert.match(usageErrorOf(() => paramsFromPayload(op('getRentalRates'), { state: { code: 'CA' } }, 'p')).message, /not an object/);
   assert.match(usageErrorOf(() => paramsFromPayload(op('getRentalRates'), { query: { state: 'CA' }, state: 'CA' }, 'p')).message,

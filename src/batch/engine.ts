@@ -332,6 +332,8 @@ export interface BatchResult {
   endpoints: Map<string, Counts>;
   /** JSON mode only: at most JSON_INVALID_CAP invalid lines; the counts cover all of them. */
   kept: Invalid[];
+  /** Every line read, blank ones included (those are not requests, so the counts leave them out). */
+  linesRead: number;
 }
 
 export interface BatchOptions {
@@ -360,7 +362,7 @@ export async function validateBatch(batch: string, options: BatchOptions): Promi
     const pass = await judgeStream(stream, sink.add, () => sink.flush(), progress);
     progress?.stop();
     sink.flush(true);
-    return { total: pass.total, endpoints: pass.tally.byName, kept: sink.kept };
+    return { total: pass.total, endpoints: pass.tally.byName, kept: sink.kept, linesRead: pass.lineCount };
   } catch (err) {
     progress?.stop();
     if (err instanceof UsageError) throw err;

@@ -145,7 +145,7 @@ export function parseBatchLine(text: string): BatchRequest | BatchLineError {
     return { error: jsonError(text, err as Error) };
   }
   if (typeof value !== 'object' || value === null || Array.isArray(value)) {
-    return { error: `each line must be a JSON object, not ${value === null ? 'null' : Array.isArray(value) ? 'an array' : typeof value}` };
+    return { error: `each line must be a JSON object, not ${value === null ? 'null' : Array.isArray(value) ? 'an array' : `a ${typeof value}`}` };
   }
   const { endpoint, url, method, params } = value as Record<string, unknown>;
   if (endpoint !== undefined && typeof endpoint !== 'string') return { error: '"endpoint" must be a string' };

@@ -31,7 +31,8 @@ export const DOCUMENTED_CODES: Record<string, CodeInfo> = {
   },
   '429': {
     code: '429', title: 'Too Many Requests', documented: "Too Many Requests -- You're sending too many requests! Slow down!", party: 'client',
-    checkFirst: ['Wait for Retry-After (if sent) before retrying; back off exponentially.',
+    checkFirst: ['A per-second or per-minute limit: wait for Retry-After (if sent) before retrying; back off exponentially.',
+      'The plan\'s quota spent (x-ratelimit-requests-remaining: 0, "exceeded the MONTHLY quota"): backing off will not help; wait for its reset or upgrade.',
       "Compare your request rate and monthly volume with your plan's allowance."],
   },
   '500': {
@@ -57,7 +58,7 @@ export const EXPLAINED_CODES: Record<string, CodeInfo> = {
       'http:// instead of https://, or a missing /v1.1, are the usual causes.'],
   },
   '403': {
-    code: '403', title: 'Forbidden', documented: 'The key is known but may not use this API or endpoint.', party: 'client',
+    code: '403', title: 'Forbidden', documented: 'The key may not use this API or endpoint; through RapidAPI, also the answer to an unknown or mistyped key.', party: 'client',
     checkFirst: ['Check that your plan (or RapidAPI subscription) includes this endpoint.',
       'Through RapidAPI: subscribe to the Mashvisor API with the key you send.',
       'A proxy or firewall may also answer 403: look at the response body.'],

@@ -337,14 +337,30 @@ export function validateWith(validators: OperationValidators, operation: Operati
       }
     }
   }
+  const inBody = bodyNames(operation, data.body);
+  const moved = (p: Problem) => (inBody.has(p.param) && p.in === 'query' && p.fix.startsWith(`add ${p.param}=`) ? inBodyProblem(p, operation, form) : p);
   return {
     operationId: operation.operationId,
     method: operation.method,
     endpoint: operation.path,
     valid: errors.length === 0,
-    errors,
-    warnings: extra.warnings,
+    errors: errors.map(moved),
+    warnings: extra.warnings.map(moved),
   };
+}
+
+/** The names a GET request carries in its body (curl -d state=CA without -G): the API reads none of them. */
+function bodyNames(operation: Operation, body: unknown): Set<string> {
+  if (operation.hasBody || body === undefined) return new Set();
+  if (isPlainObject(body)) return new Set(Object.keys(body));
+  return typeof body === 'string' ? new Set(new URLSearchParams(body).keys()) : new Set();
+}
+
+/** "add state=CA" would name a value the request already has, in the wrong place: say where it is instead. */
+function inBodyProblem(p: Problem, operation: Operation, form?: RequestForm): Problem {
+  const where = form?.methodFrom?.startsWith('-d/--data') ? 'in the -d data' : 'in the request body';
+  return { ...p, message: `${p.param} is ${where}, but the API reads it only from the query string`,
+    fix: form?.methodFrom ? methodFix(operation, form.methodFrom) : `move ${p.param} to the query string` };
 }
 
 export async function validateParams(operation: Operation, data: Params, form?: RequestForm): Promise<ValidationResult> {

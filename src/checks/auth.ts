@@ -1,6 +1,8 @@
 import { DOCUMENTED_CODES } from '../catalog/codes.js';
 import { findHeader, hasHeader } from '../shared/headers.js';
 import { isKeyParam } from '../shared/redact.js';
+import { responseCheck } from './response.js';
+import type { Cause } from './causes.js';
 import type { AuthDetails, Check, CheckContext, CheckResultOf, Exchange, Mode, RequestSpec } from '../types.js';
 
 const PLACEHOLDER = /^(<[^>]*>|\{\{[^}]*\}\}|\$\{?[A-Z_][A-Z0-9_]*\}?|your[-_ ]?(api[-_ ]?)?key|api[-_ ]?key|x{3,}|\*{3,}|changeme|replace[-_ ]?me|<?api key>?|test|key)$/i;
@@ -150,7 +152,34 @@ function withKeyChoice(spec: RequestSpec, result: CheckResultOf<'auth'>): CheckR
   return { ...result, message: `${result.message} (${spec.keyNote})`, details: { ...result.details, keyChoice: spec.keyNote } };
 }
 
-function judgeKey({ spec, exchange, recordedBy, notSent }: CheckContext): CheckResultOf<'auth'> {
+/** Answers that came before the key was looked at: the key row says so instead of "not rejected". */
+const NOT_CHECKED: Partial<Record<Cause, string>> = {
+  server: 'the server failed before the key was looked at',
+  'upstream-timeout': 'the gateway timed out waiting for the API',
+  'host-header': 'RapidAPI found no API for the x-rapidapi-host sent, so it looked at no subscription',
+  'no-route': 'nothing at that path answered, so no key was looked at',
+};
+
+/** The gateway's own 401/403 answers, by what they say about the key. */
+const GATEWAY_KEY: Partial<Record<Cause, { status: 'pass' | 'fail'; text: string; advice: string }>> = {
+  plan: { status: 'pass', text: 'the key was recognised; your plan, not the key, leaves this endpoint out (see the response row).', advice: '' },
+  subscription: { status: 'fail', advice: 'Subscribe to the API on RapidAPI with the app whose key you send, and check the key is that app\'s, copied whole.',
+    text: 'no subscription to this API for the key sent — or no such key: RapidAPI gives this answer to an unknown or mistyped key too.' },
+  key: { status: 'fail', advice: 'Copy the key again from your RapidAPI app and send it in x-rapidapi-key (with x-rapidapi-host), without quotes or spaces.',
+    text: 'the gateway refused the key (its own answer, not the API\'s).' },
+};
+
+/** The cause the response row names for this answer, when the answer came through the gateway or before auth. */
+function answerCause(context: CheckContext): Cause | undefined {
+  const details = responseCheck.run(context).details;
+  // The gateway checks the key before it looks for the path: its "no such endpoint" does not skip the key.
+  if (details.from === 'gateway') return details.cause === 'no-route' ? undefined : details.cause;
+  if (details.cause === 'server' && (details.status ?? 0) >= 500) return 'server';
+  return details.cause === 'no-route' ? 'no-route' : undefined;
+}
+
+function judgeKey(context: CheckContext): CheckResultOf<'auth'> {
+  const { spec, exchange, recordedBy, notSent } = context;
   const pre = authPreflight(spec);
   const base = { id: 'auth' as const, title: authCheck.title };
   const details: AuthDetails = { mode: spec.mode, header: spec.mode === 'direct' ? 'x-api-key' : 'x-rapidapi-key', notes: pre.misplaced ? pre.blocking : pre.notes };
@@ -171,6 +200,20 @@ function judgeKey({ spec, exchange, recordedBy, notSent }: CheckContext): CheckR
     return { ...base, status: notes.length ? 'warn' : 'skip', message: exchange ? 'not checked: no answer from the API' : 'not checked: no request was sent',
       advice: notes.join('; '), details };
   }
+  const cause = answerCause(context);
+  const unchecked = cause ? NOT_CHECKED[cause] : undefined;
+  if (unchecked) {
+    return { ...base, status: notes.length ? 'warn' : 'skip', message: `not checked: ${unchecked} (HTTP ${status})`, advice: notes.join('; '), details };
+  }
+  const gateway = cause ? GATEWAY_KEY[cause] : undefined;
+  if (gateway && (status === 401 || status === 403)) {
+    const said = serverMessage(exchange!);
+    const crossed = gateway.status === 'fail' ? crossedKey(spec) : null;
+    if (crossed) details.crossedKey = true;
+    return { ...base, status: gateway.status, details: { ...details, serverMessage: said },
+      message: `${status} from RapidAPI: ${gateway.text}${said ? ` The gateway said: "${said}"` : ''}${crossed ? ` — ${crossed}` : ''}`,
+      advice: gateway.status === 'pass' ? '' : notes.join('; ') || (crossed ? crossedAdvice(spec) : gateway.advice) };
+  }
   const crossed = crossedKey(spec);
   if (status === 401 || status === 403) {
     const said = serverMessage(exchange!);
@@ -179,7 +222,7 @@ function judgeKey({ spec, exchange, recordedBy, notSent }: CheckContext): CheckR
     const hint = notes.join('; ') || (crossed ? crossedAdvice(spec) : '');
     const what = status === 401
       ? `401: the key is wrong or inactive (${DOCUMENTED_CODES['401']!.documented})`
-      : '403: the key is known but not allowed to use this API (plan or subscription)';
+      : '403: the key may not use this API (plan or subscription; some gateways also answer so to an unknown key)';
     // The server's own words, unless they are the documented text already quoted.
     const same = said !== null && status === 401 && said.trim().replace(/\.$/, '') === DOCUMENTED_CODES['401']!.documented.trim().replace(/\.$/, '');
     return { ...base, status: 'fail', details: { ...details, serverMessage: said },

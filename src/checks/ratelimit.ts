@@ -1,3 +1,4 @@
+import { quotaAnswer } from './gateway.js';
 import type { Check, CheckContext, CheckResult, CheckResultOf, Mode, ProbeResult, RateLimitDetails, RateLimitFamily, RateLimitScope, RateLimitState } from '../types.js';
 
 export type { ProbeResult, RateLimitFamily } from '../types.js';
@@ -154,6 +155,8 @@ export interface RateLimitInput {
   nowMs?: number;
   /** How the request went: RapidAPI adds its own headers, the direct API documents none. */
   mode?: Mode;
+  /** The answer says the plan's quota is spent (its words or its headers): waiting seconds will not help. */
+  quotaSpent?: boolean;
 }
 
 /** --rate against the advertised per-window limit, when there is one. */
@@ -182,8 +185,11 @@ export const rateLimitCheck: Check<'rate-limit'> = {
   run: (ctx: CheckContext) => judgeRateLimit(rateLimitInput(ctx)).check,
 };
 
-export function rateLimitInput({ spec, exchange, intendedPerSecond, probe, nowMs }: CheckContext): RateLimitInput {
-  return { headers: exchange?.response?.headers ?? null, status: exchange?.response?.status ?? null, intendedPerSecond, probe, nowMs, mode: spec.mode };
+export function rateLimitInput(ctx: CheckContext): RateLimitInput {
+  const { spec, exchange, intendedPerSecond, probe, nowMs } = ctx;
+  const status = exchange?.response?.status ?? null;
+  const quotaSpent = quotaAnswer(status, exchange?.response?.headers ?? null, exchange?.response?.body);
+  return { headers: exchange?.response?.headers ?? null, status, intendedPerSecond, probe, nowMs, mode: spec.mode, quotaSpent };
 }
 
 /** The row and the state to report (the tightest family), from the headers of one answer. */
@@ -202,6 +208,11 @@ export function judgeRateLimit(input: RateLimitInput): { check: CheckResultOf<'r
   const found = families.length ? `${families.map(familyText).join('; ')}.` : '';
   const check = (status: CheckResult['status'], message: string, advice: string) => ({ state, check: { ...base, status, message, advice, details } });
 
+  if (input.status === 429 && input.quotaSpent) {
+    const reset = state?.resetSeconds ?? state?.retryAfterSeconds ?? null;
+    return check('fail', `429: the plan's quota is used up${reset !== null ? `; it resets in ${durationText(reset)}` : ''}. ${found}${notes}`.trim(),
+      `${reset !== null ? `Wait for the reset (in ${durationText(reset)})` : "Wait for the plan's reset"} or upgrade the plan: slowing down will not help.`);
+  }
   if (input.status === 429) {
     const wait = state?.retryAfterSeconds ?? state?.resetSeconds ?? null;
     return check('fail', `429 Too Many Requests: the rate limit or plan allowance is used up${wait !== null ? `; retry after ${durationText(wait)}` : ''}. ${found}${notes}`.trim(),

@@ -4,6 +4,9 @@ import { refusedBecause } from '../shared/json-bounds.js';
 import type { Check, CheckContext, CheckResultOf, Exchange, NetworkErrorKind, NotSent, RequestSpec, ResponseDetails, Side } from '../types.js';
 import { formatBytes } from '../shared/units.js';
 import { READ_BODY_BYTES, readStopped } from '../shared/body-limits.js';
+import { CAUSES, type Cause } from './causes.js';
+import { quotaSpent, readAnswer, type AnswerFrom, type Reading } from './gateway.js';
+import { durationText, rateLimitState } from './ratelimit.js';
 
 export type { NotSent, Side } from '../types.js';
 
@@ -57,6 +60,13 @@ function result(status: CheckResultOf<'response'>['status'], side: Side, message
   return { id: 'response', title: 'Response code', status, message, advice, details: { side, ...details } };
 }
 
+const SIDE_OF: Record<string, Side> = { pass: 'none', 'client-error': 'client', 'server-error': 'server', 'network-error': 'network' };
+
+/** A row whose side (and so the verdict) is read from the cause's entry in the one table. */
+function caused(status: CheckResultOf<'response'>['status'], cause: Cause, message: string, advice: string, details: Details): CheckResultOf<'response'> {
+  return result(status, SIDE_OF[CAUSES[cause].verdict]!, message, advice, { ...details, cause });
+}
+
 const NOT_SENT_TEXT: Record<NotSent, string> = {
   params: 'no request was sent: the parameters are invalid (see above)',
   key: 'no request was sent: the API key is unusable (see above)',
@@ -74,7 +84,7 @@ const NETWORK_ADVICE: Partial<Record<NetworkErrorKind, string>> = {
 
 function networkFailure(exchange: Exchange): CheckResultOf<'response'> {
   const e = exchange.error!;
-  return result('fail', 'network', `no response: ${e.message} (${e.code})`,
+  return caused('fail', 'network', `no response: ${e.message} (${e.code})`,
     NETWORK_ADVICE[e.kind] ?? 'Check the base URL, your network, proxy and firewall.', { error: e });
 }
 
@@ -88,15 +98,39 @@ function redirectFailure(exchange: Exchange, details: Details): CheckResultOf<'r
     /* shown as received */
   }
   const status = exchange.response!.status;
-  return result('fail', 'client',
+  return caused('fail', 'redirect',
     `HTTP ${status} redirect to ${r.crossHost ? 'another host' : 'another path'} (${where}); not followed${r.crossHost ? ', so the key never left the base URL\'s host' : ''}`,
     'Check --base-url: the API answers directly, it does not redirect.', { ...details, redirect: r });
 }
 
+/** What the API's error envelope means when it arrives under a 2xx: its own code, else a rejected request. */
+function envelopeCause(code: unknown): Cause {
+  const n = typeof code === 'number' ? code : Number(code);
+  if (n === 401) return 'key';
+  if (n === 403) return 'subscription';
+  if (n === 404) return 'not-found';
+  if (n === 429) return 'rate';
+  if (n >= 500 && n < 600) return 'server';
+  return 'request';
+}
+
+const ENVELOPE_ADVICE: Partial<Record<Cause, string>> = {
+  key: 'Fix the API key (see the API key row).',
+  'not-found': 'Check the values that name the resource: it may not exist there.',
+  server: 'A case for support: retry later, and if it persists contact support and attach this report.',
+};
+
+/** A body that says "error" in a shape that is not the API's success: judged as what it says, whatever the status. */
+function errorShaped(value: Envelope | null): boolean {
+  if (!value) return false;
+  const v = value as Record<string, unknown>;
+  return v.status === 'error' || (v.content === undefined && v.status === undefined && (v.error !== undefined || v.errors !== undefined));
+}
+
 function successResult(res: NonNullable<Exchange['response']>, envelope: Envelope | null, parsed: boolean, html: boolean, said: string, details: Details, refused: string | null = null): CheckResultOf<'response'> {
-  if (res.bodyNotRecorded) return result('pass', 'none', `HTTP ${res.status}: success (the recording kept no body to look into)`, '', details);
+  if (res.bodyNotRecorded) return caused('pass', 'ok', `HTTP ${res.status}: success (the recording kept no body to look into)`, '', details);
   // A body too deep or too large to lay out is not a broken one: say what was done with it, and no more.
-  if (refused) return result('warn', 'none', `HTTP ${res.status}: success, but ${refused}`, 'Nothing to fix on your side; the report holds the body as text.', details);
+  if (refused) return caused('warn', 'ok', `HTTP ${res.status}: success, but ${refused}`, 'Nothing to fix on your side; the report holds the body as text.', details);
   const size = readStopped(res.bodyBytes) ? ` (body over ${formatBytes(READ_BODY_BYTES)}: reading stopped after ${formatBytes(res.bodyBytes)}; the first MiB is in the report)`
     : !res.truncated ? ''
     : compressed(res.headers) ? ' (compressed body: decoding stopped after its first 1 MiB, truncated in the report)'
@@ -104,49 +138,108 @@ function successResult(res: NonNullable<Exchange['response']>, envelope: Envelop
   // A body cut at the cap cannot be parsed whole, but its first character already tells whether it can be JSON.
   const cannotBeJson = res.truncated && !/^\s*(?:[{["\-\d]|true|false|null)/.test(res.body.slice(0, 64));
   if (!parsed && (!res.truncated || cannotBeJson)) {
-    return result('fail', 'server', `HTTP ${res.status}, but the body is not valid JSON${html ? ' (an HTML page)' : ''}${size}: a server-side problem`,
+    return caused('fail', 'server', `HTTP ${res.status}, but the body is not valid JSON${html ? ' (an HTML page)' : ''}${size}: a server-side problem`,
       'Contact support and attach the report.', { ...details, diagnosis: html ? 'html-on-success' : 'invalid-json' });
   }
-  if (envelope && envelope.status !== undefined && envelope.status !== 'success') {
-    return result('warn', 'none', `HTTP ${res.status}, but the envelope says status "${String(envelope.status)}".${said}`, 'Read the message; the request may need other parameters.', details);
+  if (errorShaped(envelope)) {
+    const cause = envelopeCause(envelope!.code);
+    const code = envelope!.code !== undefined ? ` (code ${String(envelope!.code)})` : '';
+    return caused('fail', cause, `HTTP ${res.status}, but the body is an error${code}, not a success: it is judged as what it says.${said}`,
+      ENVELOPE_ADVICE[cause] ?? `${capital(CAUSES[cause].todo)}: run \`mashvisor-preflight validate\` on the same request.`, { ...details, diagnosis: 'error under 2xx' });
   }
-  return result('pass', 'none', `HTTP ${res.status}: success${size}`, '', details);
+  if (envelope && envelope.status !== undefined && envelope.status !== 'success') {
+    return caused('warn', 'ok', `HTTP ${res.status}, but the envelope says status "${String(envelope.status)}".${said}`, 'Read the message; the request may need other parameters.', details);
+  }
+  return caused('pass', 'ok', `HTTP ${res.status}: success${size}`, '', details);
+}
+
+function capital(text: string): string {
+  return text.charAt(0).toUpperCase() + text.slice(1);
 }
 
 function serverErrorResult(res: NonNullable<Exchange['response']>, html: boolean, meaning: string, said: string, details: Details): CheckResultOf<'response'> {
   const page = html ? ' The body is an HTML page: a maintenance / gateway page, not the API.' : '';
-  return result('fail', 'server', `HTTP ${res.status}:${meaning}${said}${page}`,
+  return caused('fail', 'server', `HTTP ${res.status}:${meaning}${said}${page}`,
     'A case for support: retry later, and if it persists contact support and attach this report.',
     { ...details, diagnosis: html ? 'maintenance / gateway page' : null });
 }
 
-function notFoundResult(spec: RequestSpec, envelope: Envelope | null, meaning: string, said: string, details: Details): CheckResultOf<'response'> {
+/** The operation's parameters that name a resource, as the operation spells them: advice names no other. */
+function identifying(spec: RequestSpec): string[] {
+  const names = new Set(spec.operation.params.map((p) => p.name));
+  return ['id', 'pid', 'address', 'zip_code', 'neighborhood', 'city', 'state'].filter((n) => names.has(n));
+}
+
+function listed(names: string[]): string {
+  return names.length <= 1 ? names.join('') : `${names.slice(0, -1).join(', ')} and ${names[names.length - 1]}`;
+}
+
+function notFoundResult(spec: RequestSpec, url: string, from: AnswerFrom, meaning: string, said: string, details: Details): CheckResultOf<'response'> {
   const method = spec.method?.toUpperCase();
   if (method && method !== spec.operation.method) {
-    return result('fail', 'client', `HTTP 404: the API has no ${method} ${spec.operation.path}; it documents ${spec.operation.method} there.${said}`,
+    return caused('fail', 'method', `HTTP 404: the API has no ${method} ${spec.operation.path}; it documents ${spec.operation.method} there.${said}`,
       `Send it as ${spec.operation.method}${spec.methodFrom ? ` (the method came from ${spec.methodFrom})` : ''}.`, { ...details, diagnosis: 'wrong method' });
   }
-  // A gateway (RapidAPI) that knows no such path says so in its own words; that is not the API's 404.
-  if (typeof envelope?.message === 'string' && /endpoint .* does not exist/i.test(envelope.message)) {
-    return result('fail', 'client', `HTTP 404: the endpoint path does not exist on this host.${said}`,
-      'Check --base-url and --rapidapi: direct paths start with /v1.1/client, RapidAPI paths do not.', { ...details, diagnosis: 'no such endpoint' });
+  // Not the API's envelope (a router's "Cannot GET", a mock's "Route not resolved", an HTML page): nothing at that
+  // path answered, so the data was never looked at.
+  if (from === 'other') {
+    return caused('fail', 'no-route', `HTTP 404 not from the API: nothing answers at ${url.split('?')[0]} (the answer is not the API's error envelope).${said}`,
+      `Check --base-url: the path does not exist at that base URL (direct: https://api.mashvisor.com/v1.1, RapidAPI: https://${RAPIDAPI_HOST_NAME}).`,
+      { ...details, diagnosis: 'no such path' });
   }
-  if (!stateGiven(spec)) {
-    return result('fail', 'client', `HTTP 404: state missing — the API answers 404 (not 400) when state is absent.${said}`,
+  const names = identifying(spec);
+  if (names.includes('state') && !stateGiven(spec)) {
+    return caused('fail', 'not-found', `HTTP 404: state missing — the API answers 404 (not 400) when state is absent.${said}`,
       'Add state=XX (two-letter code) to the request.', { ...details, diagnosis: 'state missing' });
   }
-  return result('fail', 'client', `HTTP 404: not found — check the id/address.${meaning}${said}`,
-    'Check the id, address, city and state: the resource may not exist there.', { ...details, diagnosis: 'not found' });
+  const which = names.length ? `Check ${listed(names)}: the resource may not exist there.` : 'The resource may not exist: check the values you sent.';
+  return caused('fail', 'not-found', `HTTP 404: not found — nothing matches these values.${meaning}${said}`, which, { ...details, diagnosis: 'not found' });
 }
+
+const RAPIDAPI_HOST_NAME = 'mashvisor-api.p.rapidapi.com';
 
 const CLIENT_ADVICE: Record<number, string> = {
   400: 'Fix the parameters: run `mashvisor-preflight validate` on the same request.',
   401: 'Fix the API key (see the API key row).',
-  403: 'The key is known but not allowed here: check your plan or RapidAPI subscription.',
+  403: 'The key may not use this API or endpoint: check your plan or RapidAPI subscription.',
   405: 'The path does not take this method: send it with the method the docs give (see `mashvisor-preflight endpoints`).',
   422: 'The API understood the request but rejected a value: check each value against `mashvisor-preflight validate`.',
-  429: 'Slow down (see the rate limit row).',
 };
+
+const CLIENT_CAUSE: Record<number, Cause> = { 401: 'key', 403: 'subscription', 405: 'method', 429: 'rate' };
+
+/** A 429: the plan's quota at zero is waited out or bought, a rate is slowed down for. */
+function tooManyResult(res: NonNullable<Exchange['response']>, cause: Cause, nowMs: number, meaning: string, said: string, details: Details): CheckResultOf<'response'> {
+  if (cause === 'quota') {
+    const state = rateLimitState(lower(res.headers), 429, nowMs);
+    const reset = state?.resetSeconds ?? state?.retryAfterSeconds ?? null;
+    return caused('fail', 'quota', `HTTP 429: the plan's quota is used up.${said}`,
+      `${reset !== null ? `Wait for the quota to reset (in ${durationText(reset)})` : "Wait for the plan's quota to reset"} or upgrade the plan; slowing down will not help.`, details);
+  }
+  return caused('fail', 'rate', `HTTP 429:${meaning}${said}`, 'Slow down (see the rate limit row).', details);
+}
+
+function lower(headers: Record<string, string>): Record<string, string> {
+  return Object.fromEntries(Object.entries(headers).map(([k, v]) => [k.toLowerCase(), v]));
+}
+
+const GATEWAY_ADVICE: Partial<Record<Cause, string>> = {
+  plan: 'Upgrade to a RapidAPI plan that includes this endpoint (the key itself works), or use an endpoint your plan has.',
+  subscription: 'Subscribe to the Mashvisor API on RapidAPI with the app whose key you send; check the key is that app\'s key, copied whole.',
+  'host-header': `Send x-rapidapi-host: ${RAPIDAPI_HOST_NAME} (the host of the URL), exactly.`,
+  key: 'Copy the key again from your RapidAPI app (Apps → Security), and send it in x-rapidapi-key with x-rapidapi-host.',
+  'upstream-timeout': 'Retry later; nothing to fix on your side. If it repeats, contact support with the report.',
+  server: 'Retry later; if it persists, contact support and attach the report.',
+  'no-route': 'Check the path: RapidAPI paths have no /v1.1/client prefix (see `mashvisor-preflight endpoints`).',
+};
+
+/** The gateway's own answer, judged by what its words (or its bare mark) ask of the user. */
+function gatewayResult(res: NonNullable<Exchange['response']>, reading: Reading, nowMs: number, details: Details): CheckResultOf<'response'> {
+  const cause = reading.cause === 'rate' && quotaSpent(res.headers) ? 'quota' : reading.cause!;
+  const said = reading.said ? ` The gateway said: "${reading.said}"${endsSentence(reading.said) ? '' : '.'}` : '';
+  if (cause === 'quota' || cause === 'rate') return tooManyResult(res, cause, nowMs, ' requests came faster than your plan allows.', said, details);
+  return caused('fail', cause, `HTTP ${res.status} from the RapidAPI gateway, not the API: ${reading.means}.${said}`, GATEWAY_ADVICE[cause] ?? capital(`${CAUSES[cause].todo}.`), details);
+}
 
 /** Classifies the one response: status class, the documented catalog, the error envelope, Mashvisor's quirks. */
 export const responseCheck: Check<'response'> = {
@@ -155,7 +248,7 @@ export const responseCheck: Check<'response'> = {
   run: classify,
 };
 
-function classify({ spec, exchange, notSent }: CheckContext): CheckResultOf<'response'> {
+function classify({ spec, exchange, notSent, nowMs }: CheckContext): CheckResultOf<'response'> {
   if (!exchange) return result('skip', 'none', NOT_SENT_TEXT[notSent ?? 'params'], '', { notSent: notSent ?? null });
   const res = exchange.response;
   if (!res) return networkFailure(exchange);
@@ -172,7 +265,7 @@ function classify({ spec, exchange, notSent }: CheckContext): CheckResultOf<'res
   if (exchange.error) {
     const e = exchange.error;
     const kept = res.truncated ? ` (first 1 MiB kept)` : '';
-    return result('fail', 'network', `HTTP ${res.status}, but the connection broke mid-answer: ${e.message} (${e.code}) after ${formatBytes(res.bodyBytes)}${kept}`,
+    return caused('fail', 'network', `HTTP ${res.status}, but the connection broke mid-answer: ${e.message} (${e.code}) after ${formatBytes(res.bodyBytes)}${kept}`,
       e.kind === 'timeout' ? 'The body did not end within --timeout: retry; if it repeats, contact support with the report.'
         : 'Retry; if it repeats, contact support with the report.', { ...details, error: e });
   }
@@ -183,18 +276,23 @@ function classify({ spec, exchange, notSent }: CheckContext): CheckResultOf<'res
   const refused = refusedBecause(parsed);
   if (refused) details.bodyKeptAsText = refused;
   const envelope = parsed.ok && parsed.value && typeof parsed.value === 'object' && !Array.isArray(parsed.value) ? (parsed.value as Envelope) : null;
+  const kind = envelopeKind(envelope);
   if (envelope) {
-    details.envelope = { kind: envelopeKind(envelope), status: envelope.status ?? null, code: envelope.code ?? null, message: envelope.message ?? null };
+    details.envelope = { kind, status: envelope.status ?? null, code: envelope.code ?? null, message: envelope.message ?? null };
   }
+  const reading = readAnswer(res.status, res.headers, envelope as Record<string, unknown> | null, kind === 'error' || kind === 'success');
+  details.from = reading.from;
+  if (reading.from === 'gateway' && reading.cause) return gatewayResult(res, reading, nowMs, details);
   const meaning = documented ? ` ${sentence(documented.documented)}` : '';
   const said = serverSaid(envelope, documented?.documented ?? null);
 
   if (res.status >= 200 && res.status < 300) return successResult(res, envelope, parsed.ok, html, said, details, refused);
-  if (res.status >= 500) return serverErrorResult(res, html, meaning, said, details);
-  if (res.status === 404) return notFoundResult(spec, envelope, meaning, said, details);
+  if (res.status >= 500) return serverErrorResult(res, html, reading.from === 'gateway' ? '' : meaning, said, details);
+  if (res.status === 404) return notFoundResult(spec, exchange.request.url, reading.from, reading.from === 'api' ? meaning : '', said, details);
+  if (res.status === 429) return tooManyResult(res, quotaSpent(res.headers) ? 'quota' : 'rate', nowMs, meaning, said, details);
   if (res.status >= 400) {
-    return result('fail', 'client', `HTTP ${res.status}:${meaning}${said}`,
+    return caused('fail', CLIENT_CAUSE[res.status] ?? 'request', `HTTP ${res.status}:${meaning}${said}`,
       CLIENT_ADVICE[res.status] ?? 'A client-side fix: check the parameters and the key before contacting support.', details);
   }
-  return result('warn', 'client', `HTTP ${res.status}: unexpected for this API.${said}`, 'Check --base-url.', details);
+  return caused('warn', 'request', `HTTP ${res.status}: unexpected for this API.${said}`, 'Check --base-url.', details);
 }

@@ -14,11 +14,22 @@ export function hideKeyLikeWords(message: string): string {
   return message.replace(KEY_LIKE_WORD, '[a value that looks like a key, not shown]');
 }
 
+const camel = (name: string) => name.replace(/-([a-z])/g, (_m, c: string) => c.toUpperCase());
+
+/** yargs names an unknown --kebab-flag twice (bogus-flag, bogusFlag): once is enough, with a dash as typed. */
+export function unknownOnce(message: string): string {
+  const m = /^Unknown arguments?: (.*)$/s.exec(message);
+  if (!m) return message;
+  const names = m[1]!.split(', ');
+  const kept = names.filter((n) => !names.some((other) => other !== n && other.includes('-') && camel(other) === n));
+  return `Unknown argument${kept.length === 1 ? '' : 's'}: ${kept.join(', ')}`;
+}
+
 /** The last stop of any error: one line on stderr, exit code 2, a stack only when asked for. */
 export function fail(err: unknown): void {
   // yargs reports bad flags as YError: those are usage errors too.
   if (err instanceof UsageError || (err instanceof Error && err.name === 'YError')) {
-    printError(`mashvisor-preflight: ${hideKeyLikeWords(err.message)}`);
+    printError(`mashvisor-preflight: ${unknownOnce(hideKeyLikeWords(err.message))}`);
   } else {
     const message = err instanceof Error ? err.message : String(err);
     printError(`mashvisor-preflight: unexpected error: ${message.split('\n')[0]}`);

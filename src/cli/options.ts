@@ -25,6 +25,7 @@ export const REQUEST_OPTIONS: OptionSpec[] = [
 export const VALIDATE_OPTIONS: OptionSpec[] = [
   ...REQUEST_OPTIONS,
   { name: 'batch', type: 'string', nargs: 1, description: 'Validate a JSONL file of requests, one a line (- = stdin)' },
+  { name: 'all-lines', type: 'boolean', description: 'With --batch: print every invalid line as found, not a screenful grouped by problem' },
 ];
 
 export const CHECK_OPTIONS: OptionSpec[] = [
@@ -52,7 +53,7 @@ export const CHECK_OPTIONS: OptionSpec[] = [
   { name: 'collection', type: 'string', description: 'Take the requests from a Postman collection (v2.0/v2.1)' },
   { name: 'env-file', type: 'string', description: 'With --collection: a Postman environment file' },
   { name: 'var', type: 'string', array: true, description: 'With --collection: a variable as key=value (repeatable)' },
-  { name: 'offline', type: 'boolean', description: 'Validate only; send nothing' },
+  { name: 'offline', type: 'boolean', description: 'Send nothing and write nothing, for every input: validate, and judge the answers a HAR recorded' },
   { name: 'watch', type: 'boolean', description: 'After a 5xx, 429 or network error, wait and send again until it passes (each request may be billed)' },
   { name: 'every', type: 'string', description: 'With --watch: the wait when the server names none, doubling up to 5 min (default 30s)' },
   { name: 'watch-timeout', type: 'string', description: 'With --watch: give up after this long (default 30m)' },

@@ -30,17 +30,20 @@ export interface TableOptions {
   width?: number;
   /** Columns that keep their longest word whole as long as they can (ids, names). */
   keepWhole?: number[];
+  /** Columns whose first word must stay whole, by index: the longest such word (a verdict such as "network-error"). */
+  firstWordWhole?: number[];
 }
 
 /** Content widths (padding and borders excluded) that fit `total` columns: the widest column gives way first. */
-export function columnWidths(head: string[], rows: string[][], total: number, keepWhole: number[] = []): number[] {
+export function columnWidths(head: string[], rows: string[][], total: number, keepWhole: number[] = [], firstWordWhole: number[] = []): number[] {
   const cells = (i: number) => [head[i] ?? '', ...rows.map((r) => r[i] ?? '')];
   const sizes = head.map((_, i) => cells(i).map(measure));
   const want = sizes.map((s) => Math.max(...s.map((m) => m.line)));
   const floor = sizes.map((s, i) => {
     const longestWord = Math.max(...s.map((m) => m.word));
     const headWord = measure(head[i] ?? '').word;
-    return Math.min(want[i]!, Math.max(headWord, keepWhole.includes(i) ? longestWord : Math.min(longestWord, 10), 3));
+    const firstWord = firstWordWhole.includes(i) ? Math.max(...rows.map((r) => measure((r[i] ?? '').split(/\s/)[0]!).line)) : 0;
+    return Math.min(want[i]!, Math.max(headWord, firstWord, keepWhole.includes(i) ? longestWord : Math.min(longestWord, 10), 3));
   });
   const room = total - (3 * head.length + 1);
   const widths = [...want];
@@ -71,7 +74,7 @@ export function drawTable(head: string[], rows: Array<Array<string | number>>, o
   const clean = (cell: string | number) => escapeControls(scrub(String(cell)), colour);
   const text = rows.map((row) => row.map(clean));
   const heads = head.map(clean);
-  const widths = columnWidths(heads, text, options.width ?? terminalWidth(), options.keepWhole);
+  const widths = columnWidths(heads, text, options.width ?? terminalWidth(), options.keepWhole, options.firstWordWhole);
   const head2 = heads.map((h, i) => wrapCell(h, widths[i]!));
   const rows2 = text.map((row) => widths.map((w, i) => wrapCell(row[i] ?? '', w)));
   return drawBorders(head2, rows2, widths) ?? drawWithCliTable(head2, rows2, widths);

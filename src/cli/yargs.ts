@@ -63,7 +63,7 @@ export function buildCli(argv: string[]): Argv {
         .option('html', { type: 'boolean', description: 'Also write a self-contained HTML report' })
         .option('junit', { type: 'string', description: 'Also write JUnit XML to this file' })
         .option('bundle', { type: 'boolean', description: 'Write every format' })
-        .option('offline', { type: 'boolean', description: 'Validate only; send nothing' })
+        .option('offline', { type: 'boolean', description: 'Send nothing and write nothing: validate the saved request only' })
         .option('json', { type: 'boolean', description: 'Print {report, diff, paths} as JSON' })
         .example('$0 replay reports/20261130-100200-000-getRentalRates.json', ''),
       lazy(() => import('./commands/replay.js')))
@@ -73,17 +73,19 @@ export function buildCli(argv: string[]): Argv {
         .option('json', { type: 'boolean', description: 'Print the comparison as JSON' }),
       lazy(() => import('./commands/diff.js')))
     .command('endpoints [name]', 'List the known operations, or show one', (y) =>
-      y.positional('name', { type: 'string' }).option('json', { type: 'boolean' })
+      y.positional('name', { type: 'string', description: 'An operationId, path or URL: show that operation only' })
+        .option('json', { type: 'boolean', description: 'Print the operations as JSON' })
         .option('openapi', { type: 'boolean', description: 'Print the whole catalog as an OpenAPI 3.1 document (JSON)' })
         .option('yaml', { type: 'boolean', description: 'With --openapi: as YAML' })
         .example('$0 endpoints --openapi --yaml > mashvisor.openapi.yaml', ''),
       lazy(() => import('./commands/endpoints.js')))
     .command('explain <code>', 'What a status code means and what to check first', (y) =>
-      y.positional('code', { type: 'string', description: '400, 401, 404, 429, 500, 503, or 2xx, 4xx, 5xx' }).option('json', { type: 'boolean' }),
+      y.positional('code', { type: 'string', description: 'A status code or class: 200, 400, 401, 403, 404, 405, 422, 429, 500, 503, 3xx, 2xx, 4xx or 5xx (any other 2xx-5xx code is explained by its class)' })
+        .option('json', { type: 'boolean', description: 'Print the explanation as JSON' }),
       lazy(() => import('./commands/explain.js')))
     .command('sandbox', 'Start a local Mashvisor-compatible simulator on 127.0.0.1', (y) =>
-      y.option('port', { type: 'number', default: 4010 })
-        .option('host', { type: 'string', default: '127.0.0.1' })
+      y.option('port', { type: 'number', default: 4010, description: 'Port to listen on (0: any free port)' })
+        .option('host', { type: 'string', default: '127.0.0.1', description: 'Address to listen on (loopback unless you mean otherwise)' })
         .option('latency', { type: 'number', description: 'Milliseconds added to every response' })
         .option('scenario', { type: 'string', description: 'Default scenario for every request' })
         .option('rate-limit', { type: 'number', description: 'Requests per 60 s per key' })
@@ -93,22 +95,22 @@ export function buildCli(argv: string[]): Argv {
       y.option('reports-dir', { type: 'string', default: './reports', description: 'Reports go to <dir>/demo' }).option('json', { type: 'boolean' }),
       lazy(() => import('./commands/demo.js')))
     .command('history', 'Recent checks, a strip of the last runs per endpoint, and counts per status code', (y) =>
-      y.option('reports-dir', { type: 'string', default: './reports' })
-        .option('limit', { type: 'number', description: 'How many recent runs (default 20; 500 with --html)' })
-        .option('json', { type: 'boolean' })
+      y.option('reports-dir', { type: 'string', default: './reports', description: 'Where check wrote its reports and history.jsonl' })
+        .option('limit', { type: 'number', description: 'How many recent runs to list and count (default 20; 500 with --html)' })
+        .option('json', { type: 'boolean', description: 'Print the runs and counts as JSON' })
         .option('html', { type: 'string', description: 'Write a self-contained page: per endpoint, response codes and latency over time' })
         .example('$0 history --html history.html', ''),
       lazy(() => import('./commands/history.js')))
     .command('report <file>', 'Rebuild any format from a saved JSON report', (y) =>
-      y.positional('file', { type: 'string' })
+      y.positional('file', { type: 'string', description: 'A JSON report written by check' })
         .option('format', { type: 'string', choices: ['md', 'json'], description: 'Print this format to stdout (md when nothing else is asked for)' })
-        .option('html', { type: 'boolean' })
-        .option('har', { type: 'boolean' })
-        .option('junit', { type: 'string' })
+        .option('html', { type: 'boolean', description: 'Write a self-contained HTML report' })
+        .option('har', { type: 'boolean', description: 'Write a HAR 1.2 file' })
+        .option('junit', { type: 'string', description: 'Write JUnit XML to this file' })
         .option('out-dir', { type: 'string', description: 'Where to write (default: next to the JSON report)' }),
       lazy(() => import('./commands/report.js')))
     .command('sanitize <file>', 'Write a copy of a HAR file without keys, cookies or auth headers', (y) =>
-      y.positional('file', { type: 'string' }).option('out', { alias: 'o', type: 'string', description: 'Output file (default <file>.sanitized.har)' }),
+      y.positional('file', { type: 'string', description: 'The HAR file to clean (it is not changed)' }).option('out', { alias: 'o', type: 'string', description: 'Output file (default <file>.sanitized.har)' }),
       lazy(() => import('./commands/sanitize.js')))
     .demandCommand(1, 'name a command: validate, check, replay, diff, endpoints, explain, sandbox, demo, history, report, sanitize')
     .strictCommands()

@@ -26,6 +26,8 @@ export interface History {
   byEndpoint: Record<string, { runs: number; byStatus: Record<string, number> }>;
   /** Lines that were not a valid entry (corrupt, truncated, or from an incompatible version). */
   skipped: number;
+  /** The limit left older lines unread: the counts cover the entries listed only. */
+  older?: boolean;
 }
 
 /**
@@ -124,7 +126,7 @@ export function statusKey(status: number | null, requestsSent = 1): string {
 /** Reads the history; with a limit, only the most recent entries (and the counts cover just those). */
 export async function readHistory(dir: string, limit?: number): Promise<History> {
   const file = join(dir, HISTORY_FILE);
-  const { entries, skipped } = limit !== undefined && limit >= 0 ? readRecent(file, limit) : readAll(file);
+  const { entries, skipped, older } = limit !== undefined && limit >= 0 ? readRecent(file, limit) : { ...readAll(file), older: false };
 
   const byStatus: Record<string, number> = {};
   const byEndpoint: History['byEndpoint'] = {};
@@ -135,7 +137,7 @@ export async function readHistory(dir: string, limit?: number): Promise<History>
     ep.runs++;
     ep.byStatus[key] = (ep.byStatus[key] ?? 0) + 1;
   }
-  return { entries, byStatus, byEndpoint, skipped };
+  return { entries, byStatus, byEndpoint, skipped, ...(older ? { older } : {}) };
 }
 
 /** Adds one line to what was found: an entry, or a count of unreadable lines. */
@@ -182,8 +184,8 @@ const LONGEST_LINE = 16 * MAX_LINE_BYTES;
  * The last `limit` entries, read backwards from the end of the file in chunks: `history --limit 5` on a history
  * of hundreds of megabytes reads a few kilobytes, and memory stays flat whatever the file holds.
  */
-function readRecent(file: string, limit: number): { entries: HistoryEntry[]; skipped: number } {
-  const found = { entries: [] as HistoryEntry[], skipped: 0 };
+function readRecent(file: string, limit: number): { entries: HistoryEntry[]; skipped: number; older?: boolean } {
+  const found: { entries: HistoryEntry[]; skipped: number; older?: boolean } = { entries: [], skipped: 0 };
   if (limit === 0) return found;
   const fd = openHistory(file);
   if (fd === null) return found;
@@ -209,7 +211,11 @@ function readRecent(file: string, limit: number): { entries: HistoryEntry[]; ski
         lineDone(overlong ? null : Buffer.concat([chunk.subarray(i + 1, end), tail]));
         end = i;
       }
-      if (found.entries.length >= limit) break;
+      if (found.entries.length >= limit) {
+        // Anything but blank space before the last line read is an older run left out.
+        found.older = pos > 0 || chunk.subarray(0, end).toString('utf8').trim() !== '';
+        break;
+      }
       if (!overlong) tail = Buffer.concat([chunk.subarray(0, end), tail]);
       if (tail.length > LONGEST_LINE) {
         overlong = true;

@@ -156,10 +156,17 @@ function place(operation: Operation, params: Params, name: string, value: unknow
 
 const PARTS = ['query', 'path', 'body'];
 
+/** What a JSON value is, with its article: "a string", "an array", "null". */
+export function jsonKind(value: unknown): string {
+  if (value === null) return 'null';
+  if (Array.isArray(value)) return 'an array';
+  return typeof value === 'object' ? 'an object' : `a ${typeof value}`;
+}
+
 /** A payload is flat parameters, or { query, path, body }. */
 export function paramsFromPayload(operation: Operation, payload: unknown, source: string): Params {
   if (!isPlainObject(payload)) {
-    throw new UsageError(`${source}: the payload must be a JSON object, not ${Array.isArray(payload) ? 'an array' : payload === null ? 'null' : typeof payload}`);
+    throw new UsageError(`${source}: the payload must be a JSON object, not ${jsonKind(payload)}`);
   }
   return Object.keys(payload).some((k) => PARTS.includes(k))
     ? structuredParams(payload, source)

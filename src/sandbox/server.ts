@@ -18,7 +18,7 @@ export type { ScenarioInfo } from './scenarios.js';
 /** Test key for the direct API (header x-api-key). Public on purpose: it only opens this sandbox. */
 export const SANDBOX_KEY = 'sbx_live_7f3c9a2e51d84b06';
 /** Test key for the RapidAPI way (header x-rapidapi-key). */
-export const SANDBOX_RAPIDAPI_KEY = 'sbx_rapid_3d9e61c0a7b24f58';
+export const SANDBOX_RAPIDAPI_KEY = 'sbxrapid00msh3d9e61c0a7b24f58p1c0a7bjsn3d9e61c0a7b2';
 export const RAPIDAPI_HOST = 'mashvisor-api.p.rapidapi.com';
 
 export const RAPIDAPI_INVALID_KEY = 'Invalid API key. Go to https://docs.rapidapi.com/docs/keys for more info.';

@@ -1,7 +1,7 @@
 // Credential naming and structural redaction: which headers, parameters and URL parts hold a credential, and the
 // masked copies of them that reports show. Free-text removal of known secrets is the Scrubber's (scrub.ts).
 import { maskFor } from './fingerprint.js';
-import { deepMap, MIN_SECRET_LENGTH, Scrubber } from './scrub.js';
+import { deepMap, isVariableName, MIN_SECRET_LENGTH, Scrubber } from './scrub.js';
 
 export { keyFingerprint, maskFor } from './fingerprint.js';
 export { MIN_SECRET_LENGTH, Scrubber } from './scrub.js';
@@ -65,7 +65,7 @@ export function isSensitiveHeader(name: string): boolean {
 /** A credential value as a report shows it: the scheme kept, the secret replaced by its fingerprint. */
 export function maskCredential(headerName: string, value: string): string {
   // An empty value hides nothing and is itself a finding ("the key header was sent empty").
-  if (value.trim() === '') return value;
+  if (value.trim() === '' || isVariableName(value)) return value;
   if (SCHEME_HEADERS.has(squashName(headerName))) {
     const m = /^\s*([A-Za-z][A-Za-z0-9!#$%&'*+.^_`|~-]*)\s+(\S.*)$/s.exec(value);
     // Basic carries a user's password: never a fingerprint that could be checked against guesses.

@@ -12,6 +12,15 @@ import { maskFor } from './fingerprint.js';
  */
 export const MIN_SECRET_LENGTH = 6;
 
+/**
+ * An unresolved variable ({{apiKey}}, $MASHVISOR_API_KEY, ${KEY}) is a name, not a secret: shown as it is, it tells
+ * the user which variable to set. A real key never has this shape.
+ */
+export function isVariableName(value: string): boolean {
+  return /^\s*(?:\{\{\s*[\w.-]+\s*\}\}|\$\{?[A-Za-z_][A-Za-z0-9_]*\}?)\s*$/.test(value);
+}
+
+
 /** A cut tail shorter than this says nothing about the secret it began. */
 const MIN_TAIL = 3;
 
@@ -276,7 +285,7 @@ export class Scrubber {
   /** Registers a secret; values too short to be told from ordinary text are left to structural redaction. */
   add(secret: unknown): void {
     if (typeof secret !== 'string' || secret.length < MIN_SECRET_LENGTH || this.set.has(secret)) return;
-    if (/^\[REDACTED/.test(secret)) return;
+    if (/^\[REDACTED/.test(secret) || isVariableName(secret)) return;
     this.set.add(secret);
     this.compiled = null;
   }

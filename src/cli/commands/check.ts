@@ -244,7 +244,8 @@ export async function run(args: CheckArgs, live: LiveOne = runOne): Promise<numb
 
 /** Live checks of a collection, one request each, until --max-requests is spent; the rest are listed as not run. */
 async function liveRows(rows: Row[], args: CheckArgs): Promise<number> {
-  const { printSummary, rowsJson } = await import('./inputs.js');
+  const { printSummary, rowsJson, recordedFindings, outcomeTally } = await import('./inputs.js');
+  const findings = new Map<number, string[]>();
   let budget = args.maxRequests ?? 1 + (args.probe ?? 0);
   const results = new Map<number, string>();
   const reports: unknown[] = [];
@@ -267,13 +268,14 @@ async function liveRows(rows: Row[], args: CheckArgs): Promise<number> {
     if (report.requestsSent > 0) hosts.add(new URL(report.request.url).host);
     const saved = await saveReport(report, args, Math.round(nowMs() - started));
     results.set(row.index, report.verdict === 'pass' ? '✔ pass' : `✖ ${report.verdict}`);
+    findings.set(row.index, recordedFindings(report));
     if (report.verdict !== 'pass') failed = true;
     reports.push({ ...report, files: saved.paths });
     written.push(...Object.values(saved.paths));
   }
   if (args.json) print(JSON.stringify({ requests: rowsJson(rows), reports }, null, 2));
   else {
-    await printSummary(rows, results);
+    await printSummary(rows, results, findings, outcomeTally(rows, results));
     if (hosts.size) print(`Sent to: ${[...hosts].join(', ')}`);
     if ([...results.values()].includes('– not run')) print(`Budget spent: raise --max-requests to run more (each may be billed).`);
     const { wrapText } = await import('../text.js');
@@ -342,5 +344,7 @@ export async function ciOutputs(report: Report, paths: Partial<Record<ReportForm
 export async function checkOnce(spec: RequestSpec, args: CheckArgs, extraHeaders: Record<string, string> = {}): Promise<{ report: Report; saving: ReturnType<typeof saveReport> }> {
   const started = nowMs();
   const report = await runPreflight(spec, preflightOptions(args, extraHeaders));
+  // One rule for every input: --offline sends nothing and writes nothing (no report, no history line).
+  if (args.offline) return { report, saving: Promise.resolve({ paths: {}, fallback: null }) };
   return { report, saving: saveReport(report, args, Math.round(nowMs() - started)) };
 }

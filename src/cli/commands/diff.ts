@@ -1,5 +1,5 @@
 import { UsageError } from '../../shared/errors.js';
-import { paint, print, registerSecrets, useColor } from '../output.js';
+import { paint, print, printError, registerSecrets, useColor } from '../output.js';
 import { compareReports, type ReportDiff } from '../../report/diff.js';
 import { loadReport } from './report.js';
 import { escapeControls } from '../../shared/terminal.js';
@@ -24,13 +24,25 @@ export async function renderDiff(diff: ReportDiff): Promise<string> {
   return lines.join('\n');
 }
 
+/** The comparison as JSON: each request as an object (it is compared as text), and whether the order was swapped. */
+function jsonDiff(diff: ReportDiff, swapped: boolean): object {
+  const asObject = (snapshot: ReportDiff['before']) => {
+    const [method, operationId, path, query, body] = JSON.parse(snapshot.request) as unknown[];
+    return { ...snapshot, request: { method, operationId, path, query, body } };
+  };
+  return { ...diff, before: asObject(diff.before), after: asObject(diff.after), ...(swapped ? { swapped } : {}) };
+}
+
 export async function run(args: { old?: string; new?: string; json?: boolean }): Promise<number> {
   if (!args.old || !args.new) throw new UsageError('give two saved JSON reports: diff OLD.json NEW.json');
   // Reports hold no key, but one edited by hand (or from an older tool) might: the key the shell holds is never shown.
   registerSecrets([process.env.MASHVISOR_API_KEY]);
   const [older, newer] = [await loadReport(args.old), await loadReport(args.new)];
   const diff = compareReports(older, newer);
-  print(args.json ? JSON.stringify(diff, null, 2) : await renderDiff(diff));
+  // Before → after reads from the arguments' order: reports given the other way round are said to be so.
+  const swapped = Date.parse(older.createdAt) > Date.parse(newer.createdAt);
+  if (swapped) printError(`mashvisor-preflight: note: ${args.old} is newer than ${args.new}: "Before" is the later run (diff OLD NEW)`);
+  print(args.json ? JSON.stringify(jsonDiff(diff, swapped), null, 2) : await renderDiff(diff));
   // The comparison succeeded; the newer report's verdict says how things stand now.
   return newer.exitCode;
 }

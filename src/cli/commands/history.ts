@@ -83,16 +83,20 @@ export async function renderHistoryTable(history: History, width?: number): Prom
     const note = history.skipped ? ` (${history.skipped} unreadable line${history.skipped === 1 ? '' : 's'} skipped)` : '';
     return `No runs recorded yet${note}.\n`;
   }
-  const runs = drawTable(['Time (UTC)', 'Operation', 'Status', 'Verdict', 'Duration', 'Requests'],
+  const runs = drawTable(['Time (UTC)', 'Operation', 'Status', 'Verdict', 'Duration', 'Sent'],
     history.entries.map((e) => [tableTime(e.time), e.operationId, statusKey(e.status, e.requestsSent), verdictCell(e), `${e.durationMs} ms`, String(e.requestsSent)]),
-    { width, keepWhole: [1, 2, 4, 5] });
+    { width, keepWhole: [1, 2, 4, 5], firstWordWhole: [3] });
   const statuses = Object.keys(history.byStatus).sort();
   const perEndpoint = drawTable(['Endpoint', 'Runs', ...statuses],
     Object.entries(history.byEndpoint).sort(([a], [b]) => a.localeCompare(b))
       .map(([endpoint, stats]) => [endpoint, String(stats.runs), ...statuses.map((s) => String(stats.byStatus[s] ?? 0))]),
     { width, keepWhole: [0, ...statuses.map((_, i) => i + 1), statuses.length + 1] });
-  const { terminalWidth } = await import('../text.js');
-  const parts = [runs, '', historyStrip(history, { width: width ?? terminalWidth() }), '', perEndpoint];
+  // The counts cover the runs listed, not the whole history: say so when older runs were left out.
+  const n = history.entries.length;
+  const scope = history.older ? `Runs per endpoint, over the last ${n} run${n === 1 ? '' : 's'} (older runs are recorded: raise --limit to count them):`
+    : `Runs per endpoint, over all ${n} recorded run${n === 1 ? '' : 's'}:`;
+  const { wrapText, terminalWidth } = await import('../text.js');
+  const parts = [runs, '', historyStrip(history, { width: width ?? terminalWidth() }), '', wrapText(scope, width), perEndpoint];
   if (history.skipped) parts.push('', `${history.skipped} unreadable line${history.skipped === 1 ? '' : 's'} skipped.`);
   return parts.join('\n') + '\n';
 }

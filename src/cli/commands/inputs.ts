@@ -116,7 +116,8 @@ async function validateAll(raws: RawRequest[], args: InputArgs, context: InputCo
     } catch (err) {
       // A key that would go where the user did not send it stops the whole run, before any row is sent.
       if (!(err instanceof UsageError) || err instanceof RefusedError) throw err;
-      rows.push({ index, name, spec: null, problem: err.message, validation: null, recorded: null });
+      // The request could not be read (a path typo, say), but what the server answered still says something.
+      rows.push({ index, name, spec: null, problem: err.message, validation: null, recorded: raw.recorded ?? null });
     }
   }
   return rows;
@@ -127,7 +128,7 @@ export async function printSummary(rows: Row[], extra: Map<number, string> = new
   const cells: string[][] = [];
   for (const r of rows) {
     const result = extra.get(r.index) ?? (r.problem ? '✖ unknown' : r.validation!.valid ? (r.validation!.warnings.length ? '⚠ valid' : '✔ valid') : '✖ invalid');
-    const problems = r.problem ?? [...[...r.validation!.errors, ...r.validation!.warnings].map((p) => `${p.severity === 'error' ? '✖' : '⚠'} ${p.message}`), ...(findings.get(r.index) ?? [])].join('\n');
+    const problems = r.problem ? [r.problem, ...(findings.get(r.index) ?? [])].join('\n') : [...[...r.validation!.errors, ...r.validation!.warnings].map((p) => `${p.severity === 'error' ? '✖' : '⚠'} ${p.message}`), ...(findings.get(r.index) ?? [])].join('\n');
     cells.push([String(r.index), r.name, r.spec?.operation.operationId ?? '—', result, problems || '']);
   }
   const invalid = rows.filter((r) => r.problem || !r.validation!.valid).length;
@@ -215,6 +216,20 @@ export async function planFromInput(args: InputArgs, context: InputContext): Pro
  * Each entry through the same checks as a live answer, nothing sent: its parameters, how it carried the key, and
  * the answer the HAR recorded (status, error envelope, rate-limit headers), when it recorded one.
  */
+/** A recorded answer to a request no operation matches: whose answer it is and what it says, in one line. */
+async function answerNote(exchange: Exchange): Promise<string | null> {
+  const res = exchange.response;
+  if (!res) return exchange.error ? `recorded: no answer (${exchange.error.code})` : null;
+  const [{ readAnswer }, { parseJson }] = await Promise.all([import('../../checks/gateway.js'), import('../../shared/json.js')]);
+  const parsed = parseJson(res.body);
+  const body = parsed.ok && parsed.value && typeof parsed.value === 'object' && !Array.isArray(parsed.value) ? (parsed.value as Record<string, unknown>) : null;
+  const envelope = body?.status === 'error' || body?.status === 'success';
+  const reading = readAnswer(res.status, res.headers, body, envelope);
+  const what = reading.from === 'gateway' ? `from the RapidAPI gateway${reading.means ? `: ${reading.means}` : ''}`
+    : reading.from === 'api' ? 'from the API' : res.status === 404 ? 'not from the API: no such path at that base URL' : 'not in the API\'s envelope';
+  return `recorded answer: HTTP ${res.status} ${what}${reading.said ? ` ("${reading.said}")` : ''}`;
+}
+
 function judgeRecorded(row: Row): Report | null {
   if (!row.spec || !row.validation) return null;
   return evaluate({
@@ -232,8 +247,18 @@ function recordedResult(report: Judged): string {
   return `${mark} ${report.verdict === 'pass' ? 'valid' : 'invalid'}`;
 }
 
+/** The footer of a list whose rows show outcomes: it counts those outcomes, not the validation. */
+export function outcomeTally(rows: Row[], results: Map<number, string>): string {
+  const counts = new Map<string, number>();
+  for (const row of rows) {
+    const outcome = row.problem ? 'unreadable' : (results.get(row.index) ?? (row.validation!.valid ? 'valid' : 'invalid')).replace(/^\S+\s/, '');
+    counts.set(outcome, (counts.get(outcome) ?? 0) + 1);
+  }
+  return [...counts].map(([outcome, n]) => `${n.toLocaleString('en-US')} ${outcome}`).join(', ');
+}
+
 /** The Problems cell: what each check beyond the parameters found, one line each (parameters are listed as before). */
-function recordedFindings(report: Judged): string[] {
+export function recordedFindings(report: Judged): string[] {
   return report.checks
     .filter((c) => c.id !== 'params' && (c.status === 'fail' || c.status === 'warn'))
     .map((c) => `${CHECK_SYMBOLS[c.status]} ${c.title}: ${c.message.startsWith('not checked') && c.advice ? c.advice : c.message}`);
@@ -269,8 +294,16 @@ async function offlineHar(rows: Row[], args: InputArgs): Promise<number> {
   } else {
     const results = new Map([...reports].map(([index, report]) => [index, recordedResult(report)]));
     const findings = new Map([...reports].map(([index, report]) => [index, recordedFindings(report)]));
+    let notes = 0;
+    for (const row of rows) {
+      const note = row.problem && row.recorded ? await answerNote(row.recorded) : null;
+      if (!note) continue;
+      findings.set(row.index, [note]);
+      if (row.recorded!.response) results.set(row.index, `${CHECK_SYMBOLS.fail} ${row.recorded!.response.status}`);
+      notes++;
+    }
     const bad = rows.filter((r) => r.problem || reports.get(r.index)?.verdict !== 'pass').length;
-    const recorded = [...reports.values()].filter((r) => r.response || r.error).length;
+    const recorded = [...reports.values()].filter((r) => r.response || r.error).length + notes;
     await printSummary(rows, results, findings, `${rows.length - bad} pass, ${bad} with a problem\n${recorded} recorded answer${recorded === 1 ? '' : 's'} judged offline; nothing was sent`);
   }
   return failed ? 1 : 0;

@@ -77,7 +77,7 @@ export function banner(sandbox: Sandbox, columns = terminalWidth()): string {
     ...SCENARIOS.map((s) => scenario(s.name, s.description)),
     '',
     'Try:',
-    shellCommand(['mashvisor-preflight', 'check', 'getRentalRates', '--param', 'state=CA', '--param', 'source=airbnb',
+    shellCommand(['npx', 'mashvisor-preflight', 'check', 'getRentalRates', '--param', 'state=CA', '--param', 'source=airbnb',
       '--base-url', sandbox.directBaseUrl, '--key', SANDBOX_KEY], columns),
     shellCommand(['curl', '-s', '-H', `'x-api-key: ${SANDBOX_KEY}'`, url(`${sandbox.directBaseUrl}/client/rental-rates?state=CA&source=airbnb`)], columns),
     shellCommand(['curl', '-s', '-H', `'x-rapidapi-key: ${SANDBOX_RAPIDAPI_KEY}'`, '-H', `'x-rapidapi-host: ${RAPIDAPI_HOST}'`,
@@ -112,7 +112,9 @@ export async function run(args: SandboxArgs): Promise<number> {
     checkNumber('rate-limit', args.rateLimit, 1, 1000000);
   if (problem) return usageError(problem);
   if (args.scenario !== undefined && !SCENARIOS.some((s) => s.name === args.scenario)) {
-    return usageError(`unknown scenario '${args.scenario}'; valid: ${SCENARIOS.map((s) => s.name).join(', ')}`);
+    // One line within 80 columns: the full list of some twenty names would run to 260 columns.
+    const name = String(args.scenario);
+    return usageError(`unknown scenario '${name.length > 10 ? `${name.slice(0, 9)}…` : name}'; see docs/sandbox.md`);
   }
 
   const options: SandboxOptions = { port: args.port ?? 0, host: args.host ?? '127.0.0.1' };
@@ -138,6 +140,6 @@ export async function run(args: SandboxArgs): Promise<number> {
   writeOwn(1, banner(sandbox));
   const signal = await signalled;
   await sandbox.close();
-  writeOwn(1, `Sandbox stopped (${signal}); ${sandbox.requests} request(s) served.\n`);
+  writeOwn(1, `Sandbox stopped (${signal}); ${sandbox.requests.toLocaleString('en-US')} request${sandbox.requests === 1 ? '' : 's'} served.\n`);
   return 0;
 }

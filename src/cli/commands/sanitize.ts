@@ -28,7 +28,7 @@ export async function run(args: { file: string; out?: string }): Promise<number>
     const code = (err as NodeJS.ErrnoException).code;
     throw new UsageError(`cannot write ${out}: ${code === 'EEXIST' ? 'the file exists (choose another name with -o)' : describeFsError(err)}`);
   }
-  const lines = result.removed.map((r) => `  entry ${r.entry} ${r.where}: ${r.what}`);
+  const lines = result.removed.map((r) => `  ${r.where === 'log' ? 'the HAR' : `entry ${r.entry}`}${r.where === 'entry' || r.where === 'log' ? '' : ` ${r.where}`}: ${r.what}`);
   // A long output path (a deep temp dir) is folded to the terminal's width like every other message.
   const { wrapText } = await import('../text.js');
   print(wrapText([`Wrote ${out}: removed ${result.removed.length} secret${result.removed.length === 1 ? '' : 's'}`, ...lines].join('\n'), undefined, '  '));
