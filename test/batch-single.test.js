@@ -80,4 +80,19 @@ test('validate --batch and validate give every line of one corpus the same verdi
   assert.ok(invalid.size > 100 && invalid.size < lines.length - 100, `a corpus of both kinds (${invalid.size} of ${lines.length} invalid)`);
 });
 
+test('a log with many broken lines: after the first few hundred, the scanner screens them, with the same verdicts', async () => {
+  const broken = ['{"endpoint": "getRentalRates", "params": {"state": "CA"', '{"endpoint": "getRentalRates",}', 'GET /client/rental-rates'];
+  const good = JSON.stringify({ endpoint: 'getRentalRates', params: { state: 'CA' } });
+  const lines = [];
+  for (let i = 0; i < 900; i++) lines.push(i % 3 === 2 ? good : broken[i % broken.length]);
+  const file = join(dir, 'broken.jsonl');
+  writeFileSync(file, `${lines.join('\n')}\n`);
+  const run = await runCli(['validate', '--batch', file, '--json']);
+  const doc = JSON.parse(run.stdout);
+  assert.equal([doc.lines, doc.valid, doc.invalid], [900, 300, 600]);
+  const late = doc.invalidLines.filter((l) => l.line > 800).map((l) => l.problem);
+  assert.ok(late.length > 0);
+  for (const problem of late) assert.match(problem, /^(malformed JSON at column \d+: expected .+|not JSON: starts with 'G')$/);
+});
+
 test.run();

@@ -1,7 +1,8 @@
 import { createReadStream } from 'node:fs';
 import { stat } from 'node:fs/promises';
 import { UsageError } from '../shared/errors.js';
-import { readBatchBlocks, parseBatchLine, type BatchRequest } from './jsonl.js';
+import { readBatchBlocks, parseBatchLine, scannedJsonError, type BatchRequest } from './jsonl.js';
+import { locateJsonError } from '../shared/json-error.js';
 import { describeFsError, isPlainObject } from '../request/params.js';
 import { requestParams } from '../request/build.js';
 import { queryFromSearch, resolveEndpoint, type ResolvedEndpoint } from '../catalog/resolve.js';
@@ -175,7 +176,7 @@ function carefulProblem(p: Prepared, resolved: ResolvedEndpoint, endpoint: strin
     // Only a value nested thousands deep overflows the walk over the parameters: say that, not V8's words.
     return err instanceof RangeError ? 'the parameters are nested too deeply to read' : (err as Error).message;
   }
-  const result = validateWith(p.validators, resolved.operation, params);
+  const result = validateWith(p.validators, resolved.operation, params, undefined, true);
   return result.valid ? null : result.errors.map((e) => e.message).join('; ');
 }
 
@@ -216,8 +217,8 @@ function judged(into: Judgement, counts: Counts, operationId: string, problem: s
  * One line: valid (problem null) or its problems, in the API's terms. Synchronous, so a million lines cost no
  * million awaits; a line naming an operation not seen yet returns its endpoint to be loaded first.
  */
-function judge(text: string, resolver: Resolver, preparer: Preparer, tally: Tally, into: Judgement): Judgement | ResolvedEndpoint {
-  const req = parseLine(text);
+function judge(text: string, lines: JsonLines, resolver: Resolver, preparer: Preparer, tally: Tally, into: Judgement): Judgement | ResolvedEndpoint {
+  const req = lines.parse(text);
   if ('error' in req) return judged(into, tally.countsFor('(unreadable)'), '(unreadable)', req.error);
   const resolved = resolver.resolve(req);
   if (typeof resolved === 'string') {
@@ -230,16 +231,33 @@ function judge(text: string, resolver: Resolver, preparer: Preparer, tally: Tall
   return judged(into, prepared.counts, resolved.operation.operationId, problem);
 }
 
-function parseLine(text: string): BatchRequest | { error: string } {
-  let value: unknown;
-  try {
-    value = JSON.parse(text);
-  } catch {
-    return parseBatchLine(text); // for its message with the column
+/**
+ * Reads lines as JSON. Each line JSON.parse refuses leaves V8 a copy of it that only a full collection frees: a log
+ * with thousands of broken lines grew by tens of MiB that way. So once SCREEN_AFTER broken lines were seen, each
+ * line is first checked by the project's own scanner, which leaves nothing behind, and JSON.parse sees only good
+ * ones. Logs without broken lines never pay for the scan.
+ */
+const SCREEN_AFTER = 256;
+
+class JsonLines {
+  private broken = 0;
+
+  parse(text: string): BatchRequest | { error: string } {
+    if (this.broken >= SCREEN_AFTER) {
+      const at = locateJsonError(text);
+      if (at) return scannedJsonError(text, at);
+    }
+    let value: unknown;
+    try {
+      value = JSON.parse(text);
+    } catch (err) {
+      this.broken++;
+      return parseBatchLine(text, err as Error); // for its message with the column
+    }
+    const ok = isPlainObject(value) && (typeof value.endpoint === 'string' || typeof value.url === 'string') &&
+      (value.endpoint === undefined || typeof value.endpoint === 'string') && (value.url === undefined || typeof value.url === 'string');
+    return ok ? (value as BatchRequest) : parseBatchLine(text);
   }
-  const ok = isPlainObject(value) && (typeof value.endpoint === 'string' || typeof value.url === 'string') &&
-    (value.endpoint === undefined || typeof value.endpoint === 'string') && (value.url === undefined || typeof value.url === 'string');
-  return ok ? (value as BatchRequest) : parseBatchLine(text);
 }
 
 /**
@@ -277,6 +295,7 @@ async function judgeStream(stream: NodeJS.ReadableStream, onInvalid: InvalidSink
   progress?.watch(stream, total);
   const tally = new Tally();
   const scratch: Judgement = { counts: total, operationId: '', problem: null };
+  const jsonLines = new JsonLines();
   const blocks = readBatchBlocks(stream);
   for (;;) {
     const next = await blocks.next();
@@ -284,11 +303,11 @@ async function judgeStream(stream: NodeJS.ReadableStream, onInvalid: InvalidSink
     const { lines, texts } = next.value;
     for (let i = 0; i < texts.length; i++) {
       const text = texts[i]!;
-      const first = judge(text, resolver, preparer, tally, scratch);
+      const first = judge(text, jsonLines, resolver, preparer, tally, scratch);
       if (first !== scratch) {
         // An operation not seen before: load its validators, then judge the line again.
         await preparer.load(first as ResolvedEndpoint, tally);
-        judge(text, resolver, preparer, tally, scratch);
+        judge(text, jsonLines, resolver, preparer, tally, scratch);
       }
       const { counts, problem } = scratch;
       total.lines++;

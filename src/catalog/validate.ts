@@ -187,18 +187,19 @@ function placeholderProblem(doc: ParamDoc | undefined, name: string, where: 'que
   return problem(doc, name, where, `${name} is still the placeholder "${value}", not a value`, `give ${name} a real value, e.g. ${name}=${exampleFor(doc)}`, value);
 }
 
-function extraProblems(operation: Operation, data: Params): { errors: Problem[]; warnings: Problem[] } {
+function extraProblems(operation: Operation, data: Params, wantWarnings = true): { errors: Problem[]; warnings: Problem[] } {
   const errors: Problem[] = [];
   const warnings: Problem[] = [];
   for (const [name, value] of Object.entries(data.query)) {
     const doc = operation.params.find((p) => p.name === name && p.in === 'query');
     if (Array.isArray(value)) errors.push(problem(doc, name, 'query', `${name} is given ${value.length} times`, `send ${name} once`, value));
     else if (isPlaceholder(value)) errors.push(placeholderProblem(doc, name, 'query', value));
-    if (!doc) warnings.push(unknownQueryWarning(operation, name, data));
+    if (!doc && wantWarnings) warnings.push(unknownQueryWarning(operation, name, data));
   }
   for (const [name, value] of Object.entries(data.path)) {
     if (isPlaceholder(value)) errors.push(placeholderProblem(operation.params.find((p) => p.name === name && p.in === 'path'), name, 'path', value));
   }
+  if (!wantWarnings) return { errors, warnings };
   for (const name of Object.keys(data.path)) {
     if (!operation.params.some((p) => p.name === name && p.in === 'path')) {
       warnings.push(warning(name, 'path', `${name}: not a path parameter of ${operation.path}`, 'remove it'));
@@ -298,8 +299,9 @@ export function methodProblem(operation: Operation, form: RequestForm | undefine
 }
 
 /** Validates one request's parameters against its operation's compiled schema. */
-export function validateWith(validators: OperationValidators, operation: Operation, data: Params, form?: RequestForm): ValidationResult {
-  const extra = extraProblems(operation, data);
+export function validateWith(validators: OperationValidators, operation: Operation, data: Params, form?: RequestForm, errorsOnly = false): ValidationResult {
+  // errorsOnly (validate --batch): the warnings are not shown there, and working them out per line costs memory.
+  const extra = extraProblems(operation, data, !errorsOnly);
   const wrongMethod = methodProblem(operation, form);
   const errors = wrongMethod ? [wrongMethod, ...extra.errors] : [...extra.errors];
   // With another method the body is sent as it is; the method error says what to change.
