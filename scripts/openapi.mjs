@@ -173,7 +173,7 @@ function errorResponse(code, text, way) {
   const envelope = { status: 'error', code: Number(code), message: code === '401' ? 'Invalid api access Key' : text };
   let content = { 'application/json': json('Error', envelope) };
   if (way === 'rapidapi' && RAPIDAPI_MESSAGES[code]) {
-    content = { 'application/json': { schema: { oneOf: [{ $ref: '#/components/schemas/Error' }, { $ref: '#/components/schemas/RapidApiMessage' }] }, example: envelope } };
+    content = { 'application/json': { schema: { anyOf: [{ $ref: '#/components/schemas/Error' }, { $ref: '#/components/schemas/RapidApiMessage' }] }, example: envelope } };
   }
   if (code === '503') content['text/html'] = html(MAINTENANCE_PAGE);
   const headers = {
@@ -234,7 +234,6 @@ function components(defs) {
         description: 'The RapidAPI gateway\'s own answer (bad key, not subscribed, rate or quota exceeded, unknown endpoint): a message only, not the API\'s envelope.',
         required: ['message'],
         properties: { message: { type: 'string', description: 'e.g. "Invalid API key. Go to https://docs.rapidapi.com/docs/keys for more info."' } },
-        not: { required: ['status'] },
       },
       Success: {
         type: 'object',
@@ -242,7 +241,7 @@ function components(defs) {
         required: ['status', 'content'],
         properties: {
           status: { type: 'string', const: 'success' },
-          content: { type: ['object', 'array'], description: 'The operation\'s data.' },
+          content: { description: 'The operation\'s data.', anyOf: [{ type: 'object' }, { type: 'array', items: {} }] },
         },
       },
     },

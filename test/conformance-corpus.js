@@ -8,6 +8,21 @@ import { documentedValues, parameterExample } from '../scripts/openapi.mjs';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 
+/**
+ * Deliberate differences, each listed with its reason in docs/catalog.md ("Deliberate differences"): which verdict
+ * differs from validate's, and the cases.
+ */
+const AIRBNB = '(?:getAirbnb\\w*|listAirbnb\\w*)';
+export const DELIBERATE = [
+  // A rule across parameters (state held to the US list unless country is non-US): the export says it in the
+  // parameter's description and in x-query-rule, and its per-parameter schema is looser only there.
+  ['export', new RegExp(`^${AIRBNB} state "0" with country "US"$`)],
+  ['export', new RegExp(`^${AIRBNB} state unlisted value "castle"$`)],
+  // listCities without state: the sources disagree, so validate only warns; the simulator plays the sources that
+  // require it and answers the API's 404, which is what the warning foretells.
+  ['sandbox', /^listCities state missing$/],
+];
+
 export function loadSchemaFiles() {
   const defs = JSON.parse(readFileSync(join(root, 'schemas', 'defs.json'), 'utf8'));
   const dir = join(root, 'schemas', 'endpoints');

@@ -7,26 +7,11 @@ import * as assert from 'uvu/assert';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { createRequire } from 'node:module';
-import { conformanceCorpus } from './conformance-corpus.js';
+import { conformanceCorpus, DELIBERATE } from './conformance-corpus.js';
 import { root } from './helpers.js';
 
 const require = createRequire(import.meta.url);
 const Ajv2020 = require('ajv/dist/2020').default;
-
-/**
- * Deliberate differences, each listed with its reason in docs/catalog.md ("Deliberate differences"): which verdict
- * differs from validate's, and the cases.
- */
-const AIRBNB = '(?:getAirbnb\\w*|listAirbnb\\w*)';
-export const DELIBERATE = [
-  // A rule across parameters (state held to the US list unless country is non-US): the export says it in the
-  // parameter's description and in x-query-rule, and its per-parameter schema is looser only there.
-  ['export', new RegExp(`^${AIRBNB} state "0" with country "US"$`)],
-  ['export', new RegExp(`^${AIRBNB} state unlisted value "castle"$`)],
-  // listCities without state: the sources disagree, so validate only warns; the simulator plays the sources that
-  // require it and answers the API's 404, which is what the warning foretells.
-  ['sandbox', /^listCities state missing$/],
-];
 
 function deliberate(kind, id) {
   return DELIBERATE.some(([k, re]) => k === kind && re.test(id));
