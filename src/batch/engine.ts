@@ -1,7 +1,7 @@
 import { createReadStream } from 'node:fs';
 import { stat } from 'node:fs/promises';
 import { UsageError } from '../shared/errors.js';
-import { readBatchBlocks, parseBatchLine, scannedJsonError, type BatchRequest } from './jsonl.js';
+import { readBatchBlocks, parseBatchLine, scannedJsonError, TOO_LONG_LINE, type BatchRequest } from './jsonl.js';
 import { locateJsonError } from '../shared/json-error.js';
 import { describeFsError, isPlainObject } from '../request/params.js';
 import { requestParams } from '../request/build.js';
@@ -233,17 +233,27 @@ function judge(text: string, lines: JsonLines, resolver: Resolver, preparer: Pre
 
 /**
  * Reads lines as JSON. Each line JSON.parse refuses leaves V8 a copy of it that only a full collection frees: a log
- * with thousands of broken lines grew by tens of MiB that way. So once SCREEN_AFTER broken lines were seen, each
- * line is first checked by the project's own scanner, which leaves nothing behind, and JSON.parse sees only good
- * ones. Logs without broken lines never pay for the scan.
+ * with thousands of broken lines grew by tens of MiB that way. So a line that cannot be a JSON object (it does not
+ * open with { and close with }: a cut-off line, a line of text) never reaches JSON.parse, and once SCREEN_AFTER
+ * other broken lines were seen, each line is first checked by the project's own scanner, which leaves nothing
+ * behind. Logs without such lines never pay for the scan.
  */
-const SCREEN_AFTER = 256;
+const SCREEN_AFTER = 2048;
+
+function cannotBeObject(text: string): boolean {
+  let a = 0;
+  let b = text.length - 1;
+  while (a <= b && text.charCodeAt(a) <= 32) a++;
+  while (b >= a && text.charCodeAt(b) <= 32) b--;
+  return text.charCodeAt(a) !== 123 || text.charCodeAt(b) !== 125;
+}
 
 class JsonLines {
   private broken = 0;
 
   parse(text: string): BatchRequest | { error: string } {
-    if (this.broken >= SCREEN_AFTER) {
+    if (text === TOO_LONG_LINE) return parseBatchLine(text);
+    if (this.broken >= SCREEN_AFTER || cannotBeObject(text)) {
       const at = locateJsonError(text);
       if (at) return scannedJsonError(text, at);
     }
