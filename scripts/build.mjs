@@ -11,7 +11,9 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createRequire } from 'node:module';
 import { createHash } from 'node:crypto';
-import { openapiDocument } from './openapi.mjs';
+import { ignoreCasePattern, openapiDocument } from './openapi.mjs';
+
+export { ignoreCasePattern };
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const require = createRequire(import.meta.url);
@@ -45,8 +47,9 @@ export function loadSchemas(dir = join(root, 'schemas')) {
 //   x-warn-pattern     (a parameter)   { pattern, expect }: a value not matching it is a warning saying what is expected
 //   x-warn-levels      (the query)     [{ level, when, needs }]: once a parameter of `when` is given, the `needs` are advised
 //   x-enum-ignore-case (a parameter)   an error-level list of values compared without case (turned into a pattern here)
+//   x-enum-case        (a parameter)   "warning": the enum is compared without case; another case is only a warning
 //   x-source           (a parameter)   which source a rule above comes from, quoted in its message
-const EXTRA_KEYWORDS = ['x-operation', 'x-warn-if-missing', 'x-example', 'x-warn-enum', 'x-warn-pattern', 'x-warn-levels', 'x-enum-ignore-case', 'x-source'];
+const EXTRA_KEYWORDS = ['x-operation', 'x-warn-if-missing', 'x-example', 'x-warn-enum', 'x-warn-pattern', 'x-warn-levels', 'x-enum-ignore-case', 'x-enum-case', 'x-source'];
 
 export function newAjv(coerceTypes) {
   const ajv = new Ajv({
@@ -99,14 +102,6 @@ function partDocs(defs, part, location) {
     if (p.description) doc.description = p.description;
     return doc;
   });
-}
-
-const escapeRegExp = (text) => text.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&');
-
-/** "Condo/Coop" → "^(?:[Cc][Oo]...)$": ajv has no case-insensitive enum, and a pattern keeps it in the compiled code. */
-export function ignoreCasePattern(values) {
-  const one = (value) => [...String(value)].map((c) => (c.toLowerCase() !== c.toUpperCase() ? `[${c.toUpperCase()}${c.toLowerCase()}]` : escapeRegExp(c))).join('');
-  return `^(?:${values.map(one).join('|')})$`;
 }
 
 /** Replaces every x-enum-ignore-case in a schema (deeply) with an equivalent type + pattern, for ajv. */

@@ -166,11 +166,11 @@ api('missing state is 404 with the documented envelope (both ways)', async () =>
 
 api('bad state, bad source and bad types are 400', async () => {
   for (const path of [
-    '/v1.1/client/rental-rates?state=ca',
+    '/v1.1/client/rental-rates?state=ZZ',
     '/v1.1/client/rental-rates?state=CAL',
     '/v1.1/client/rental-rates?state=C1',
     '/v1.1/client/rental-rates?state=CA&source=vrbo',
-    '/v1.1/client/city/neighborhoods/tx/Austin',
+    '/v1.1/client/city/neighborhoods/zz/Austin',
     '/v1.1/client/trends/cities?state=TX&page=zero',
     '/v1.1/client/neighborhood/268201/airbnb/details?state=TX&bedrooms=two',
     '/v1.1/client/metadata/validate-city?state=TX',
@@ -178,6 +178,13 @@ api('bad state, bad source and bad types are 400', async () => {
     const r = await request(sb.url, path, { headers: DIRECT });
     assert.is(r.status, 400, path);
     assert.equal(r.json, { status: 'error', code: 400, message: ENVELOPE_TEXT[400] }, path);
+  }
+});
+
+api('a state code in any case is taken: the docs\' own example URLs write state=ny', async () => {
+  for (const path of ['/v1.1/client/rental-rates?state=ny', '/v1.1/client/city/neighborhoods/tx/Austin']) {
+    const r = await request(sb.url, path, { headers: DIRECT });
+    assert.is(r.status, 200, path);
   }
 });
 

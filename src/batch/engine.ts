@@ -2,8 +2,10 @@ import { createReadStream } from 'node:fs';
 import { stat } from 'node:fs/promises';
 import { UsageError } from '../shared/errors.js';
 import { notRegularReason } from '../shared/files.js';
-import { readBatchBlocks, parseBatchLine, type BatchRequest } from './jsonl.js';
-import { describeFsError, isPlainObject, paramsFromPayload } from '../request/params.js';
+import { readBatchBlocks, parseBatchLine, scannedJsonError, TOO_LONG_LINE, type BatchRequest } from './jsonl.js';
+import { locateJsonError } from '../shared/json-error.js';
+import { describeFsError, isPlainObject } from '../request/params.js';
+import { requestParams } from '../request/build.js';
 import { queryFromSearch, resolveEndpoint, type ResolvedEndpoint } from '../catalog/resolve.js';
 import { isPlaceholder, loadValidators, validateWith, type OperationValidators } from '../catalog/validate.js';
 import type { Params } from '../types.js';
@@ -67,8 +69,10 @@ class Resolver {
   }
 }
 
-// The fast path: ajv alone decides validity (warnings do not make a line invalid). Only a failing line goes through
-// validateWith for the messages. This keeps a million lines close to the cost of JSON.parse itself.
+// The fast path: ajv alone decides validity (warnings do not make a line invalid). It takes only lines it reads
+// exactly as the request builder would (text and number values, no path value given twice): anything else, and
+// every line ajv refuses, goes through requestParams and validateWith, the builder and rules of a single validate.
+// This keeps a million lines close to the cost of JSON.parse itself.
 interface Prepared {
   validators: OperationValidators;
   /** Where each flat parameter travels. */
@@ -127,15 +131,29 @@ function quickParams(p: Prepared, resolved: ResolvedEndpoint, given: unknown): P
   let body: Record<string, unknown> | undefined;
   for (const name in given) {
     const where = p.location.get(name);
-    if (where === 'path') path[name] = String(given[name]);
+    if (where === 'path') path[name] = given[name] as string;
     else if (where === undefined && resolved.operation.hasBody) (body ??= {})[name] = given[name];
     else query[name] = given[name];
   }
   return { path, query, body } as Params;
 }
 
-function hasPlaceholder(values: Record<string, unknown>): boolean {
-  for (const name in values) if (isPlaceholder(values[name])) return true;
+/**
+ * True when every value is text or a number (the builder writes a number as its text, as ajv coerces it) and
+ * none is a placeholder. null, true or a list the builder treats otherwise than ajv's coercion would.
+ */
+function plainValues(values: Record<string, unknown>): boolean {
+  for (const name in values) {
+    const v = values[name];
+    if (typeof v === 'number') continue;
+    if (typeof v !== 'string' || isPlaceholder(v)) return false;
+  }
+  return true;
+}
+
+/** A path value the endpoint string wrote, given again with another value: the builder refuses it. */
+function pathClash(written: Record<string, string>, path: Record<string, unknown>): boolean {
+  for (const name in written) if (path[name] !== written[name] && String(path[name]) !== written[name]) return true;
   return false;
 }
 
@@ -143,21 +161,23 @@ function hasPlaceholder(values: Record<string, unknown>): boolean {
 function quickValid(p: Prepared, resolved: ResolvedEndpoint, given: unknown): boolean | null {
   const params = quickParams(p, resolved, given);
   if (!params) return null;
-  if (hasPlaceholder(params.query) || hasPlaceholder(params.path)) return false;
+  if (!plainValues(params.query) || !plainValues(params.path) || pathClash(resolved.path, params.path)) return false;
   if (!p.validators.params(params)) return false;
   if (p.validators.body) return params.body !== undefined && p.validators.body(params.body);
   return true;
 }
 
-function carefulProblem(p: Prepared, resolved: ResolvedEndpoint, given: unknown): string | null {
+function carefulProblem(p: Prepared, resolved: ResolvedEndpoint, endpoint: string, given: unknown): string | null {
   let params: Params;
   try {
-    params = paramsOf(resolved, given);
+    if (given !== undefined && !isPlainObject(given)) throw new UsageError('"params" must be a JSON object');
+    const payload = given === undefined ? {} : { payload: { value: given, source: 'params' } };
+    params = requestParams(resolved, { endpoint, ...payload });
   } catch (err) {
     // Only a value nested thousands deep overflows the walk over the parameters: say that, not V8's words.
     return err instanceof RangeError ? 'the parameters are nested too deeply to read' : (err as Error).message;
   }
-  const result = validateWith(p.validators, resolved.operation, params);
+  const result = validateWith(p.validators, resolved.operation, params, undefined, true);
   return result.valid ? null : result.errors.map((e) => e.message).join('; ');
 }
 
@@ -198,8 +218,8 @@ function judged(into: Judgement, counts: Counts, operationId: string, problem: s
  * One line: valid (problem null) or its problems, in the API's terms. Synchronous, so a million lines cost no
  * million awaits; a line naming an operation not seen yet returns its endpoint to be loaded first.
  */
-function judge(text: string, resolver: Resolver, preparer: Preparer, tally: Tally, into: Judgement): Judgement | ResolvedEndpoint {
-  const req = parseLine(text);
+function judge(text: string, lines: JsonLines, resolver: Resolver, preparer: Preparer, tally: Tally, into: Judgement): Judgement | ResolvedEndpoint {
+  const req = lines.parse(text);
   if ('error' in req) return judged(into, tally.countsFor('(unreadable)'), '(unreadable)', req.error);
   const resolved = resolver.resolve(req);
   if (typeof resolved === 'string') {
@@ -208,27 +228,47 @@ function judge(text: string, resolver: Resolver, preparer: Preparer, tally: Tall
   }
   const prepared = preparer.cached(resolved);
   if (!prepared) return resolved;
-  const problem = quickValid(prepared, resolved, req.params) === true ? null : carefulProblem(prepared, resolved, req.params);
+  const problem = quickValid(prepared, resolved, req.params) === true ? null : carefulProblem(prepared, resolved, req.endpoint ?? req.url!, req.params);
   return judged(into, prepared.counts, resolved.operation.operationId, problem);
 }
 
-function parseLine(text: string): BatchRequest | { error: string } {
-  let value: unknown;
-  try {
-    value = JSON.parse(text);
-  } catch {
-    return parseBatchLine(text); // for its message with the column
-  }
-  const ok = isPlainObject(value) && (typeof value.endpoint === 'string' || typeof value.url === 'string') &&
-    (value.endpoint === undefined || typeof value.endpoint === 'string') && (value.url === undefined || typeof value.url === 'string');
-  return ok ? (value as BatchRequest) : parseBatchLine(text);
+/**
+ * Reads lines as JSON. Each line JSON.parse refuses leaves V8 a copy of it that only a full collection frees: a log
+ * with thousands of broken lines grew by tens of MiB that way. So a line that cannot be a JSON object (it does not
+ * open with { and close with }: a cut-off line, a line of text) never reaches JSON.parse, and once SCREEN_AFTER
+ * other broken lines were seen, each line is first checked by the project's own scanner, which leaves nothing
+ * behind. Logs without such lines never pay for the scan.
+ */
+const SCREEN_AFTER = 2048;
+
+function cannotBeObject(text: string): boolean {
+  let a = 0;
+  let b = text.length - 1;
+  while (a <= b && text.charCodeAt(a) <= 32) a++;
+  while (b >= a && text.charCodeAt(b) <= 32) b--;
+  return text.charCodeAt(a) !== 123 || text.charCodeAt(b) !== 125;
 }
 
-function paramsOf(resolved: ResolvedEndpoint, given: unknown): Params {
-  if (given === undefined) return { path: resolved.path, query: resolved.query };
-  if (!isPlainObject(given)) throw new UsageError('"params" must be a JSON object');
-  const params = paramsFromPayload(resolved.operation, given, 'params');
-  return { path: { ...resolved.path, ...params.path }, query: { ...resolved.query, ...params.query }, body: params.body };
+class JsonLines {
+  private broken = 0;
+
+  parse(text: string): BatchRequest | { error: string } {
+    if (text === TOO_LONG_LINE) return parseBatchLine(text);
+    if (this.broken >= SCREEN_AFTER || cannotBeObject(text)) {
+      const at = locateJsonError(text);
+      if (at) return scannedJsonError(text, at);
+    }
+    let value: unknown;
+    try {
+      value = JSON.parse(text);
+    } catch (err) {
+      this.broken++;
+      return parseBatchLine(text, err as Error); // for its message with the column
+    }
+    const ok = isPlainObject(value) && (typeof value.endpoint === 'string' || typeof value.url === 'string') &&
+      (value.endpoint === undefined || typeof value.endpoint === 'string') && (value.url === undefined || typeof value.url === 'string');
+    return ok ? (value as BatchRequest) : parseBatchLine(text);
+  }
 }
 
 /**
@@ -268,6 +308,7 @@ async function judgeStream(stream: NodeJS.ReadableStream, onInvalid: InvalidSink
   progress?.watch(stream, total);
   const tally = new Tally();
   const scratch: Judgement = { counts: total, operationId: '', problem: null };
+  const jsonLines = new JsonLines();
   const blocks = readBatchBlocks(stream);
   for (;;) {
     const next = await blocks.next();
@@ -275,11 +316,11 @@ async function judgeStream(stream: NodeJS.ReadableStream, onInvalid: InvalidSink
     const { lines, texts } = next.value;
     for (let i = 0; i < texts.length; i++) {
       const text = texts[i]!;
-      const first = judge(text, resolver, preparer, tally, scratch);
+      const first = judge(text, jsonLines, resolver, preparer, tally, scratch);
       if (first !== scratch) {
         // An operation not seen before: load its validators, then judge the line again.
         await preparer.load(first as ResolvedEndpoint, tally);
-        judge(text, resolver, preparer, tally, scratch);
+        judge(text, jsonLines, resolver, preparer, tally, scratch);
       }
       const { counts, problem } = scratch;
       total.lines++;

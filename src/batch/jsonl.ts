@@ -136,8 +136,11 @@ export async function* readBatchBlocks(stream: NodeJS.ReadableStream): AsyncGene
 }
 
 /** Reads one line: a request object with "endpoint" or "url", or an error that names no value from the line. */
-export function parseBatchLine(text: string): BatchRequest | BatchLineError {
+export function parseBatchLine(text: string, parseError?: Error): BatchRequest | BatchLineError {
   if (text === TOO_LONG_LINE) return { error: TOO_LONG_MESSAGE };
+  // A caller that already saw JSON.parse fail passes its error: each failed parse leaves V8 a copy of the text
+  // that only a full garbage collection frees, which on a log with many broken lines is most of the memory.
+  if (parseError) return { error: jsonError(text, parseError) };
   let value: unknown;
   try {
     value = JSON.parse(text);
@@ -165,6 +168,15 @@ function notJsonStart(text: string): string | null {
   const first = /\S/u.exec(text)?.[0];
   if (first === undefined || /[{["\d\-tfn]/.test(first)) return null;
   return /^[\x21-\x7e]$/.test(first) ? `'${first}'` : `U+${first.codePointAt(0)!.toString(16).toUpperCase().padStart(4, '0')}`;
+}
+
+/**
+ * The message for a line the scanner (locateJsonError) found broken, without asking JSON.parse: the batch engine
+ * uses it once a log has shown many broken lines (see engine.ts, JsonLines).
+ */
+export function scannedJsonError(text: string, at: { column: number; expected: string }): BatchLineError {
+  const start = notJsonStart(text);
+  return { error: start ? `not JSON: starts with ${start}` : `malformed JSON at column ${at.column}: expected ${at.expected}` };
 }
 
 /** V8's message without the copy of the input it sometimes quotes (the input may hold a key), plus a column. */

@@ -197,19 +197,20 @@ function dotSegmentProblem(operation: Operation, name: string, value: string): P
   return problem('invalid', doc, name, 'path', `${name} is "${value}", which a URL reads as ${means}: the request would go to another path`, `give ${name} a real value, e.g. ${name}=${exampleFor(doc)}`, value);
 }
 
-function extraProblems(operation: Operation, data: Params): { errors: Problem[]; warnings: Problem[] } {
+function extraProblems(operation: Operation, data: Params, wantWarnings = true): { errors: Problem[]; warnings: Problem[] } {
   const errors: Problem[] = [];
   const warnings: Problem[] = [];
   for (const [name, value] of Object.entries(data.query)) {
     const doc = operation.params.find((p) => p.name === name && p.in === 'query');
     if (Array.isArray(value)) errors.push(problem('repeated', doc, name, 'query', `${name} is given ${value.length} times`, `send ${name} once`, value));
     else if (isPlaceholder(value)) errors.push(placeholderProblem(doc, name, 'query', value));
-    if (!doc) warnings.push(unknownQueryWarning(operation, name, data));
+    if (!doc && wantWarnings) warnings.push(unknownQueryWarning(operation, name, data));
   }
   for (const [name, value] of Object.entries(data.path)) {
     if (isPlaceholder(value)) errors.push(placeholderProblem(operation.params.find((p) => p.name === name && p.in === 'path'), name, 'path', value));
     else if (value === '.' || value === '..') errors.push(dotSegmentProblem(operation, name, value));
   }
+  if (!wantWarnings) return { errors, warnings };
   for (const name of Object.keys(data.path)) {
     if (!operation.params.some((p) => p.name === name && p.in === 'path')) {
       warnings.push(warning('unknown', name, 'path', `${name}: not a path parameter of ${operation.path}`, 'remove it'));
@@ -309,8 +310,9 @@ export function methodProblem(operation: Operation, form: RequestForm | undefine
 }
 
 /** Validates one request's parameters against its operation's compiled schema. */
-export function validateWith(validators: OperationValidators, operation: Operation, data: Params, form?: RequestForm): ValidationResult {
-  const extra = extraProblems(operation, data);
+export function validateWith(validators: OperationValidators, operation: Operation, data: Params, form?: RequestForm, errorsOnly = false): ValidationResult {
+  // errorsOnly (validate --batch): the warnings are not shown there, and working them out per line costs memory.
+  const extra = extraProblems(operation, data, !errorsOnly);
   const wrongMethod = methodProblem(operation, form);
   const errors = wrongMethod ? [wrongMethod, ...extra.errors] : [...extra.errors];
   // With another method the body is sent as it is; the method error says what to change.

@@ -245,20 +245,28 @@ export function checkHeaderBounds(origin: string, ...lists: Array<Record<string,
   if (bytes > MAX_HEADER_BYTES) throw new UsageError(`${what}'s headers are over 64 KiB, more than any server accepts`);
 }
 
-/** Any input → the RequestSpec every command, the library and the interceptor run. */
-export function buildSpec(input: RequestInput): RequestSpec {
-  checkHeaderBounds(input.origin, input.inputHeaders, input.extraHeaders);
-  const resolved = resolveEndpoint(input.endpoint);
+/**
+ * The parameters of a request, in layers: what the endpoint string carries (path values, URL query), then the
+ * payload, the recorded body, the --param flags. A path value written in the endpoint and given again with another
+ * value is refused. `validate --batch` runs every line through this too, so a line is judged as one request is.
+ */
+export function requestParams(resolved: ResolvedEndpoint, input: Pick<RequestInput, 'endpoint' | 'payload' | 'body' | 'paramFlags'>): Params {
   const layers: Params[] = [{ path: resolved.path, query: resolved.query }];
-  if (input.payload !== undefined) {
-    if (!isPlainObject(input.payload.value) && input.origin === 'library') throw new UsageError('params must be an object');
-    layers.push(paramsFromPayload(resolved.operation, input.payload.value, input.payload.source));
-  }
+  if (input.payload !== undefined) layers.push(paramsFromPayload(resolved.operation, input.payload.value, input.payload.source));
   const body = parsedBody(input.body);
   if (body !== undefined) layers.push({ path: {}, query: {}, body });
   const params = mergeParams(resolved.operation, layers, input.paramFlags ?? []);
   const clash = pathConflict(resolved.path, params.path, input.endpoint);
   if (clash) throw new UsageError(clash);
+  return params;
+}
+
+/** Any input → the RequestSpec every command, the library and the interceptor run. */
+export function buildSpec(input: RequestInput): RequestSpec {
+  checkHeaderBounds(input.origin, input.inputHeaders, input.extraHeaders);
+  const resolved = resolveEndpoint(input.endpoint);
+  if (input.payload !== undefined && !isPlainObject(input.payload.value) && input.origin === 'library') throw new UsageError('params must be an object');
+  const params = requestParams(resolved, input);
   const headers = { ...input.inputHeaders, ...input.extraHeaders };
   const mode = modeFor({ rapidapi: input.rapidapi, baseUrl: input.baseUrl, resolved, headers });
   const fileBase = input.savedBaseUrl ?? resolved.baseUrl;

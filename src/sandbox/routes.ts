@@ -2,6 +2,8 @@
 // checker's catalog and validators: if both were generated from the same code, the tests would agree with
 // themselves. Everything here answers "what would the API say", never "what is wrong with the request".
 
+import { isUsState, queryValueOk } from './params.js';
+
 export type SandboxMode = 'direct' | 'rapidapi';
 
 export interface Route {
@@ -184,15 +186,6 @@ export function errorEnvelope(code: number, message = DOCUMENTED[code] ?? 'Error
   return { status: code, body: { status: 'error', code, message } };
 }
 
-const STATE_RE = /^[A-Z]{2}$/;
-const POSITIVE_INT_RE = /^[1-9][0-9]*$/;
-const NUMBER_RE = /^-?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)$/;
-const PAGING = new Set(['page', 'items']);
-// Numeric on every source that lists them; a non-number there is a client-side type error.
-const NUMERIC = new Set([
-  'bedrooms', 'beds', 'baths', 'lat', 'lng', 'sw_lat', 'sw_lng', 'ne_lat', 'ne_lng',
-  'min_price', 'max_price', 'down_payment', 'interest_rate', 'airbnb_rental', 'traditional_rental', 'startup_cost',
-]);
 const NOT_FOUND_IDS = new Set(['0', 'missing', 'notfound', 'not-found', 'none']);
 const SOURCES = new Set(['airbnb', 'traditional']);
 
@@ -213,11 +206,11 @@ export function answer(match: RouteMatch, query: URLSearchParams, body: Buffer |
   const country = query.get('country');
   const abroad = country !== null && country.toUpperCase() !== 'US';
   const state = pathParams.state ?? query.get('state');
-  if (state !== null && state !== undefined && !abroad && !STATE_RE.test(state)) return errorEnvelope(400);
+  if (state !== null && state !== undefined && !abroad && !isUsState(state)) return errorEnvelope(400);
+  if (pathParams.city === '') return errorEnvelope(400);
 
   for (const [name, value] of query) {
-    if (PAGING.has(name) && !POSITIVE_INT_RE.test(value)) return errorEnvelope(400);
-    if (NUMERIC.has(name) && !NUMBER_RE.test(value)) return errorEnvelope(400);
+    if (!queryValueOk(name, value, route.family, route.path)) return errorEnvelope(400);
   }
 
   const source = query.get('source');
