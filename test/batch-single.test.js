@@ -62,7 +62,7 @@ test('validate --batch and validate give every line of one corpus the same verdi
   const lines = [...conformanceCorpus().flatMap(linesOf), ...SPECIAL];
   const file = join(dir, 'corpus.jsonl');
   writeFileSync(file, `${lines.map((l) => JSON.stringify(l)).join('\n')}\n`);
-  const run = await runCli(['validate', '--batch', file], { guardMs: 120_000 });
+  const run = await runCli(['validate', '--batch', file, '--all-lines'], { guardMs: 120_000 });
   assert.ok(run.code === 0 || run.code === 1, run.stderr);
   const invalid = new Set([...run.stdout.matchAll(/^line (\d+)\s/gm)].map((m) => Number(m[1])));
   const differ = [];
@@ -88,11 +88,11 @@ test('a log with many broken lines: once thousands were seen, the scanner screen
   for (let i = 0; i < 9000; i++) lines.push(i % 4 === 3 ? good : broken[i % 3]);
   const file = join(dir, 'broken.jsonl');
   writeFileSync(file, `${lines.join('\n')}\n`);
-  const run = await runCli(['validate', '--batch', file]);
+  const run = await runCli(['validate', '--batch', file, '--all-lines']);
   assert.is(run.code, 1, run.stderr);
   const problems = [...run.stdout.matchAll(/^line (\d+)\s+\(unreadable\)\s+(.*)$/gm)];
   assert.is(problems.length, 6750);
-  assert.match(run.stdout, /9000 lines, 2250 valid, 6750 invalid/);
+  assert.match(run.stdout, /9,000 lines, 2,250 valid, 6,750 invalid/);
   for (const [, , problem] of problems.slice(-30)) assert.match(problem, /^(malformed JSON at column \d+: expected .+|not JSON: starts with 'G')$/);
 });
 

@@ -32,13 +32,21 @@ test('hasPreflightReport: true for a failed axios call with its report, false fo
 });
 
 test('wrapFetch: onReport gets the paths too (empty without reportsDir); a network failure carries the report', async () => {
+  // The report is built in the background after fetch resolves: wait for onReport itself, not for a fixed time.
   const seen = [];
-  const f = wrapFetch(fetch, { onReport: (report, paths) => seen.push(paths) });
+  let arrived = () => {};
+  const next = () => new Promise((resolve) => (arrived = resolve));
+  const onReport = (report, paths) => { seen.push(paths); arrived(); };
+  const f = wrapFetch(fetch, { onReport });
+  let report = next();
   const res = await f(`${sandbox.directBaseUrl}/client/city/list?state=TX`, { headers: { 'x-api-key': 'wrong-key-0123456789' } });
   assert.is(res.status, 401);
+  await report;
   assert.equal(seen, [{}]);
-  const withFiles = wrapFetch(fetch, { reportsDir: dir, onReport: (report, paths) => seen.push(paths) });
+  const withFiles = wrapFetch(fetch, { reportsDir: dir, onReport });
+  report = next();
   await withFiles(`${sandbox.directBaseUrl}/client/city/list?state=TX`, { headers: { 'x-api-key': SANDBOX_KEY, 'x-sandbox-scenario': 'maintenance' } });
+  await report;
   assert.ok(existsSync(seen[1].json), JSON.stringify(seen[1]));
   // Port 9 on loopback refuses: nothing leaves the machine.
   const err = await f('http://127.0.0.1:9/v1.1/client/city/list?state=TX').catch((e) => e);

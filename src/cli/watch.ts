@@ -2,6 +2,7 @@
 // command (commands/watch.ts) supplies the real request, sleep and output.
 import { UsageError } from '../shared/errors.js';
 import { durationText } from '../checks/ratelimit.js';
+import { causeOf, nextStep } from '../checks/causes.js';
 import type { Report, WatchAttempt, WatchOutcome } from '../types.js';
 
 export const WATCH_DEFAULTS = { maxRequests: 10, everyMs: 30_000, timeoutMs: 30 * 60_000 } as const;
@@ -58,15 +59,17 @@ export function watchLimits(args: WatchArgs): WatchLimits {
 
 /**
  * Whether waiting could change the verdict: an outage, a rate limit or an unreachable API may pass; the user's
- * parameters or key will not fix themselves. The one place this is decided (issue 19's gateway-aware verdict is
- * meant to answer it more precisely).
+ * parameters, key, plan or host header will not fix themselves. The verdict's cause table (checks/causes.ts)
+ * decides; reports without a cause (saved by an older version) fall back to the status.
  */
 export function shouldKeepWatching(report: Report): boolean {
   if (report.verdict === 'pass' || report.requestsSent === 0) return false;
-  if (report.verdict === 'server-error') return true;
   // A redirect not followed or an answer over the size limit is the same answer next time.
-  if (report.verdict === 'network-error') return report.error?.kind !== 'redirect' && report.error?.kind !== 'budget';
-  return report.response?.status === 429;
+  if (report.error?.kind === 'redirect' || report.error?.kind === 'budget') return false;
+  // The response check names what the answer asks of the user: only a "wait" is worth another (billed) try.
+  const cause = causeOf(report);
+  if (cause) return nextStep(cause) === 'wait';
+  return report.verdict === 'server-error' || report.verdict === 'network-error' || report.response?.status === 429;
 }
 
 /** The wait the server asked for: Retry-After, else (on a 429) the rate-limit reset; null when it named none. */

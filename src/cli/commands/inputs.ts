@@ -279,7 +279,8 @@ async function offlineHar(rows: Row[], args: InputArgs): Promise<number> {
   const reports = new Map<number, Judged>();
   for (const row of rows) {
     const report = judgeRecorded(row);
-    row.recorded = null; // judged: its body is not needed again
+    // Judged: its body is not needed again. An unreadable row keeps its answer for the note below.
+    if (row.spec) row.recorded = null;
     if (report) {
       const { verdict, summary, checks, error, response } = report;
       reports.set(row.index, { verdict, summary, checks, error, response: response ? { status: response.status } : null });
