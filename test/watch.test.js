@@ -12,13 +12,14 @@ import { nextWait, parseDuration, shouldKeepWatching, timelineSummary, watchLimi
 // --- the decisions, with fake reports and a fake clock ---
 
 let clock = 0;
-function fake(status, { verdict, retryAfter = null, error = null, sent = 1, at = clock } = {}) {
+function fake(status, { verdict, retryAfter = null, error = null, sent = 1, at = clock, cause = null } = {}) {
   const v = verdict ?? (status === null ? 'network-error' : status < 300 ? 'pass' : status >= 500 ? 'server-error' : 'client-error');
   return {
     verdict: v, requestsSent: sent, createdAt: new Date(Date.UTC(2026, 11, 5, 10, 0, 0) + at).toISOString(),
     response: status === null ? null : { status },
     error: error ? { kind: error, code: error.toUpperCase(), message: error } : null,
     rateLimit: retryAfter === null ? null : { retryAfterSeconds: retryAfter, resetSeconds: retryAfter },
+    checks: cause === null ? [] : [{ id: 'response', status: 'fail', details: { cause } }],
   };
 }
 
@@ -74,6 +75,16 @@ test('shouldKeepWatching: outage, rate limit and unreachable API wait; the rest 
   assert.not.ok(shouldKeepWatching(fake(200)));
   assert.not.ok(shouldKeepWatching(fake(401)));
   assert.not.ok(shouldKeepWatching(fake(404)));
+});
+
+test('shouldKeepWatching follows the verdict\'s cause: the gateway\'s answers the user must act on stop the watch', () => {
+  assert.ok(shouldKeepWatching(fake(200, { verdict: 'server-error', cause: 'upstream-timeout' })), 'a gateway timeout under 200');
+  assert.ok(shouldKeepWatching(fake(429, { cause: 'rate' })));
+  assert.ok(shouldKeepWatching(fake(429, { cause: 'quota' })), 'waits for the reset, within --watch-timeout');
+  assert.not.ok(shouldKeepWatching(fake(401, { cause: 'plan' })));
+  assert.not.ok(shouldKeepWatching(fake(403, { cause: 'subscription' })));
+  assert.not.ok(shouldKeepWatching(fake(404, { cause: 'host-header' })));
+  assert.not.ok(shouldKeepWatching(fake(200, { verdict: 'client-error', cause: 'request' })), 'an error envelope under 200');
 });
 
 test('without a server wait: backoff from --every, doubling, capped at 5 min; the budget ends it', async () => {
