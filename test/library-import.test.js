@@ -42,17 +42,21 @@ process.stdout.write(JSON.stringify({ out, required }));`);
   }
 }
 
-const LIBRARY = JSON.stringify(pathToFileURL(join(root, 'dist', 'index.js')).href);
 const HEAVY = ['/node_modules/axios/', '/node_modules/yargs/', '/node_modules/postman-collection/', '/node_modules/cli-table3/'];
 const heavyIn = (loaded) => HEAVY.filter((dir) => loaded.some((url) => url.includes(dir)));
 
-test('import of the library loads no axios, yargs, Postman SDK or table code', () => {
+// The tsc output the tests import, and the bundle `import 'mashvisor-preflight'` gets (package.json's exports).
+const ENTRIES = ['dist/index.js', JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')).exports['.'].import.replace(/^\.\//, '')];
+for (const entry of ENTRIES) {
+  const LIBRARY = JSON.stringify(pathToFileURL(join(root, entry)).href);
+
+test(`${entry}: import of the library loads no axios, yargs, Postman SDK or table code`, () => {
   const { loaded } = runRecorded(`export default async () => { await import(${LIBRARY}); return null; };`);
-  assert.ok(loaded.some((url) => url.endsWith('/dist/index.js')), 'the hook saw the import');
+  assert.ok(loaded.some((url) => url.endsWith(`/${entry}`)), 'the hook saw the import');
   assert.equal(heavyIn(loaded), []);
 });
 
-test('runPreflight loads axios when it sends (the assertion above can fail) and names its version in the report', () => {
+test(`${entry}: runPreflight loads axios when it sends (the assertion above can fail) and names its version in the report`, () => {
   const axiosVersion = JSON.parse(readFileSync(join(root, 'node_modules', 'axios', 'package.json'), 'utf8')).version;
   const { out, loaded } = runRecorded(`export default async () => {
   const { runPreflight } = await import(${LIBRARY});
@@ -65,5 +69,6 @@ test('runPreflight loads axios when it sends (the assertion above can fail) and 
   assert.is(out.axios, axiosVersion);
   assert.equal(heavyIn(loaded), ['/node_modules/axios/']);
 });
+}
 
 test.run();
