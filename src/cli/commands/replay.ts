@@ -1,5 +1,6 @@
 import { basename } from 'node:path';
 import { UsageError } from '../../shared/errors.js';
+import { DEFAULT_REPORTS_DIR, DEFAULT_TIMEOUT_MS } from '../../shared/defaults.js';
 import { print, printError } from '../output.js';
 import { buildSpec } from '../../request/build.js';
 import { compareReports } from '../../report/diff.js';
@@ -84,7 +85,7 @@ export function sentTo(report: Report): string {
 
 export async function run(args: ReplayArgs): Promise<number> {
   if (!args.file) throw new UsageError('give the saved JSON report to replay: replay REPORT.json');
-  const checkArgs: CheckArgs = { ...args, reportsDir: args.reportsDir ?? './reports', timeout: args.timeout ?? 30000 };
+  const checkArgs: CheckArgs = { ...args, reportsDir: args.reportsDir ?? DEFAULT_REPORTS_DIR, timeout: args.timeout ?? DEFAULT_TIMEOUT_MS };
   checkUsage(checkArgs);
   const saved = await loadReport(args.file);
   const dropped: string[] = [];
