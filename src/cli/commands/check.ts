@@ -2,10 +2,8 @@ import { nowMs } from '../../shared/clock.js';
 import { UsageError } from '../../shared/errors.js';
 import { print, registerSecrets } from '../output.js';
 import { runPreflight } from '../../preflight.js';
-import { buildSpec, inputSecrets, type RequestInput } from '../../request/build.js';
 import { parseHeaderFlags, readKey } from '../../request/credentials.js';
 import { urlSecrets } from '../../shared/secrets.js';
-import { readPayload } from '../../request/spec.js';
 import { checkOnce, checkUsage, ciOutputs, preflightOptions, save, type CheckArgs } from '../live.js';
 import { renderChecks, verdictLine } from '../report-view.js';
 import type { RequestSpec } from '../../types.js';
@@ -16,21 +14,6 @@ import type { InputContext, Row } from './inputs.js';
 // (src/report/save.ts) and shown (report-view.ts).
 
 export type { CheckArgs } from '../live.js';
-
-/** Endpoint + --payload + --param + the rest of the flags → a spec, through the one request builder. */
-async function specFromFlags(args: CheckArgs, context: InputContext): Promise<RequestSpec> {
-  if (!args.endpoint) throw new UsageError('name an endpoint (e.g. getRentalRates), or use --from-curl, --from-har or --collection');
-  const payload = await readPayload(args.payload);
-  const input: RequestInput = {
-    origin: 'flags', endpoint: args.endpoint, ...(payload ? { payload } : {}), paramFlags: args.param ?? [],
-    extraHeaders: context.extraHeaders, key: context.key, baseUrl: args.baseUrl, rapidapi: args.rapidapi,
-    send: !args.offline, allowHttp: Boolean(args.allowHttp),
-  };
-  registerSecrets(inputSecrets(input));
-  const spec = buildSpec(input);
-  registerSecrets(spec.secrets ?? []);
-  return spec;
-}
 
 /** How one live request is checked: once (runOne), or again and again under --watch (watch.ts passes its own). */
 export type LiveOne = (spec: RequestSpec, args: CheckArgs) => Promise<number>;
@@ -45,7 +28,6 @@ export async function run(args: CheckArgs, live: LiveOne = runOne): Promise<numb
   const context: InputContext = { key, extraHeaders: parseHeaderFlags(args.header) };
   const inputs = await import('./inputs.js');
   const plan = await inputs.planFromInput(args, context);
-  if (plan === null) return live(await specFromFlags(args, context), args);
   if (args.watch && (plan.kind !== 'one' || plan.offline)) throw new UsageError('--watch follows one live request: name it (with --from-har, pick it with --entry)');
   if (plan.kind === 'one') return plan.offline ? inputs.printOfflineOne(plan.spec, args) : live(plan.spec, args);
   if (plan.offline) return inputs.printOffline(plan.rows, args, plan.source);
