@@ -2,11 +2,13 @@ import { authPreflight } from './checks/auth.js';
 import { CHECKS, judge, type AnyCheck } from './checks/index.js';
 import { parseIntendedRate, parseRetryAfter, rateLimitState } from './checks/ratelimit.js';
 import { RAPIDAPI_HOST } from './catalog/resolve.js';
-import { buildReport, requestPath, type ReportInput } from './report/build.js';
+import { buildReport, type ReportInput } from './report/build.js';
+import { requestPath } from './request/build.js';
 import { collectEnvironment } from './report/environment.js';
 import { hasHeader } from './shared/headers.js';
 import { toolVersion, TOOL_NAME } from './shared/version.js';
 import { validateParams } from './catalog/validate.js';
+import { DEFAULT_TIMEOUT_MS } from './shared/defaults.js';
 import type { OutgoingRequest } from './http/exchange.js';
 import type { Scrubber } from './shared/scrub.js';
 import type { CheckContext, CheckResult, Exchange, NotSent, ProbeResult, RateLimitState, Report, RequestSpec, ValidationResult } from './types.js';
@@ -32,7 +34,7 @@ export interface PreflightOptions {
   redactor?: Scrubber;
 }
 
-export const DEFAULT_TIMEOUT_MS = 30_000;
+export { DEFAULT_TIMEOUT_MS };
 
 // Headers that describe one connection or that the HTTP client sets itself; replaying them would only confuse the server.
 const NOT_REPLAYED = new Set(['host', 'content-length', 'connection', 'keep-alive', 'accept-encoding', 'transfer-encoding', 'te', 'upgrade', 'cookie']);

@@ -88,6 +88,29 @@ function findCycle() {
   return null;
 }
 
+
+const read = (file) => stripComments(readFileSync(join(SRC, file), 'utf8'));
+const resolveFrom = (from, spec) => posix.normalize(posix.join(posix.dirname(from), spec)).replace(/\.js$/, '.ts');
+
+/** The files `file` imports at load time with a value (not `import type`, not `import()`), src-relative. */
+function staticValueImports(file) {
+  const out = [];
+  for (const m of read(file).matchAll(/^\s*(import|export)\s+(type\s+)?[^;]*?\bfrom\s*['"]([^'"]+)['"]/gm)) {
+    if (!m[2] && m[3].startsWith('.')) out.push(resolveFrom(file, m[3]));
+  }
+  return out;
+}
+
+/** Every file under one of `from` (folders, '.' for the top) that imports a file under one of `banned`. */
+function edgesBetween(from, banned) {
+  const bad = [];
+  for (const [file, targets] of graph) {
+    if (!from.includes(folder(file))) continue;
+    for (const t of targets) if (banned.includes(folder(t))) bad.push(`${file} -> ${t}`);
+  }
+  return bad;
+}
+
 const test = suite('layout of src/');
 
 test('the graph is read: every relative import names a file that exists', () => {
@@ -135,6 +158,61 @@ test('the batch engine writes nothing itself: the table and stdout belong to cli
 test('at most 5 .ts files at the top of src/', () => {
   const top = [...graph.keys()].filter((f) => !f.includes('/'));
   assert.ok(top.length <= 5, `top-level files: ${top.join(', ')}`);
+});
+
+// The rules docs/development.md states, one test each (the ones above included). The data goes one way:
+// input → request → checks → report → writers → terminal; an earlier stage never imports a later one.
+
+test('shared/ helpers import nothing above them: only shared/ and the shared types', () => {
+  const bad = edgesInto('shared', [], true).filter((edge) => !edge.endsWith('-> types.ts'));
+  assert.equal(bad, []);
+});
+
+test('inputs/ import no request, checks, http, report, library or cli code', () => {
+  assert.equal(edgesBetween(['inputs'], ['request', 'checks', 'http', 'report', 'library', 'cli', 'batch']), []);
+});
+
+test('request/ (the builder) imports no http, report, library or cli code', () => {
+  assert.equal(edgesBetween(['request'], ['http', 'report', 'library', 'cli', 'batch']), []);
+});
+
+test('catalog/ (offline knowledge) imports no later stage', () => {
+  assert.equal(edgesBetween(['catalog'], ['inputs', 'request', 'checks', 'http', 'report', 'library', 'cli', 'batch']), []);
+});
+
+test('http/ (the exchange) imports only shared/ and the shared types', () => {
+  assert.equal(edgesBetween(['http'], ['inputs', 'request', 'catalog', 'checks', 'report', 'library', 'cli', 'batch', 'sandbox']), []);
+});
+
+test('report/ imports no cli code: a saver gets the output boundary handed in', () => {
+  assert.equal(edgesBetween(['report'], ['cli', 'library']), []);
+});
+
+test('the pipeline and the library import no cli code', () => {
+  assert.equal(edgesBetween(['.', 'library'], ['cli']), []);
+});
+
+test('replay and demo use the pipeline, not a command: only watch (check --watch) imports check.ts', () => {
+  const importers = [...graph].filter(([, targets]) => targets.includes('cli/commands/check.ts')).map(([file]) => file).sort();
+  assert.equal(importers, ['cli/commands/watch.ts', 'cli/main.ts', 'cli/yargs.ts']);
+});
+
+test('every byte to the terminal leaves through cli/output.ts', () => {
+  const bad = [...graph.keys()].filter((f) => f !== 'cli/output.ts' && /process\.(stdout|stderr)\.write|console\.(log|error|warn|info)\(/.test(read(f)));
+  assert.equal(bad, []);
+});
+
+test('heavy code loads lazily: commands, the HTTP client and the table only through import()', () => {
+  const lazyOnly = (target) => [...graph.keys()].filter((f) => f !== target && staticValueImports(f).includes(target));
+  for (const entry of ['cli/main.ts', 'cli/yargs.ts']) {
+    assert.equal(staticValueImports(entry).filter((t) => t.startsWith('cli/commands/')), [], `${entry} loads a command at start-up`);
+  }
+  assert.equal(lazyOnly('http/exchange.ts').filter((f) => folder(f) !== 'http'), [], 'http/exchange.ts imported with a value');
+  assert.equal(lazyOnly('cli/table.ts'), [], 'cli/table.ts imported statically');
+  // The reader must see what it polices: preflight.ts imports the exchange's types statically, its code lazily.
+  assert.ok(graph.get('preflight.ts').includes('http/exchange.ts'));
+  assert.not.ok(staticValueImports('preflight.ts').includes('http/exchange.ts'));
+  assert.ok(staticValueImports('preflight.ts').includes('checks/auth.ts'));
 });
 
 test.run();

@@ -15,7 +15,7 @@ const context = (spec, exchange, extra = {}) => ({
   spec, exchange, validation: { valid: true, errors: [], warnings: [] }, sendAnyway: false, intendedPerSecond: null, probe: null, nowMs: Date.now(), ...extra,
 });
 const respond = (spec, exchange) => responseCheck.run(context(spec, exchange));
-import { verdictLine } from '../dist/cli/commands/check.js';
+import { verdictLine } from '../dist/cli/report-view.js';
 import { resolveEndpoint } from '../dist/catalog/resolve.js';
 import { validateParams } from '../dist/catalog/validate.js';
 

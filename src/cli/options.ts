@@ -1,5 +1,8 @@
-// The options of `validate` and `check`, declared once. yargs.ts builds its commands from these lists, and
-// fastpath.ts reads the everyday command lines with the same lists, so the two readings cannot drift apart.
+// The options of every command, declared once, with their defaults (from shared/defaults.ts). yargs.ts builds
+// each command (and so --help) from these lists, and fastpath.ts reads the everyday command lines of `validate`
+// and `check` with the same lists, so the readings cannot drift apart. A command that shares an option with
+// `check` (replay) takes check's entry, with its own wording where the meaning differs.
+import { DEFAULT_REPORTS_DIR, DEFAULT_SANDBOX_HOST, DEFAULT_SANDBOX_PORT, DEFAULT_TIMEOUT_MS } from '../shared/defaults.js';
 
 export interface OptionSpec {
   name: string;
@@ -36,10 +39,10 @@ export const CHECK_OPTIONS: OptionSpec[] = [
   { name: 'allow-http', type: 'boolean', description: 'Send the key over plain http to a host that is not this machine (you mean it)' },
   { name: 'rapidapi', type: 'boolean', description: 'Call through RapidAPI (x-rapidapi-key and x-rapidapi-host headers)' },
   { name: 'header', alias: 'H', type: 'string', array: true, description: 'Extra request header "Name: value" (repeatable)' },
-  { name: 'reports-dir', type: 'string', default: './reports', description: 'Where reports are written' },
+  { name: 'reports-dir', type: 'string', default: DEFAULT_REPORTS_DIR, description: 'Where reports are written' },
   { name: 'send-anyway', type: 'boolean', description: 'Send the request even when the parameters are invalid' },
   { name: 'max-requests', type: 'number', description: 'Hard budget of requests (default 1, plus --probe; 10 with --watch)' },
-  { name: 'timeout', type: 'number', default: 30000, description: 'Milliseconds for the whole exchange, connect included' },
+  { name: 'timeout', type: 'number', default: DEFAULT_TIMEOUT_MS, description: 'Milliseconds for the whole exchange, connect included' },
   { name: 'rate', type: 'string', description: 'The request rate your app intends, e.g. 5/s or 100/min' },
   { name: 'probe', type: 'number', description: 'Opt-in: up to N extra (billed) requests to measure the rate-limit window' },
   { name: 'format', type: 'string', choices: ['table', 'md'], description: 'Terminal output: the table (default) or the Markdown report' },
@@ -57,6 +60,79 @@ export const CHECK_OPTIONS: OptionSpec[] = [
   { name: 'watch', type: 'boolean', description: 'After a 5xx, 429 or network error, wait and send again until it passes (each request may be billed)' },
   { name: 'every', type: 'string', description: 'With --watch: the wait when the server names none, doubling up to 5 min (default 30s)' },
   { name: 'watch-timeout', type: 'string', description: 'With --watch: give up after this long (default 30m)' },
+];
+
+/** Check's entries by name, in the order given, each with its own wording where given. */
+function fromCheck(descriptions: Record<string, string | undefined>): OptionSpec[] {
+  return Object.entries(descriptions).map(([name, description]) => {
+    const option = CHECK_OPTIONS.find((o) => o.name === name);
+    if (!option) throw new Error(`check has no option --${name}`);
+    return description ? { ...option, description } : option;
+  });
+}
+
+export const REPLAY_OPTIONS: OptionSpec[] = fromCheck({
+  key: 'API key (prefer --key-file or MASHVISOR_API_KEY); never read from the report',
+  'key-file': undefined,
+  'base-url': 'Send it here instead of the saved base URL (needed for a host other than Mashvisor\'s)',
+  'allow-http': 'Send the key over plain http to a host that is not this machine',
+  'reports-dir': 'Where the new report is written',
+  'send-anyway': undefined,
+  'max-requests': 'Hard budget of requests (default 1)',
+  timeout: undefined,
+  har: undefined,
+  html: undefined,
+  junit: undefined,
+  bundle: 'Write every format',
+  offline: 'Send nothing and write nothing: validate the saved request only',
+  json: 'Print {report, diff, paths} as JSON',
+});
+
+export const DIFF_OPTIONS: OptionSpec[] = [
+  { name: 'json', type: 'boolean', description: 'Print the comparison as JSON' },
+];
+
+export const ENDPOINTS_OPTIONS: OptionSpec[] = [
+  { name: 'json', type: 'boolean', description: 'Print the operations as JSON' },
+  { name: 'openapi', type: 'boolean', description: 'Print the whole catalog as an OpenAPI 3.1 document (JSON)' },
+  { name: 'yaml', type: 'boolean', description: 'With --openapi: as YAML' },
+];
+
+export const EXPLAIN_OPTIONS: OptionSpec[] = [
+  { name: 'json', type: 'boolean', description: 'Print the explanation as JSON' },
+];
+
+export const SANDBOX_OPTIONS: OptionSpec[] = [
+  { name: 'port', type: 'number', default: DEFAULT_SANDBOX_PORT, description: 'Port to listen on (0: any free port)' },
+  { name: 'host', type: 'string', default: DEFAULT_SANDBOX_HOST, description: 'Address to listen on (loopback unless you mean otherwise)' },
+  { name: 'latency', type: 'number', description: 'Milliseconds added to every response' },
+  { name: 'scenario', type: 'string', description: 'Default scenario for every request' },
+  { name: 'rate-limit', type: 'number', description: 'Requests per 60 s per key' },
+  { name: 'huge-mib', type: 'number', description: 'Size of the "huge" scenario\'s body in MiB (default 300)' },
+];
+
+export const DEMO_OPTIONS: OptionSpec[] = [
+  { name: 'reports-dir', type: 'string', default: DEFAULT_REPORTS_DIR, description: 'Reports go to <dir>/demo' },
+  { name: 'json', type: 'boolean', description: 'Print the cases and their verdicts as JSON' },
+];
+
+export const HISTORY_OPTIONS: OptionSpec[] = [
+  { name: 'reports-dir', type: 'string', default: DEFAULT_REPORTS_DIR, description: 'Where check wrote its reports and history.jsonl' },
+  { name: 'limit', type: 'number', description: 'How many recent runs to list and count (default 20; 500 with --html)' },
+  { name: 'json', type: 'boolean', description: 'Print the runs and counts as JSON' },
+  { name: 'html', type: 'string', description: 'Write a self-contained page: per endpoint, response codes and latency over time' },
+];
+
+export const REPORT_OPTIONS: OptionSpec[] = [
+  { name: 'format', type: 'string', choices: ['md', 'json'], description: 'Print this format to stdout (md when nothing else is asked for)' },
+  { name: 'html', type: 'boolean', description: 'Write a self-contained HTML report' },
+  { name: 'har', type: 'boolean', description: 'Write a HAR 1.2 file' },
+  { name: 'junit', type: 'string', description: 'Write JUnit XML to this file' },
+  { name: 'out-dir', type: 'string', description: 'Where to write (default: next to the JSON report)' },
+];
+
+export const SANITIZE_OPTIONS: OptionSpec[] = [
+  { name: 'out', alias: 'o', type: 'string', description: 'Output file (default <file>.sanitized.har)' },
 ];
 
 /** The options of each command the fast reader may take. */

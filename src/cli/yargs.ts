@@ -3,7 +3,10 @@ import { hideBin } from 'yargs/helpers';
 import { isTerminal } from '../shared/lazy-builtins.js';
 import { UsageError } from '../shared/errors.js';
 import { fail } from './fail.js';
-import { CHECK_OPTIONS, VALIDATE_OPTIONS, type OptionSpec } from './options.js';
+import {
+  CHECK_OPTIONS, DEMO_OPTIONS, DIFF_OPTIONS, ENDPOINTS_OPTIONS, EXPLAIN_OPTIONS, HISTORY_OPTIONS, REPLAY_OPTIONS, REPORT_OPTIONS,
+  SANDBOX_OPTIONS, SANITIZE_OPTIONS, VALIDATE_OPTIONS, type OptionSpec,
+} from './options.js';
 import { toolVersion } from '../shared/version.js';
 
 // Each command's code is imported only when that command runs: `validate` never loads axios, `--json` never loads tables.
@@ -50,67 +53,35 @@ export function buildCli(argv: string[]): Argv {
         .example('$0 check getRentalRates -p state=CA --watch', 'On a 503/429: retry until it is back (up to 10 billed requests)'),
       lazy((args) => (args.watch ? import('./commands/watch.js') : import('./commands/check.js'))))
     .command('replay <file>', 'Send a saved report\'s request again (one billed request) and show what changed', (y) =>
-      y.positional('file', { type: 'string', description: 'A JSON report written by check' })
-        .option('key', { type: 'string', description: 'API key (prefer --key-file or MASHVISOR_API_KEY); never read from the report' })
-        .option('key-file', { type: 'string', description: 'File holding the API key' })
-        .option('base-url', { type: 'string', description: 'Send it here instead of the saved base URL (needed for a host other than Mashvisor\'s)' })
-        .option('allow-http', { type: 'boolean', description: 'Send the key over plain http to a host that is not this machine' })
-        .option('reports-dir', { type: 'string', default: './reports', description: 'Where the new report is written' })
-        .option('send-anyway', { type: 'boolean', description: 'Send the request even when the parameters are invalid' })
-        .option('max-requests', { type: 'number', description: 'Hard budget of requests (default 1)' })
-        .option('timeout', { type: 'number', default: 30000, description: 'Milliseconds for the whole exchange, connect included' })
-        .option('har', { type: 'boolean', description: 'Also write a HAR 1.2 file' })
-        .option('html', { type: 'boolean', description: 'Also write a self-contained HTML report' })
-        .option('junit', { type: 'string', description: 'Also write JUnit XML to this file' })
-        .option('bundle', { type: 'boolean', description: 'Write every format' })
-        .option('offline', { type: 'boolean', description: 'Send nothing and write nothing: validate the saved request only' })
-        .option('json', { type: 'boolean', description: 'Print {report, diff, paths} as JSON' })
+      withOptions(y, REPLAY_OPTIONS).positional('file', { type: 'string', description: 'A JSON report written by check' })
         .example('$0 replay reports/20261130-100200-000-getRentalRates.json', ''),
       lazy(() => import('./commands/replay.js')))
     .command('diff <old> <new>', 'Compare two saved JSON reports: verdict, status, message, rate limit, timings', (y) =>
-      y.positional('old', { type: 'string', description: 'The earlier JSON report' })
-        .positional('new', { type: 'string', description: 'The later JSON report' })
-        .option('json', { type: 'boolean', description: 'Print the comparison as JSON' }),
+      withOptions(y, DIFF_OPTIONS).positional('old', { type: 'string', description: 'The earlier JSON report' })
+        .positional('new', { type: 'string', description: 'The later JSON report' }),
       lazy(() => import('./commands/diff.js')))
     .command('endpoints [name]', 'List the known operations, or show one', (y) =>
-      y.positional('name', { type: 'string', description: 'An operationId, path or URL: show that operation only' })
-        .option('json', { type: 'boolean', description: 'Print the operations as JSON' })
-        .option('openapi', { type: 'boolean', description: 'Print the whole catalog as an OpenAPI 3.1 document (JSON)' })
-        .option('yaml', { type: 'boolean', description: 'With --openapi: as YAML' })
+      withOptions(y, ENDPOINTS_OPTIONS).positional('name', { type: 'string', description: 'An operationId, path or URL: show that operation only' })
         .example('$0 endpoints --openapi --yaml > mashvisor.openapi.yaml', ''),
       lazy(() => import('./commands/endpoints.js')))
     .command('explain <code>', 'What a status code means and what to check first', (y) =>
-      y.positional('code', { type: 'string', description: 'A status code or class: 200, 400, 401, 403, 404, 405, 422, 429, 500, 503, 3xx, 2xx, 4xx or 5xx (any other 2xx-5xx code is explained by its class)' })
-        .option('json', { type: 'boolean', description: 'Print the explanation as JSON' }),
+      withOptions(y, EXPLAIN_OPTIONS).positional('code', { type: 'string', description: 'A status code or class: 200, 400, 401, 403, 404, 405, 422, 429, 500, 503, 3xx, 2xx, 4xx or 5xx (any other 2xx-5xx code is explained by its class)' }),
       lazy(() => import('./commands/explain.js')))
     .command('sandbox', 'Start a local Mashvisor-compatible simulator on 127.0.0.1', (y) =>
-      y.option('port', { type: 'number', default: 4010, description: 'Port to listen on (0: any free port)' })
-        .option('host', { type: 'string', default: '127.0.0.1', description: 'Address to listen on (loopback unless you mean otherwise)' })
-        .option('latency', { type: 'number', description: 'Milliseconds added to every response' })
-        .option('scenario', { type: 'string', description: 'Default scenario for every request' })
-        .option('rate-limit', { type: 'number', description: 'Requests per 60 s per key' })
-        .option('huge-mib', { type: 'number', description: 'Size of the "huge" scenario\'s body in MiB (default 300)' }),
+      withOptions(y, SANDBOX_OPTIONS),
       lazy(() => import('./commands/sandbox.js')))
     .command('demo', 'Run eight checks against the built-in simulator (no key, no network)', (y) =>
-      y.option('reports-dir', { type: 'string', default: './reports', description: 'Reports go to <dir>/demo' }).option('json', { type: 'boolean' }),
+      withOptions(y, DEMO_OPTIONS),
       lazy(() => import('./commands/demo.js')))
     .command('history', 'Recent checks, a strip of the last runs per endpoint, and counts per status code', (y) =>
-      y.option('reports-dir', { type: 'string', default: './reports', description: 'Where check wrote its reports and history.jsonl' })
-        .option('limit', { type: 'number', description: 'How many recent runs to list and count (default 20; 500 with --html)' })
-        .option('json', { type: 'boolean', description: 'Print the runs and counts as JSON' })
-        .option('html', { type: 'string', description: 'Write a self-contained page: per endpoint, response codes and latency over time' })
+      withOptions(y, HISTORY_OPTIONS)
         .example('$0 history --html history.html', ''),
       lazy(() => import('./commands/history.js')))
     .command('report <file>', 'Rebuild any format from a saved JSON report', (y) =>
-      y.positional('file', { type: 'string', description: 'A JSON report written by check' })
-        .option('format', { type: 'string', choices: ['md', 'json'], description: 'Print this format to stdout (md when nothing else is asked for)' })
-        .option('html', { type: 'boolean', description: 'Write a self-contained HTML report' })
-        .option('har', { type: 'boolean', description: 'Write a HAR 1.2 file' })
-        .option('junit', { type: 'string', description: 'Write JUnit XML to this file' })
-        .option('out-dir', { type: 'string', description: 'Where to write (default: next to the JSON report)' }),
+      withOptions(y, REPORT_OPTIONS).positional('file', { type: 'string', description: 'A JSON report written by check' }),
       lazy(() => import('./commands/report.js')))
     .command('sanitize <file>', 'Write a copy of a HAR file without keys, cookies or auth headers', (y) =>
-      y.positional('file', { type: 'string', description: 'The HAR file to clean (it is not changed)' }).option('out', { alias: 'o', type: 'string', description: 'Output file (default <file>.sanitized.har)' }),
+      withOptions(y, SANITIZE_OPTIONS).positional('file', { type: 'string', description: 'The HAR file to clean (it is not changed)' }),
       lazy(() => import('./commands/sanitize.js')))
     .demandCommand(1, 'name a command: validate, check, replay, diff, endpoints, explain, sandbox, demo, history, report, sanitize')
     .strictCommands()

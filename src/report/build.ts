@@ -1,4 +1,3 @@
-import { fillPath } from '../catalog/resolve.js';
 import { documentedFor } from '../catalog/codes.js';
 import { parseJson } from '../shared/json.js';
 import { keepEscapedWithin } from '../shared/json-bounds.js';
@@ -130,9 +129,4 @@ export function buildReport(input: ReportInput): Report {
   const clean = scrubber.deep(report);
   attachScrubber(clean, scrubber);
   return clean;
-}
-
-export function requestPath(spec: RequestSpec): string {
-  const template = spec.mode === 'rapidapi' ? spec.operation.rapidapiPath ?? spec.operation.path.replace(/^\/client/, '') : spec.operation.path;
-  return fillPath(template, spec.params.path);
 }

@@ -8,7 +8,7 @@ export class RefusedError extends UsageError {}
 import { keyCarriedBy } from '../checks/auth.js';
 import { findHeader } from '../inputs/raw.js';
 import { DIRECT_BASE_URL, DIRECT_HOST, RAPIDAPI_BASE_URL, RAPIDAPI_HOST } from '../catalog/hosts.js';
-import { resolveEndpoint, type ResolvedEndpoint } from '../catalog/resolve.js';
+import { fillPath, resolveEndpoint, type ResolvedEndpoint } from '../catalog/resolve.js';
 import { bareCredential, headersSecrets, isPlaceholderKey, isReference, paramSecrets, proxySecrets, urlSecrets } from '../shared/secrets.js';
 import { isPlainObject, mergeParams, paramsFromPayload } from './params.js';
 import { MAX_HEADER_BYTES, MAX_HEADERS, isMethodToken } from '../inputs/raw.js';
@@ -311,4 +311,10 @@ export function inputSecrets(input: RequestInput): string[] {
     ...(input.paramFlags ?? []).flatMap((flag) => paramSecrets({ [flag.slice(0, Math.max(0, flag.indexOf('=')))]: flag.slice(flag.indexOf('=') + 1) })),
   ];
   return [...new Set(found)].filter((v) => v !== '' && !isReference(v));
+}
+
+/** The path a spec is sent to: the operation's template (RapidAPI's where it differs), filled in. */
+export function requestPath(spec: RequestSpec): string {
+  const template = spec.mode === 'rapidapi' ? spec.operation.rapidapiPath ?? spec.operation.path.replace(/^\/client/, '') : spec.operation.path;
+  return fillPath(template, spec.params.path);
 }

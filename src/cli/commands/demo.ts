@@ -1,11 +1,11 @@
 import { nowMs } from '../../shared/clock.js';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
-import { print } from '../output.js';
+import { print, printError, scrubFile } from '../output.js';
 import { runPreflight, type PreflightOptions } from '../../preflight.js';
 import { buildSpec } from '../../request/build.js';
 import { startSandbox, SANDBOX_KEY, SANDBOX_RAPIDAPI_KEY, SCENARIO_HEADER } from '../../sandbox/server.js';
-import { saveReport } from './check.js';
+import { saveReport } from '../../report/save.js';
 import { headline } from '../../report/json.js';
 import type { Mode, Report, Verdict } from '../../types.js';
 
@@ -55,7 +55,7 @@ async function runCase(c: DemoCase, urls: { direct: string; rapidapi: string; cl
     ...(c.key !== undefined ? { key: { key: c.key, keySource: 'option' as const } } : {}),
   });
   const report = await runPreflight(spec, options);
-  const saved = await saveReport(report, { reportsDir }, Math.round(nowMs() - started));
+  const saved = await saveReport(report, { reportsDir }, Math.round(nowMs() - started), { scrub: scrubFile, warn: printError });
   return { report, path: saved.paths.md ?? '(not written)' };
 }
 

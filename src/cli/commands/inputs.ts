@@ -2,6 +2,7 @@ import { UsageError } from '../../shared/errors.js';
 import { InputError, type RawRequest } from '../../inputs/raw.js';
 import { cellText, print, printError, registerSecrets } from '../output.js';
 import { parseJsonText, readInputText } from '../../request/params.js';
+import { readPayload } from '../../request/spec.js';
 import { buildSpec, inputSecrets, RefusedError, type RequestInput } from '../../request/build.js';
 import { validateParams } from '../../catalog/validate.js';
 import { evaluate, outgoingRequest } from '../../preflight.js';
@@ -22,6 +23,8 @@ export const MAX_HAR_BYTES = 2 * 1024 * 1024;
 /** What of the check's arguments the inputs need; the key and -H headers are read by check.ts. */
 export interface InputArgs {
   endpoint?: string;
+  param?: string[];
+  payload?: string;
   json?: boolean;
   baseUrl?: string;
   rapidapi?: boolean;
@@ -201,10 +204,29 @@ async function fromCollection(args: InputArgs, context: InputContext): Promise<I
   return { kind: 'rows', rows: await validateAll(loaded.requests, args, context, 'collection', secrets), offline: Boolean(args.offline), source: 'collection' };
 }
 
-/** check --from-curl / --from-har / --collection: null when none is given. */
-export async function planFromInput(args: InputArgs, context: InputContext): Promise<InputPlan | null> {
+/** Endpoint + --payload + --param + the rest of the flags → a spec, through the one request builder. */
+async function specFromFlags(args: InputArgs, context: InputContext): Promise<RequestSpec> {
+  if (!args.endpoint) throw new UsageError('name an endpoint (e.g. getRentalRates), or use --from-curl, --from-har or --collection');
+  const payload = await readPayload(args.payload);
+  const input: RequestInput = {
+    origin: 'flags', endpoint: args.endpoint, ...(payload ? { payload } : {}), paramFlags: args.param ?? [],
+    extraHeaders: context.extraHeaders, key: context.key, baseUrl: args.baseUrl, rapidapi: args.rapidapi,
+    send: !args.offline, allowHttp: Boolean(args.allowHttp),
+  };
+  registerSecrets(inputSecrets(input));
+  const spec = buildSpec(input);
+  registerSecrets(spec.secrets ?? []);
+  return spec;
+}
+
+/**
+ * Every input of check as requests: the flags (an endpoint and its parameters), --from-curl, --from-har or
+ * --collection. The flags make one request that takes the live path even under --offline: that path sends nothing
+ * and writes nothing then, and shows the check's table.
+ */
+export async function planFromInput(args: InputArgs, context: InputContext): Promise<InputPlan> {
   const given = [args.fromCurl, args.fromHar, args.collection].filter((x) => x !== undefined).length;
-  if (!given) return null;
+  if (!given) return { kind: 'one', spec: await specFromFlags(args, context), offline: false };
   if (given > 1) throw new UsageError('use one of --from-curl, --from-har and --collection at a time');
   if (args.endpoint) throw new UsageError('give either an endpoint or an input (--from-curl, --from-har, --collection), not both');
   if (args.fromCurl !== undefined) return fromCurl(args, context);

@@ -1,15 +1,18 @@
 import { basename } from 'node:path';
 import { UsageError } from '../../shared/errors.js';
-import { print, printError } from '../output.js';
+import { DEFAULT_REPORTS_DIR, DEFAULT_TIMEOUT_MS } from '../../shared/defaults.js';
+import { print, printError, registerSecrets } from '../output.js';
 import { buildSpec } from '../../request/build.js';
 import { compareReports } from '../../report/diff.js';
 import { isSensitiveHeader } from '../../shared/redact.js';
-import { checkOnce, checkUsage, ciOutputs, readKey, verdictLine, type CheckArgs } from './check.js';
+import { readKey } from '../../request/credentials.js';
+import { checkOnce, checkUsage, ciOutputs, type CheckArgs } from '../live.js';
+import { verdictLine } from '../report-view.js';
 import { loadReport } from './report.js';
 import { printable, renderDiff } from './diff.js';
 import type { Report, RequestSpec } from '../../types.js';
 
-// replay REPORT.json: the saved request sent again through check's own pipeline (same validation, budget, writers),
+// replay REPORT.json: the saved request sent again through the same pipeline as check (same validation, budget, writers),
 // then what changed. The key never comes from the report (it holds none): --key, --key-file or MASHVISOR_API_KEY.
 
 export interface ReplayArgs extends Pick<CheckArgs, 'key' | 'keyFile' | 'baseUrl' | 'allowHttp' | 'reportsDir' | 'sendAnyway' | 'maxRequests' | 'timeout' | 'har' | 'html' | 'junit' | 'bundle' | 'offline' | 'json'> {
@@ -59,12 +62,14 @@ export async function specFromReport(report: Report, args: ReplayArgs, dropped: 
   const path = withoutRedacted(r.path, 'path', dropped) as Record<string, unknown>;
   const body = r.body === null || r.body === undefined ? undefined : withoutRedacted(r.body, 'body', dropped);
   const saved = savedBaseUrl(report, args.baseUrl);
+  const key = await readKey(args);
+  registerSecrets([key.key]);
   // The saved base URL is a host the report chose, not the user: the builder's destination rule judges it.
   const spec = buildSpec({
     origin: `replay:${basename(args.file ?? 'report')}`, endpoint: r.operationId,
     payload: { value: { query, path, ...(body !== undefined ? { body } : {}) }, source: 'the saved report' },
     ...(args.baseUrl ? { baseUrl: args.baseUrl } : {}), ...(saved ? { savedBaseUrl: saved, hostFrom: 'the saved report' } : {}),
-    rapidapi: r.mode === 'rapidapi', inputHeaders: replayHeaders(r.headers, dropped), key: await readKey(args),
+    rapidapi: r.mode === 'rapidapi', inputHeaders: replayHeaders(r.headers, dropped), key,
     send: !args.offline, allowHttp: Boolean(args.allowHttp),
   });
   // The method as it was sent (a curl -X POST on a GET path is replayed as such, and judged the same way).
@@ -84,7 +89,7 @@ export function sentTo(report: Report): string {
 
 export async function run(args: ReplayArgs): Promise<number> {
   if (!args.file) throw new UsageError('give the saved JSON report to replay: replay REPORT.json');
-  const checkArgs: CheckArgs = { ...args, reportsDir: args.reportsDir ?? './reports', timeout: args.timeout ?? 30000 };
+  const checkArgs: CheckArgs = { ...args, reportsDir: args.reportsDir ?? DEFAULT_REPORTS_DIR, timeout: args.timeout ?? DEFAULT_TIMEOUT_MS };
   checkUsage(checkArgs);
   const saved = await loadReport(args.file);
   const dropped: string[] = [];

@@ -3,6 +3,7 @@ import {
   startSandbox, SANDBOX_KEY, SANDBOX_RAPIDAPI_KEY, RAPIDAPI_HOST, SCENARIOS, SCENARIO_HEADER,
 } from '../../sandbox/server.js';
 import type { Sandbox, SandboxOptions } from '../../sandbox/server.js';
+import { DEFAULT_SANDBOX_HOST } from '../../shared/defaults.js';
 import { writeOwn } from '../output.js';
 import { terminalWidth, wrapText } from '../text.js';
 
@@ -117,7 +118,7 @@ export async function run(args: SandboxArgs): Promise<number> {
     return usageError(`unknown scenario '${name.length > 10 ? `${name.slice(0, 9)}…` : name}'; see docs/sandbox.md`);
   }
 
-  const options: SandboxOptions = { port: args.port ?? 0, host: args.host ?? '127.0.0.1' };
+  const options: SandboxOptions = { port: args.port ?? 0, host: args.host ?? DEFAULT_SANDBOX_HOST };
   if (args.latency !== undefined) options.latencyMs = args.latency;
   if (args.scenario !== undefined) options.scenario = args.scenario;
   if (args.rateLimit !== undefined) options.rateLimit = { limit: args.rateLimit, windowSeconds: 60 };

@@ -9,7 +9,10 @@ import { clearStatus, print, printError, scrubFile, showStatus } from '../output
 import { runPreflight } from '../../preflight.js';
 import { headline } from '../../report/json.js';
 import { durationText } from '../../checks/ratelimit.js';
-import { ciOutputs, formatsFor, preflightOptions, renderChecks, run as runCheck, verdictLine, type CheckArgs } from './check.js';
+import { run as runCheck } from './check.js';
+import { ciOutputs, preflightOptions, type CheckArgs } from '../live.js';
+import { renderChecks, verdictLine } from '../report-view.js';
+import { formatsFor } from '../../report/save.js';
 import { attemptLabel, attemptOf, clockTime, timelineSummary, watchLimits, watchLoop, type WatchLimits, type WatchResult } from '../watch.js';
 import type { Report, ReportFormat, RequestSpec, WatchTimeline } from '../../types.js';
 
