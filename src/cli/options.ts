@@ -54,7 +54,10 @@ export const CHECK_OPTIONS: OptionSpec[] = [
   { name: 'from-har', type: 'string', description: 'Take the Mashvisor requests from a HAR file' },
   { name: 'entry', type: 'number', description: 'With --from-har: the entry to re-run live (1-based)' },
   { name: 'collection', type: 'string', description: 'Take the requests from a Postman collection (v2.0/v2.1)' },
-  { name: 'env-file', type: 'string', description: 'With --collection: a Postman environment file' },
+  { name: 'postman-env', type: 'string', description: 'With --collection: a Postman environment file' },
+  // Node 20 itself opens any --env-file argument, even one after the script's name, before the tool starts (a FIFO
+  // hangs it, a missing file ends it with Node's own error): --postman-env is the name that always works.
+  { name: 'env-file', type: 'string', description: 'Same as --postman-env (Node 20 opens this file itself: prefer --postman-env)' },
   { name: 'var', type: 'string', array: true, description: 'With --collection: a variable as key=value (repeatable)' },
   { name: 'offline', type: 'boolean', description: 'Send nothing and write nothing, for every input: validate, and judge the answers a HAR recorded' },
   { name: 'watch', type: 'boolean', description: 'After a 5xx, 429 or network error, wait and send again until it passes (each request may be billed)' },

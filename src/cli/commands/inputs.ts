@@ -33,6 +33,7 @@ export interface InputArgs {
   entry?: number;
   collection?: string;
   envFile?: string;
+  postmanEnv?: string;
   var?: string[];
   offline?: boolean;
   allowHttp?: boolean;
@@ -195,12 +196,13 @@ function parseVars(flags: string[] = []): Record<string, string> {
 async function fromCollection(args: InputArgs, context: InputContext): Promise<InputPlan> {
   const { loadCollection } = await import('../../inputs/postman.js');
   const json = parseJsonText(await readInput(args.collection!, 'collection'), args.collection!);
-  const env = args.envFile ? parseJsonText(await readInput(args.envFile, 'environment file'), args.envFile) : undefined;
+  const envFile = args.postmanEnv ?? args.envFile;
+  const env = envFile ? parseJsonText(await readInput(envFile, 'environment file'), envFile) : undefined;
   const loaded = asUsage(() => loadCollection(json, { env, vars: parseVars(args.var) }), args.collection!);
   // An apikey auth may put the key in a header of any name: its value is a secret whatever the name says.
   const secrets = loaded.auth?.value ? [expandVariable(loaded.auth.value)] : [];
   registerSecrets(secrets);
-  if (loaded.unresolved.length) printError(`mashvisor-preflight: note: unresolved variables: ${loaded.unresolved.map((v) => `{{${v}}}`).join(', ')} (set them with --var name=value or --env-file)`);
+  if (loaded.unresolved.length) printError(`mashvisor-preflight: note: unresolved variables: ${loaded.unresolved.map((v) => `{{${v}}}`).join(', ')} (set them with --var name=value or --postman-env)`);
   return { kind: 'rows', rows: await validateAll(loaded.requests, args, context, 'collection', secrets), offline: Boolean(args.offline), source: 'collection' };
 }
 
