@@ -37,4 +37,43 @@ test('a batch file swapped for a FIFO is refused (exit 2)', async () => {
   assert.match(r.stderr, /named pipe/);
 });
 
+function collectionOf(item) {
+  return JSON.stringify({ info: { name: 'x', schema: 'https://schema.getpostman.com/json/collection/v2.1.0/collection.json' }, item });
+}
+const REQUEST = { name: 'r', request: { method: 'GET', url: 'https://api.mashvisor.com/v1.1/client/city/listings?state=CA&city=Austin' } };
+
+test('a collection over 400 requests is refused with its limit (exit 2)', async () => {
+  const file = join(dir, 'many.json');
+  writeFileSync(file, collectionOf(Array.from({ length: 401 }, () => REQUEST)));
+  const r = await runCli(['check', '--collection', file, '--offline']);
+  assert.is(r.code, 2, r.stderr);
+  assert.match(r.stderr, /more than 400 requests \(the limit/);
+  assert.is(r.stderr.trim().split('\n').length, 1);
+});
+
+test('a collection over 1 MiB is refused with its limit (exit 2)', async () => {
+  const file = join(dir, 'big.json');
+  writeFileSync(file, collectionOf([{ ...REQUEST, description: 'x'.repeat(1024 * 1024) }]));
+  const r = await runCli(['check', '--collection', file, '--offline']);
+  assert.is(r.code, 2, r.stderr);
+  assert.match(r.stderr, /over the 1 MiB limit/);
+});
+
+test('folders nested past 16 levels are refused (exit 2)', async () => {
+  let item = [REQUEST];
+  for (let i = 0; i < 17; i++) item = [{ name: `f${i}`, item }];
+  const file = join(dir, 'deep.json');
+  writeFileSync(file, collectionOf(item));
+  const r = await runCli(['check', '--collection', file, '--offline']);
+  assert.is(r.code, 2, r.stderr);
+  assert.match(r.stderr, /nested more than 16 levels deep/);
+});
+
+test('400 requests are still read', async () => {
+  const file = join(dir, 'ok.json');
+  writeFileSync(file, collectionOf(Array.from({ length: 400 }, () => REQUEST)));
+  const r = await runCli(['check', '--collection', file, '--offline']);
+  assert.match(r.stdout, /400 requests:/);
+});
+
 test.run();
