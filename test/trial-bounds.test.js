@@ -2,16 +2,17 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { runCli } from './helpers.js';
+import { runCli, useSandbox } from './helpers.js';
+import { SANDBOX_KEY } from '../dist/sandbox/server.js';
 
+let sandbox;
 let dir;
-test.before.each(() => {
-  dir = mkdtempSync(join(tmpdir(), 'mp-trial-'));
+useSandbox(test, 'mp-trial-', (s, d) => {
+  sandbox = s;
+  dir = d;
 });
-test.after.each(() => rmSync(dir, { recursive: true, force: true }));
 
 const EMPTY_COLLECTION = JSON.stringify({ info: { name: 'x', schema: 'https://schema.getpostman.com/json/collection/v2.1.0/collection.json' }, item: [] });
 
@@ -74,6 +75,22 @@ test('400 requests are still read', async () => {
   writeFileSync(file, collectionOf(Array.from({ length: 400 }, () => REQUEST)));
   const r = await runCli(['check', '--collection', file, '--offline']);
   assert.match(r.stdout, /400 requests:/);
+});
+
+test('check --watch counts every request it sent, in the verdict line and the job summary, with the timeline', async () => {
+  const summary = join(dir, 'summary.md');
+  writeFileSync(summary, '');
+  const r = await runCli(['check', 'getRentalRates', '-p', 'state=CA', '-p', 'source=airbnb', '--base-url', sandbox.directBaseUrl,
+    '--reports-dir', dir, '-H', 'x-sandbox-scenario: recovering', '--watch'], { env: { MASHVISOR_API_KEY: SANDBOX_KEY, GITHUB_STEP_SUMMARY: summary } });
+  assert.is(r.code, 0, r.stderr);
+  assert.is(sandbox.requests, 3);
+  assert.match(r.stdout, /3 requests sent/);
+  assert.not.match(r.stdout, /1 request sent/);
+  const md = readFileSync(summary, 'utf8');
+  assert.match(md, /3 requests sent/);
+  assert.match(md, /Timeline \(UTC\): 503 at .*200 at .*3 requests/);
+  for (const line of r.stderr.split('\n')) assert.ok(line.length <= 80, line);
+  assert.match(r.stderr, /each may be billed/);
 });
 
 test.run();
