@@ -2,6 +2,7 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { execFileSync } from 'node:child_process';
+import { createServer } from 'node:net';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { runCli, useSandbox } from './helpers.js';
@@ -92,5 +93,33 @@ test('check --watch counts every request it sent, in the verdict line and the jo
   for (const line of r.stderr.split('\n')) assert.ok(line.length <= 80, line);
   assert.match(r.stderr, /each may be billed/);
 });
+
+/** A server whose status line carries `status`, then a JSON body the API would send on success. */
+async function rawStatusServer(status) {
+  const server = createServer((socket) => {
+    socket.once('data', () => {
+      const body = '{"status":"success","content":{}}';
+      socket.end(`HTTP/1.1 ${status} OK\r\ncontent-type: application/json\r\ncontent-length: ${body.length}\r\nconnection: close\r\n\r\n${body}`);
+    });
+  });
+  await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve));
+  return { url: `http://127.0.0.1:${server.address().port}`, close: () => new Promise((resolve) => server.close(resolve)) };
+}
+
+for (const status of ['099', '000', '600', '799']) {
+  test(`status ${status}: the server answered badly, not "could not be reached"`, async () => {
+    const server = await rawStatusServer(status);
+    try {
+      const r = await runCli(['check', 'getRentalRates', '-p', 'state=CA', '-p', 'source=airbnb', '--base-url', server.url, '--reports-dir', dir],
+        { env: { MASHVISOR_API_KEY: SANDBOX_KEY } });
+      assert.is(r.code, 4, r.stderr);
+      assert.match(r.stdout, new RegExp(`the server's answer is not valid HTTP \\(status ${Number(status)}\\)`));
+      assert.not.match(r.stdout, /could not be reached/);
+      assert.not.match(r.stdout, /0 answered/);
+    } finally {
+      await server.close();
+    }
+  });
+}
 
 test.run();
