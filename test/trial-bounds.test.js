@@ -122,4 +122,31 @@ for (const status of ['099', '000', '600', '799']) {
   });
 }
 
+const RATES_ARGS = () => ['check', 'getRentalRates', '-p', 'state=CA', '-p', 'source=airbnb', '--base-url', sandbox.directBaseUrl, '--reports-dir', dir];
+
+test('an empty or blank MASHVISOR_API_KEY is the same as none given', async () => {
+  const unset = await runCli(RATES_ARGS());
+  for (const value of ['', ' ', '\t']) {
+    const r = await runCli(RATES_ARGS(), { env: { MASHVISOR_API_KEY: value } });
+    assert.is(r.code, unset.code, `${JSON.stringify(value)}: ${r.stderr}`);
+    assert.is(r.stdout.replace(/\d{8}-\d{6}-\d{3}/g, 'T'), unset.stdout.replace(/\d{8}-\d{6}-\d{3}/g, 'T'));
+  }
+});
+
+test('a recognised placeholder key is shown as written, not masked', async () => {
+  for (const key of ['YOUR_API_KEY', 'changeme', '<YOUR_API_KEY>']) {
+    const r = await runCli(RATES_ARGS(), { env: { MASHVISOR_API_KEY: key } });
+    assert.is(r.code, 2, r.stderr);
+    assert.ok(r.stderr.includes(`the placeholder ${JSON.stringify(key)}`), r.stderr);
+    assert.not.match(r.stderr, /REDACTED/);
+  }
+});
+
+test('a {{$processEnv NAME}} placeholder is named whole, not cut mid-word', async () => {
+  const curl = "curl -H 'x-api-key: {{$processEnv MASHVISOR_API_KEY}}' 'https://api.mashvisor.com/v1.1/client/rental-rates?state=CA&source=airbnb'";
+  const r = await runCli(['check', '--from-curl', curl]);
+  assert.is(r.code, 2, r.stderr);
+  assert.ok(r.stderr.replace(/\s+/g, ' ').includes('the placeholder "{{$processEnv MASHVISOR_API_KEY}}"'), r.stderr);
+});
+
 test.run();
