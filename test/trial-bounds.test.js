@@ -149,4 +149,16 @@ test('a {{$processEnv NAME}} placeholder is named whole, not cut mid-word', asyn
   assert.ok(r.stderr.replace(/\s+/g, ' ').includes('the placeholder "{{$processEnv MASHVISOR_API_KEY}}"'), r.stderr);
 });
 
+test('--max-requests 0 without --offline is a usage error, and --help says so', async () => {
+  const r = await runCli([...RATES_ARGS(), '--max-requests', '0'], { env: { MASHVISOR_API_KEY: SANDBOX_KEY } });
+  assert.is(r.code, 2, r.stdout);
+  assert.is(sandbox.requests, 0);
+  assert.not.match(r.stdout, /Verdict: pass/);
+  assert.match(r.stderr, /nothing would be checked/);
+  const help = await runCli(['check', '--help']);
+  assert.match(help.stdout.replace(/\s+/g, ' '), /0 is refused: use --offline/);
+  const offline = await runCli([...RATES_ARGS(), '--max-requests', '0', '--offline'], { env: { MASHVISOR_API_KEY: SANDBOX_KEY } });
+  assert.is(offline.code, 0, offline.stderr);
+});
+
 test.run();
