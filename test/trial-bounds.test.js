@@ -161,4 +161,20 @@ test('--max-requests 0 without --offline is a usage error, and --help says so', 
   assert.is(offline.code, 0, offline.stderr);
 });
 
+test('check --from-har --offline says which key would be sent, not that one is sent', async () => {
+  const har = { log: { version: '1.2', creator: { name: 't', version: '1' }, entries: [{
+    startedDateTime: '2026-01-01T00:00:00.000Z', time: 1,
+    request: { method: 'GET', url: 'https://api.mashvisor.com/v1.1/client/rental-rates?state=CA&source=airbnb', httpVersion: 'HTTP/1.1',
+      headers: [{ name: 'x-api-key', value: 'recorded0key0value0abcdef' }], queryString: [], cookies: [], headersSize: -1, bodySize: 0 },
+    response: { status: 200, statusText: 'OK', httpVersion: 'HTTP/1.1', headers: [], cookies: [], content: { size: 0, mimeType: 'application/json', text: '' }, redirectURL: '', headersSize: -1, bodySize: 0 },
+    cache: {}, timings: { send: 0, wait: 1, receive: 0 } }] } };
+  const file = join(dir, 's.har');
+  writeFileSync(file, JSON.stringify(har));
+  const r = await runCli(['check', '--from-har', file, '--offline', '--key', 'given0key0value0abcdefgh']);
+  const text = r.stderr.replace(/\s+/g, ' ');
+  assert.match(text, /would be sent in place of/);
+  assert.not.match(text, /is sent in place of/);
+  assert.equal(sandbox.requests, 0);
+});
+
 test.run();

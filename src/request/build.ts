@@ -142,12 +142,14 @@ function keyOf(input: RequestInput, resolved: ResolvedEndpoint): ChosenKey {
   if (carried !== undefined && isPlaceholderKey(carried)) skipped.push(`${written} is ${placeholderText(carried)}`);
   const real = carried !== undefined && !skipped.some((s) => s.startsWith(written)) ? carried : undefined;
   const skipNote = skipped.length ? `${skipped.join('; ')}, not a key` : '';
+  // Offline (--offline, a HAR's entries judged) nothing is sent: the notes say what would be.
+  const sent = input.send ? 'is sent' : 'would be sent';
   if (real !== undefined && real.trim() !== '') {
     // The key the user gives on this command line is the one they mean: it wins over one a file holds.
-    if (other.key !== undefined && other.key !== real) return { ...other, replaces: true, keyNote: `the key from ${otherName} is sent in place of ${written}` };
-    return { key: real, keySource: 'input', fromUser: isUsersKey(real, carriedRaw!, input), ...(skipNote ? { keyNote: `${skipNote}: ${written} is sent` } : {}) };
+    if (other.key !== undefined && other.key !== real) return { ...other, replaces: true, keyNote: `the key from ${otherName} ${sent} in place of ${written}` };
+    return { key: real, keySource: 'input', fromUser: isUsersKey(real, carriedRaw!, input), ...(skipNote ? { keyNote: `${skipNote}: ${written} ${sent}` } : {}) };
   }
-  if (other.key !== undefined && carried !== undefined) return { ...other, replaces: true, keyNote: `${skipNote}: the key from ${otherName} is sent in its place` };
+  if (other.key !== undefined && carried !== undefined) return { ...other, replaces: true, keyNote: `${skipNote}: the key from ${otherName} ${sent} in its place` };
   // Nothing is sent by this run (offline, the library's own checks): the auth check names the placeholder.
   if (skipNote && !input.send) {
     if (given.key !== undefined && other.key === undefined) return { ...given, keyNote: skipNote };
@@ -157,7 +159,7 @@ function keyOf(input: RequestInput, resolved: ResolvedEndpoint): ChosenKey {
   if (input.unsetKey) {
     const names = input.unsetKey.variables.map((n) => '$' + n).join(', ');
     const unsetText = `the command's ${input.unsetKey.header} header is ${names}, which is not set here, so the command as run sends no key`;
-    return other.key !== undefined ? { ...other, keyNote: `${unsetText}; the key from ${otherName} is sent instead` } : { keyNote: unsetText };
+    return other.key !== undefined ? { ...other, keyNote: `${unsetText}; the key from ${otherName} ${sent} instead` } : { keyNote: unsetText };
   }
   if (other.key !== undefined) return other;
   const fromHeader = Object.entries(input.extraHeaders ?? {}).find(([name]) => /^(x-api-key|x-rapidapi-key)$/i.test(name));
