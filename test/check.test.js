@@ -320,17 +320,12 @@ before('the key from MASHVISOR_API_KEY works', async () => {
   assert.is(sandbox.log[0].headers['x-api-key'], SANDBOX_KEY);
 });
 
-before('--max-requests 0 sends nothing and says so', async () => {
+before('--max-requests 0 on a live check is refused: nothing would be checked (use --offline)', async () => {
   const r = await check([...RATES, '--max-requests', '0']);
   assert.is(sandbox.requests, 0);
-  assert.is(r.report.requestsSent, 0);
-  assert.is(r.report.response, null);
-  assert.is(r.code, 0);
-  const response = byId(r.report, 'response');
-  assert.is(response.status, 'skip');
-  assert.match(response.message, '--max-requests');
-  assert.match(r.stdout, 'no request was sent');
-  assert.not.match(r.report.summary, 'the request works');
+  assert.is(r.code, 2);
+  assert.is(r.report, null);
+  assert.match(r.stderr, /--max-requests 0 would send nothing.*--offline/s);
 });
 
 before('the key checks as pure functions', () => {
@@ -376,7 +371,7 @@ rapid('--rapidapi: RapidAPI path, x-rapidapi-key and x-rapidapi-host arrive, no 
 
 rapid('--rapidapi defaults to the RapidAPI host', async () => {
   const dir = await reportsDir();
-  const r = await runCli(['check', ...RATES, '--rapidapi', '--key', RAPIDAPI_LOOKING_KEY, '--max-requests', '0', '--reports-dir', dir, '--json']);
+  const r = await runCli(['check', ...RATES, '--rapidapi', '--key', RAPIDAPI_LOOKING_KEY, '--offline', '--reports-dir', dir, '--json']);
   const report = JSON.parse(r.stdout);
   assert.is(report.request.baseUrl, 'https://mashvisor-api.p.rapidapi.com');
   assert.is(report.request.url, 'https://mashvisor-api.p.rapidapi.com/rental-rates?state=CA&source=airbnb');

@@ -126,10 +126,13 @@ test('replay of a POST sends the same JSON body', async () => {
   assert.equal(out.report.request.body, body);
 });
 
-test('replay keeps the budget rules: --offline and --max-requests 0 send nothing', async () => {
+test('replay keeps the budget rules: --offline sends nothing, --max-requests 0 is refused', async () => {
   const { file } = await savedCheck(RATES, up.directBaseUrl);
   up.resetStats();
-  for (const flag of [['--offline'], ['--max-requests', '0']]) {
+  const refused = await runCli(['replay', file, '--base-url', up.directBaseUrl, '--max-requests', '0', '--reports-dir', join(dir, 'again')], { env: { MASHVISOR_API_KEY: SANDBOX_KEY } });
+  assert.is(refused.code, 2, refused.stderr);
+  assert.is(up.requests, 0);
+  for (const flag of [['--offline']]) {
     const r = await runCli(['replay', file, '--base-url', up.directBaseUrl, ...flag, '--reports-dir', join(dir, 'again'), '--json'], { env: { MASHVISOR_API_KEY: SANDBOX_KEY } });
     assert.is(up.requests, 0, `${flag[0]} sent a request`);
     const out = JSON.parse(r.stdout);

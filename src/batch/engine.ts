@@ -1,7 +1,7 @@
 import { createReadStream } from 'node:fs';
 import { stat } from 'node:fs/promises';
 import { UsageError } from '../shared/errors.js';
-import { notRegularReason } from '../shared/files.js';
+import { notRegularReason, NotRegularFileError, openRegularForRead } from '../shared/files.js';
 import { readBatchBlocks, parseBatchLine, scannedJsonError, TOO_LONG_LINE, type BatchRequest } from './jsonl.js';
 import { locateJsonError } from '../shared/json-error.js';
 import { describeFsError, isPlainObject } from '../request/params.js';
@@ -280,11 +280,14 @@ async function openInput(file: string): Promise<{ stream: NodeJS.ReadableStream;
   try {
     const info = await stat(file);
     if (info.isDirectory()) throw new UsageError(`cannot read batch file ${file}: it is a directory`);
-    // A FIFO or device would block the read forever; a pipe's lines go through stdin (-).
+    // A FIFO or device would block the read forever; a pipe's lines go through stdin (-). The file is opened
+    // non-blocking and checked again by its descriptor, so one swapped in after the stat cannot block either.
     if (!info.isFile()) throw new UsageError(`cannot read batch file ${file}: ${notRegularReason(info)} (pipe it to stdin with - instead)`);
-    return { stream: createReadStream(file, { highWaterMark: CHUNK_BYTES }), size: info.size };
+    const fd = openRegularForRead(file);
+    return { stream: createReadStream('', { fd, highWaterMark: CHUNK_BYTES }), size: info.size };
   } catch (err) {
     if (err instanceof UsageError) throw err;
+    if (err instanceof NotRegularFileError) throw new UsageError(`cannot read batch file ${file}: ${err.reason} (pipe it to stdin with - instead)`);
     throw new UsageError(`cannot read batch file ${file}: ${describeFsError(err)}`);
   }
 }

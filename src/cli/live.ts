@@ -52,6 +52,8 @@ export function checkUsage(args: CheckArgs): void {
   for (const [name, value] of [['max-requests', args.maxRequests], ['probe', args.probe]] as const) {
     if (value !== undefined && (!Number.isInteger(value) || value < 0)) throw new UsageError(`--${name} must be a whole number ≥ 0`);
   }
+  // A budget of 0 checks nothing, and a pass that checked nothing would read as "the request works".
+  if (args.maxRequests === 0 && !args.offline) throw new UsageError('--max-requests 0 would send nothing, so nothing would be checked: use --offline to check without sending');
   const t = args.timeout;
   if (t !== undefined && (!Number.isInteger(t) || t < 1 || t > MAX_TIMEOUT_MS)) {
     throw new UsageError(`--timeout must be a whole number of milliseconds from 1 to ${MAX_TIMEOUT_MS}`);

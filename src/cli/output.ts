@@ -4,6 +4,7 @@ import { textWidth, wrapText } from './text.js';
 import { scrubOutput } from '../shared/redact.js';
 import { Scrubber } from '../shared/scrub.js';
 import { bareCredential, proxySecrets } from '../shared/secrets.js';
+import { isShownPlaceholder } from '../shared/placeholder.js';
 import { CONTROL, escapeControls } from '../shared/terminal.js';
 
 export { cellText, escapeControls } from '../shared/terminal.js';
@@ -26,7 +27,9 @@ export function registerSecrets(secrets: Iterable<string | undefined>): void {
     envRegistered = true;
     // Proxy credentials travel with every request (Proxy-Authorization) whatever the input, and the key the shell
     // holds may sit in any file a command reads (a report edited by hand): both known from the start, for every command.
-    for (const s of [...proxySecrets(), process.env.MASHVISOR_API_KEY]) if (s) registry.add(s), registry.add(bareCredential(s));
+    // A placeholder in the variable (YOUR_API_KEY) is no secret: messages show it as written.
+    const envKey = isShownPlaceholder(process.env.MASHVISOR_API_KEY) ? undefined : process.env.MASHVISOR_API_KEY;
+    for (const s of [...proxySecrets(), envKey]) if (s) registry.add(s), registry.add(bareCredential(s));
   }
   for (const secret of secrets) {
     if (!secret) continue;

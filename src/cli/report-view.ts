@@ -1,7 +1,7 @@
 // A finished report on the terminal: the doctor-style table of checks and the verdict line. Shared by check,
 // its --watch and replay.
 import { paint, useColor } from './output.js';
-import { verdictText } from '../shared/verdict.js';
+import { notHttpText, verdictText } from '../shared/verdict.js';
 import { CHECK_SYMBOLS, headline, headlineCheck } from '../report/json.js';
 import type { Report } from '../types.js';
 
@@ -22,11 +22,11 @@ export async function renderChecks(report: Report): Promise<string> {
 export function verdictLine(report: Report, width = Infinity): string {
   const tone = report.verdict === 'pass' ? 'green' : report.verdict === 'client-error' ? 'yellow' : 'red';
   // A pass without a request only says the checks before the call found nothing.
-  const text = report.verdict === 'pass' && report.requestsSent === 0 ? 'pass — nothing wrong before the call, but no request was sent' : verdictText(report.verdict, report.response?.status);
+  const text = report.verdict === 'pass' && report.requestsSent === 0 ? 'pass — nothing wrong before the call, but no request was sent' : verdictText(report.verdict, report.response?.status, report.error);
   const n = report.requestsSent;
   // A request that got no answer at all (DNS, refused, timeout) may never have reached the server: "sent" alone
   // would read as if it had been answered.
-  const sent = n > 0 && !report.response ? `${n} request${n === 1 ? '' : 's'} tried, 0 answered` : `${n} request${n === 1 ? '' : 's'} sent`;
+  const sent = n > 0 && !report.response && !notHttpText(report.error) ? `${n} request${n === 1 ? '' : 's'} tried, 0 answered` : `${n} request${n === 1 ? '' : 's'} sent`;
   const verdict = `Verdict: ${text}`;
   const counts = `(exit ${report.exitCode}, ${sent})`;
   const joint = verdict.length + 1 + counts.length <= width ? ' ' : '\n  ';

@@ -39,13 +39,13 @@ export function secretsOf(spec: RequestSpec, headers: Record<string, string>): s
 const clause = (text: string) => text.trim().replace(/[.;]+$/, '');
 
 /** One sentence for the top of every view: the operation, then the headline row's finding, then what to do. */
-function summaryOf(verdict: Verdict, checks: CheckResult[], spec: RequestSpec, requestsSent: number, status: number | null): string {
+function summaryOf(verdict: Verdict, checks: CheckResult[], spec: RequestSpec, requestsSent: number, status: number | null, error?: Exchange['error']): string {
   const op = spec.operation;
   const what = `${spec.method ?? op.method} ${op.path} (${op.operationId})`;
   const found = clause(headlineCheck(checks, status)?.message ?? 'no finding');
   if (verdict === 'pass' && requestsSent === 0 && status === null) return `${what}: the checks before the call pass — ${found}.`;
   if (verdict === 'pass') return `${what}: the request works — ${found}.`;
-  return `${what}: ${found} — ${verdictText(verdict, status).split(' — ')[1]}.`;
+  return `${what}: ${found} — ${verdictText(verdict, status, error).split(' — ')[1]}.`;
 }
 
 function responseOf(exchange: Exchange | null, scrubber: Scrubber, bodyAsText = false): Report['response'] {
@@ -98,7 +98,7 @@ export function buildReport(input: ReportInput): Report {
     createdAt: (input.now ?? new Date()).toISOString(),
     verdict,
     exitCode: EXIT_CODES[verdict],
-    summary: summaryOf(verdict, input.checks, spec, input.requestsSent, exchange?.response?.status ?? null),
+    summary: summaryOf(verdict, input.checks, spec, input.requestsSent, exchange?.response?.status ?? null, exchange?.error),
     request: {
       method,
       endpoint: spec.operation.path,

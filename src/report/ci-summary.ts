@@ -34,6 +34,7 @@ export function renderJobSummary(report: Report, paths: Partial<Record<ReportFor
     '',
     `${inlineCode(`${r.method} ${r.endpoint}`)} (${inlineCode(r.operationId)}) → **${summaryCell(statusLine(report))}**, ${report.requestsSent} request${report.requestsSent === 1 ? '' : 's'} sent`,
     '',
+    ...(report.watch ? [`Timeline (UTC): ${summaryCell(report.watch.summary)}`, ''] : []),
     '| Check | Result | Details |',
     '| --- | --- | --- |',
     ...report.checks.map((c) => `| ${summaryCell(c.title)} | ${CHECK_SYMBOLS[c.status]} ${c.status} | ${summaryCell(c.message)} |`),

@@ -11,6 +11,7 @@ import { DIRECT_BASE_URL, DIRECT_HOST, RAPIDAPI_BASE_URL, RAPIDAPI_HOST } from '
 import { fillPath, resolveEndpoint, type ResolvedEndpoint } from '../catalog/resolve.js';
 import { bareCredential, headersSecrets, isPlaceholderKey, isReference, paramSecrets, proxySecrets, urlSecrets } from '../shared/secrets.js';
 import { isPlainObject, mergeParams, paramsFromPayload } from './params.js';
+import { isShownPlaceholder } from '../shared/placeholder.js';
 import { MAX_HEADER_BYTES, MAX_HEADERS, isMethodToken } from '../inputs/raw.js';
 import type { KeySource, Mode, Params, RequestSpec } from '../types.js';
 
@@ -106,11 +107,20 @@ function isUsersKey(carried: string, raw: string, input: RequestInput): boolean 
   return Object.values(env).some((v) => v !== undefined && v.length >= 6 && v === carried);
 }
 
-/** A key as a message may name it: never its value, only what it is. */
+/** Longer text is cut at a word boundary, with an ellipsis: a name cut mid-word reads as a different name. */
+function shortText(text: string, max = 64): string {
+  if (text.length <= max) return text;
+  const cut = text.slice(0, max);
+  const space = cut.lastIndexOf(' ');
+  return `${space > 0 ? cut.slice(0, space) : cut}…`;
+}
+
+/** A key as a message may name it: a placeholder as written (control characters escaped), else only what it is. */
 function placeholderText(value: string): string {
   const bare = bareCredential(value);
   if (bare === '') return 'empty';
-  return bare.includes('[REDACTED') ? 'a mask left by redaction' : `the placeholder ${JSON.stringify(bare.slice(0, 24))}`;
+  if (bare.includes('[REDACTED')) return 'a mask left by redaction';
+  return isShownPlaceholder(value) ? `the placeholder ${JSON.stringify(shortText(bare))}` : 'a placeholder';
 }
 
 /**
@@ -132,12 +142,14 @@ function keyOf(input: RequestInput, resolved: ResolvedEndpoint): ChosenKey {
   if (carried !== undefined && isPlaceholderKey(carried)) skipped.push(`${written} is ${placeholderText(carried)}`);
   const real = carried !== undefined && !skipped.some((s) => s.startsWith(written)) ? carried : undefined;
   const skipNote = skipped.length ? `${skipped.join('; ')}, not a key` : '';
+  // Offline (--offline, a HAR's entries judged) nothing is sent: the notes say what would be.
+  const sent = input.send ? 'is sent' : 'would be sent';
   if (real !== undefined && real.trim() !== '') {
     // The key the user gives on this command line is the one they mean: it wins over one a file holds.
-    if (other.key !== undefined && other.key !== real) return { ...other, replaces: true, keyNote: `the key from ${otherName} is sent in place of ${written}` };
-    return { key: real, keySource: 'input', fromUser: isUsersKey(real, carriedRaw!, input), ...(skipNote ? { keyNote: `${skipNote}: ${written} is sent` } : {}) };
+    if (other.key !== undefined && other.key !== real) return { ...other, replaces: true, keyNote: `the key from ${otherName} ${sent} in place of ${written}` };
+    return { key: real, keySource: 'input', fromUser: isUsersKey(real, carriedRaw!, input), ...(skipNote ? { keyNote: `${skipNote}: ${written} ${sent}` } : {}) };
   }
-  if (other.key !== undefined && carried !== undefined) return { ...other, replaces: true, keyNote: `${skipNote}: the key from ${otherName} is sent in its place` };
+  if (other.key !== undefined && carried !== undefined) return { ...other, replaces: true, keyNote: `${skipNote}: the key from ${otherName} ${sent} in its place` };
   // Nothing is sent by this run (offline, the library's own checks): the auth check names the placeholder.
   if (skipNote && !input.send) {
     if (given.key !== undefined && other.key === undefined) return { ...given, keyNote: skipNote };
@@ -147,7 +159,7 @@ function keyOf(input: RequestInput, resolved: ResolvedEndpoint): ChosenKey {
   if (input.unsetKey) {
     const names = input.unsetKey.variables.map((n) => '$' + n).join(', ');
     const unsetText = `the command's ${input.unsetKey.header} header is ${names}, which is not set here, so the command as run sends no key`;
-    return other.key !== undefined ? { ...other, keyNote: `${unsetText}; the key from ${otherName} is sent instead` } : { keyNote: unsetText };
+    return other.key !== undefined ? { ...other, keyNote: `${unsetText}; the key from ${otherName} ${sent} instead` } : { keyNote: unsetText };
   }
   if (other.key !== undefined) return other;
   const fromHeader = Object.entries(input.extraHeaders ?? {}).find(([name]) => /^(x-api-key|x-rapidapi-key)$/i.test(name));
@@ -288,7 +300,7 @@ export function buildSpec(input: RequestInput): RequestSpec {
     spec.method = method;
     if (input.methodFrom) spec.methodFrom = input.methodFrom;
   }
-  spec.secrets = secretsOfRequest({ ...spec, secrets: inputSecrets(input) }, input.extraHeaders, input.env);
+  spec.secrets = secretsOfRequest({ ...spec, secrets: inputSecrets(input) }, input.extraHeaders, input.env).filter((v) => !isShownPlaceholder(v));
   return spec;
 }
 
@@ -310,7 +322,7 @@ export function inputSecrets(input: RequestInput): string[] {
     ...paramSecrets(input.payload?.value),
     ...(input.paramFlags ?? []).flatMap((flag) => paramSecrets({ [flag.slice(0, Math.max(0, flag.indexOf('=')))]: flag.slice(flag.indexOf('=') + 1) })),
   ];
-  return [...new Set(found)].filter((v) => v !== '' && !isReference(v));
+  return [...new Set(found)].filter((v) => v !== '' && !isReference(v) && !isShownPlaceholder(v));
 }
 
 /** The path a spec is sent to: the operation's template (RapidAPI's where it differs), filled in. */

@@ -54,7 +54,8 @@ export async function readKey(args: { key?: string; keyFile?: string }): Promise
   if (args.key !== undefined) return { key: args.key, keySource: 'flag' };
   // A key file ends with a newline by convention; anything else around the key is reported by the auth check.
   if (args.keyFile) return { key: (await readKeyFile(args.keyFile)).replace(/\r?\n$/, ''), keySource: 'file' };
-  if (process.env.MASHVISOR_API_KEY) return { key: process.env.MASHVISOR_API_KEY, keySource: 'env' };
+  // Empty or blank is no key given, the same as unset (a shell's KEY= or KEY=" ").
+  if (process.env.MASHVISOR_API_KEY?.trim()) return { key: process.env.MASHVISOR_API_KEY, keySource: 'env' };
   return {};
 }
 

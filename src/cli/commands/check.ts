@@ -1,6 +1,7 @@
 import { nowMs } from '../../shared/clock.js';
 import { UsageError } from '../../shared/errors.js';
 import { print, registerSecrets } from '../output.js';
+import { isShownPlaceholder } from '../../shared/placeholder.js';
 import { runPreflight } from '../../preflight.js';
 import { parseHeaderFlags, readKey } from '../../request/credentials.js';
 import { urlSecrets } from '../../shared/secrets.js';
@@ -20,11 +21,12 @@ export type LiveOne = (spec: RequestSpec, args: CheckArgs) => Promise<number>;
 
 export async function run(args: CheckArgs, live: LiveOne = runOne): Promise<number> {
   // Known before any message can quote them (a usage error about --base-url).
-  registerSecrets([args.key, ...urlSecrets(args.baseUrl)]);
+  // A placeholder (YOUR_API_KEY) is no secret: messages show it as written.
+  registerSecrets([isShownPlaceholder(args.key) ? undefined : args.key, ...urlSecrets(args.baseUrl)]);
   checkUsage(args);
   if (args.watch || args.every !== undefined || args.watchTimeout !== undefined) (await import('../watch.js')).watchLimits(args);
   const key = await readKey(args);
-  registerSecrets([key.key]);
+  if (!isShownPlaceholder(key.key)) registerSecrets([key.key]);
   const context: InputContext = { key, extraHeaders: parseHeaderFlags(args.header) };
   const inputs = await import('./inputs.js');
   const plan = await inputs.planFromInput(args, context);

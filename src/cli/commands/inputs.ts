@@ -19,6 +19,8 @@ const MAX_INPUT_BYTES = 64 * 1024 * 1024;
  * JSON answers peaked at 97 MiB). Above this the file is refused, naming the limit, to keep a run within 100 MiB.
  */
 export const MAX_HAR_BYTES = 2 * 1024 * 1024;
+/** A collection is held by the Postman SDK several times over (see MAX_COLLECTION_ITEMS in inputs/postman.ts). */
+export const MAX_COLLECTION_BYTES = 1024 * 1024;
 
 /** What of the check's arguments the inputs need; the key and -H headers are read by check.ts. */
 export interface InputArgs {
@@ -33,6 +35,7 @@ export interface InputArgs {
   entry?: number;
   collection?: string;
   envFile?: string;
+  postmanEnv?: string;
   var?: string[];
   offline?: boolean;
   allowHttp?: boolean;
@@ -194,13 +197,14 @@ function parseVars(flags: string[] = []): Record<string, string> {
 
 async function fromCollection(args: InputArgs, context: InputContext): Promise<InputPlan> {
   const { loadCollection } = await import('../../inputs/postman.js');
-  const json = parseJsonText(await readInput(args.collection!, 'collection'), args.collection!);
-  const env = args.envFile ? parseJsonText(await readInput(args.envFile, 'environment file'), args.envFile) : undefined;
+  const json = parseJsonText(await readInputText(args.collection!, 'collection', MAX_COLLECTION_BYTES), args.collection!);
+  const envFile = args.postmanEnv ?? args.envFile;
+  const env = envFile ? parseJsonText(await readInputText(envFile, 'environment file', MAX_COLLECTION_BYTES), envFile) : undefined;
   const loaded = asUsage(() => loadCollection(json, { env, vars: parseVars(args.var) }), args.collection!);
   // An apikey auth may put the key in a header of any name: its value is a secret whatever the name says.
   const secrets = loaded.auth?.value ? [expandVariable(loaded.auth.value)] : [];
   registerSecrets(secrets);
-  if (loaded.unresolved.length) printError(`mashvisor-preflight: note: unresolved variables: ${loaded.unresolved.map((v) => `{{${v}}}`).join(', ')} (set them with --var name=value or --env-file)`);
+  if (loaded.unresolved.length) printError(`mashvisor-preflight: note: unresolved variables: ${loaded.unresolved.map((v) => `{{${v}}}`).join(', ')} (set them with --var name=value or --postman-env)`);
   return { kind: 'rows', rows: await validateAll(loaded.requests, args, context, 'collection', secrets), offline: Boolean(args.offline), source: 'collection' };
 }
 

@@ -128,8 +128,9 @@ export async function runWatch(spec: RequestSpec, args: CheckArgs, extraHeaders:
         waiting = `attempt ${index + 1}/${limits.maxRequests}: ${attemptLabel(attemptOf(report))} ${report.verdict}`;
         if (!live) printError(`${attemptText(report, index, limits)} — next try in ${durationText(Math.round(next.waitMs / 1000))} (${next.why})`);
         if (index === 0) {
-          printError(`mashvisor-preflight: --watch: trying again until the verdict changes, at most ${limits.maxRequests - 1} more request${limits.maxRequests === 2 ? '' : 's'} ` +
-            `within ${durationText(Math.round(limits.timeoutMs / 1000))}; each may be billed. Ctrl-C stops.`);
+          const { wrapText } = await import('../text.js');
+          printError(wrapText(`mashvisor-preflight: --watch: trying again until the verdict changes, at most ${limits.maxRequests - 1} more request${limits.maxRequests === 2 ? '' : 's'} ` +
+            `within ${durationText(Math.round(limits.timeoutMs / 1000))}; each may be billed. Ctrl-C stops.`, 80, '  '));
         }
       },
     });
@@ -152,7 +153,8 @@ async function finish(result: WatchResult, limits: WatchLimits, args: CheckArgs,
     summary: timelineSummary(reports.map((r) => attemptOf(r)), outcome, limits, requests),
     ...(reports.length > 1 && first?.paths.json ? { firstFailureReport: basename(first.paths.json) } : {}),
   };
-  const report: Report = { ...last, watch };
+  // The verdict line and the job summary count what the whole watch sent, not its last attempt.
+  const report: Report = { ...last, requestsSent: requests, watch };
   // A watch stopped right after its first attempt already wrote that attempt's report.
   const saved = reports.length === 1 && first ? first : await writeFiles(report, args, formatsFor(args));
   if (args.json) {
