@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import { runCli } from './helpers.js';
 import { runPreflight } from '../dist/index.js';
 import { startSandbox, SANDBOX_KEY } from '../dist/sandbox/server.js';
+import { Scrubber } from '../dist/shared/scrub.js';
 
 const K = 'TRIALk3y0123456789abcdefXYZ';
 
@@ -53,6 +54,53 @@ test('diff --json: a key either saved request holds is masked', async () => {
   const file = await forgedReport();
   const r = await runCli(['diff', file, file, '--json']);
   assert.not.ok(r.stdout.includes(K) || r.stderr.includes(K), 'key in diff output');
+});
+
+/** A HAR whose request sent the key as a quoted header value and whose answers echo it, as text and as base64. */
+function harEchoing(headerValue) {
+  const body = JSON.stringify({ you: K });
+  const entry = (content, headers = []) => ({
+    startedDateTime: '2026-01-01T00:00:00Z', time: 1,
+    request: { method: 'GET', url: 'https://api.mashvisor.com/v1.1/client/rental-rates?state=CA&source=airbnb', httpVersion: 'HTTP/1.1', headers, queryString: [], cookies: [], headersSize: -1, bodySize: 0 },
+    response: { status: 200, statusText: 'OK', httpVersion: 'HTTP/1.1', headers: [], cookies: [], content: { size: body.length, mimeType: 'application/json', ...content }, redirectURL: '', headersSize: -1, bodySize: -1 },
+    cache: {}, timings: { send: 0, wait: 1, receive: 0 },
+  });
+  return { log: { version: '1.2', creator: { name: 't', version: '1' }, entries: [
+    entry({ text: body }, [{ name: 'x-api-key', value: headerValue }]),
+    entry({ text: Buffer.from(body).toString('base64'), encoding: 'base64' }),
+  ] } };
+}
+
+test('sanitize: a quoted key echoed in a JSON body stays a valid JSON string, as text and inside base64', async () => {
+  for (const headerValue of [`"${K}"`, `'${K}'`, K]) {
+    const file = join(dir, 'in.har');
+    const out = join(dir, 'out.har');
+    rmSync(out, { force: true });
+    writeFileSync(file, JSON.stringify(harEchoing(headerValue)));
+    const r = await runCli(['sanitize', file, '-o', out]);
+    assert.is(r.code, 0, r.stderr);
+    const text = readFileSync(out, 'utf8');
+    assert.not.ok(text.includes(K), `key left for ${headerValue}`);
+    const [plain, encoded] = JSON.parse(text).log.entries.map((e) => e.response.content);
+    const decoded = Buffer.from(encoded.text, 'base64').toString('utf8');
+    for (const body of [plain.text, decoded]) {
+      let parsed;
+      try {
+        parsed = JSON.parse(body);
+      } catch {
+        assert.unreachable(`not JSON for ${headerValue}: ${body}`);
+      }
+      assert.match(parsed.you, /^\[REDACTED/);
+    }
+  }
+});
+
+test('scrubber: a secret registered with its quotes masks the value, not the quotes around it', () => {
+  const scrubber = new Scrubber([`"${K}"`]);
+  const out = scrubber.scrub(JSON.stringify({ you: K, also: `"${K}"` }));
+  assert.not.ok(out.includes(K));
+  const parsed = JSON.parse(out);
+  assert.match(parsed.you, /^\[REDACTED:/);
 });
 
 test.run();

@@ -286,6 +286,10 @@ export class Scrubber {
   add(secret: unknown): void {
     if (typeof secret !== 'string' || secret.length < MIN_SECRET_LENGTH || this.set.has(secret)) return;
     if (/^\[REDACTED/.test(secret) || isVariableName(secret)) return;
+    // Quotes around a value (`x-api-key: "KEY"`) delimit it and are no part of the secret. Masked with it, they
+    // would take a JSON string's own quotes away ({"you":"KEY"} -> {"you":[REDACTED]}): the value inside is kept.
+    const inner = secret.replace(/^\s*["'`]+|["'`]+\s*$/g, '');
+    if (inner !== secret) return this.add(inner);
     this.set.add(secret);
     this.compiled = null;
   }
