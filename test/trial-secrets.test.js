@@ -24,12 +24,13 @@ test.before.each(() => {
 test.after.each(() => rmSync(dir, { recursive: true, force: true }));
 
 /** A real report, then edited by hand the way the trial's forged one was: the key in the saved request and body. */
-async function forgedReport() {
+async function forgedReport(echo = K) {
   const report = JSON.parse(JSON.stringify(await runPreflight({ endpoint: 'getRentalRates', params: { state: 'CA', source: 'airbnb' }, key: SANDBOX_KEY, baseUrl: sandbox.directBaseUrl })));
   report.request.headers['x-api-key'] = K;
   report.request.headers.Authorization = `Bearer ${K}`;
   report.request.query.api_key = K;
-  report.response.bodyText += K;
+  report.response.bodyText += echo;
+  report.summary += ` The server said: ${echo}`;
   const file = join(dir, 'forged.json');
   writeFileSync(file, JSON.stringify(report));
   return file;
@@ -111,6 +112,34 @@ test('check --from-curl: a backslash before "@" in the host is refused naming th
   assert.not.match(r.stdout + r.stderr, /\/\/\[REDACTED|REDACTED[^ ]*\/@/);
   assert.not.match(r.stderr, /\n\s+at /, 'no stack trace');
   assert.equal(readdirSync(dir), [], 'no report written');
+});
+
+const hidden = [...K].join('\u200b');
+
+test('scrubber: a secret with zero-width characters between its characters is masked, the rest of the text kept', () => {
+  const scrubber = new Scrubber([K]);
+  const out = scrubber.scrub(`a\u200bb ${hidden} c ${[...K].join('\u{E0020}')} d`);
+  assert.is(out.replace(/\[REDACTED:[^\]]*\]/g, 'M'), 'a\u200bb M c M d');
+});
+
+test('report: a key echoed with zero-width spaces between its characters is masked in the Markdown and HTML', async () => {
+  const file = await forgedReport(hidden);
+  const r = await runCli(['report', file, '--html', '--format', 'md']);
+  assert.is(r.code, 0, r.stderr);
+  const html = readFileSync(join(dir, readdirSync(dir).find((f) => f.endsWith('.html'))), 'utf8');
+  for (const [name, text] of [['md', r.stdout], ['html', html]]) {
+    // Whatever form the invisible characters were written in (raw, entity, escape), the key must not read through.
+    const visible = text.replace(/\u200b|&#8203;|&#x200b;|\\u200b|<U\+200B>/gi, '');
+    assert.not.ok(visible.includes(K), `key readable in ${name}`);
+  }
+});
+
+test('stderr: a key with zero-width spaces between its characters does not read through an error message', async () => {
+  const r = await runCli(['check', `nosuchendpoint${hidden}`, '--key', K], { cwd: dir });
+  assert.is(r.code, 2, r.stderr);
+  const visible = r.stderr.replace(/\u200b|\\u200b/gi, '');
+  assert.not.ok(visible.includes(K), `key readable in: ${r.stderr}`);
+  assert.match(r.stderr, /nosuchendpoint\[REDACTED:/);
 });
 
 test.run();

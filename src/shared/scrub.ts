@@ -271,6 +271,12 @@ function compile(secrets: string[]): Compiled {
   };
 }
 
+/** Format characters (Unicode Cf) a text can hide between a secret's characters; see Scrubber.scrubInvisible. */
+const INVISIBLE = /\p{Cf}/u;
+/** A format character, or an escape that may write one: \\uXXXX, \\u{X}, &#xX; or &#N; (decoded, then judged). */
+const INVISIBLE_TOKEN = /\p{Cf}|\\+u(?:([0-9a-fA-F]{4})|\{([0-9a-fA-F]{1,6})\})|&(?:amp;)*#(?:[xX]([0-9a-fA-F]{1,6})|(\d{1,7}));?/gu;
+const MAYBE_INVISIBLE = /\p{Cf}|\\u|&(?:amp;)*#/u;
+
 /** Replaces every registered secret, in any of its encodings, with [REDACTED:<fingerprint>]. */
 export class Scrubber {
   private readonly set = new Set<string>();
@@ -316,6 +322,49 @@ export class Scrubber {
   /** The text with every registered secret replaced; the same string when there is nothing to do. */
   scrub = (text: string): string => {
     if (this.set.size === 0 || typeof text !== 'string' || text.length < MIN_SECRET_LENGTH) return text;
+    const out = this.scrubForms(text);
+    return MAYBE_INVISIBLE.test(out) ? this.scrubInvisible(out) : out;
+  };
+
+  /**
+   * A secret with invisible format characters (Unicode Cf: zero-width space, joiners, soft hyphen, tags) between its
+   * characters reads as the secret on screen, and so does one whose writer escaped them ("\\u200b", "&#8203;").
+   * The text is matched with them left out, and each match replaces the span of the original text it came from.
+   * Only text holding such a character, or an escape that could be one, pays for this.
+   */
+  private scrubInvisible(text: string): string {
+    const at: number[] = [];
+    let visible = '';
+    let last = 0;
+    const keep = (end: number) => {
+      for (let k = last; k < end; k++) at.push(k);
+      visible += text.slice(last, end);
+    };
+    for (const m of text.matchAll(INVISIBLE_TOKEN)) {
+      const hex = m[1] ?? m[2] ?? m[3];
+      const cp = hex !== undefined ? parseInt(hex, 16) : m[4] !== undefined ? parseInt(m[4], 10) : null;
+      if (cp !== null && !(cp <= 0x10ffff && INVISIBLE.test(String.fromCodePoint(cp)))) continue;
+      keep(m.index);
+      last = m.index + m[0].length;
+    }
+    if (last === 0) return text;
+    keep(text.length);
+    const { pattern, order } = this.matcher();
+    let out = '';
+    let from = 0;
+    visible.replace(pattern, (...args: unknown[]) => {
+      const match = args[0] as string;
+      const offset = args[order.length + 1] as number;
+      let label = '[REDACTED]';
+      for (let n = 0; n < order.length; n++) if (args[n + 1] !== undefined) label = this.label(order[n]!);
+      out += text.slice(from, at[offset]!) + label;
+      from = at[offset + match.length - 1]! + 1;
+      return '';
+    });
+    return from === 0 ? text : out + text.slice(from);
+  }
+
+  private scrubForms(text: string): string {
     const { pattern, plain, escapes, order } = this.matcher();
     const out = text.replace(escapes && !escapes.test(text) ? plain : pattern, (...args: unknown[]) => {
       for (let i = 0; i < order.length; i++) if (args[i + 1] !== undefined) return this.label(order[i]!);
@@ -328,7 +377,7 @@ export class Scrubber {
       const scrubbed = this.scrub(decoded);
       return scrubbed === decoded ? run : scrubbed;
     }) : out;
-  };
+  }
 
   /**
    * A text cut at a size cap may end with the first characters of a secret, in any encoding, which no matcher
