@@ -4,6 +4,7 @@
 // of backslashes, HTML numeric or named entities), so mixed encodings are caught too; base64 copies are matched as
 // the groups that encode the same way wherever the secret sits in a longer blob.
 import { maskFor } from './fingerprint.js';
+import { MAYBE_INVISIBLE, withoutInvisible } from './invisible.js';
 
 /**
  * Secrets shorter than this are not looked for in free text: a 5-character value ("admin", "12345") occurs in
@@ -271,30 +272,6 @@ function compile(secrets: string[]): Compiled {
   };
 }
 
-/** Format characters (Unicode Cf) a text can hide between a secret's characters; see Scrubber.scrubInvisible. */
-const INVISIBLE = /\p{Cf}/u;
-/**
- * A format character, or an escape that may write one: \\uXXXX, \\u{X}, &#xX; or &#N; (decoded, then judged). Cf
- * starts at U+00AD: the escapes of lower code points ("\\u0000" a million times in a hostile body) are not looked at.
- */
-const INVISIBLE_TOKEN = /\p{Cf}|\\+u(?:((?!00(?![aA][dD]))[0-9a-fA-F]{4})|\{([0-9a-fA-F]{1,6})\})|&(?:amp;)*#(?:[xX]([0-9a-fA-F]{2,6})|(\d{3,7}));?/gu;
-const MAYBE_INVISIBLE = /\p{Cf}|\\u(?:(?!00(?![aA][dD]))[0-9a-fA-F]{4}|\{)|&(?:amp;)*#(?:[xX][0-9a-fA-F]{2}|\d{3})/u;
-
-/** Characters left out before visible position v: `removed` of the last run at or before v. */
-function shiftAt(at: number[], removed: number[], v: number): number {
-  let lo = 0;
-  let hi = at.length - 1;
-  let found = 0;
-  while (lo <= hi) {
-    const mid = (lo + hi) >> 1;
-    if (at[mid]! <= v) {
-      found = removed[mid]!;
-      lo = mid + 1;
-    } else hi = mid - 1;
-  }
-  return found;
-}
-
 /** Replaces every registered secret, in any of its encodings, with [REDACTED:<fingerprint>]. */
 export class Scrubber {
   private readonly set = new Set<string>();
@@ -351,35 +328,18 @@ export class Scrubber {
    * Only text holding such a character, or an escape that could be one, pays for this.
    */
   private scrubInvisible(text: string): string {
-    // Where each left-out run sits in the visible text, and how many characters were left out up to it.
-    const at: number[] = [];
-    const removed: number[] = [];
-    const parts: string[] = [];
-    let last = 0;
-    let gone = 0;
-    for (const m of text.matchAll(INVISIBLE_TOKEN)) {
-      const hex = m[1] ?? m[2] ?? m[3];
-      const cp = hex !== undefined ? parseInt(hex, 16) : m[4] !== undefined ? parseInt(m[4], 10) : null;
-      if (cp !== null && !(cp <= 0x10ffff && INVISIBLE.test(String.fromCodePoint(cp)))) continue;
-      parts.push(text.slice(last, m.index));
-      gone += m[0].length;
-      at.push(m.index + m[0].length - gone);
-      removed.push(gone);
-      last = m.index + m[0].length;
-    }
-    if (at.length === 0) return text;
-    parts.push(text.slice(last));
-    const original = (v: number) => v + shiftAt(at, removed, v);
+    const hidden = withoutInvisible(text);
+    if (!hidden) return text;
     const { pattern, order } = this.matcher();
     let out = '';
     let from = 0;
-    parts.join('').replace(pattern, (...args: unknown[]) => {
+    hidden.visible.replace(pattern, (...args: unknown[]) => {
       const match = args[0] as string;
       const offset = args[order.length + 1] as number;
       let label = '[REDACTED]';
       for (let n = 0; n < order.length; n++) if (args[n + 1] !== undefined) label = this.label(order[n]!);
-      out += text.slice(from, original(offset)) + label;
-      from = original(offset + match.length - 1) + 1;
+      out += text.slice(from, hidden.original(offset)) + label;
+      from = hidden.original(offset + match.length - 1) + 1;
       return '';
     });
     return from === 0 ? text : out + text.slice(from);
