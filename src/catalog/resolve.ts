@@ -117,7 +117,23 @@ function looksLikeHostAndPath(input: string): boolean {
   return /^[a-z0-9-]+(\.[a-z0-9-]+)*\.[a-z]{2,}(:\d+)?\//i.test(input);
 }
 
+/**
+ * A backslash in a URL's authority is read two ways: curl takes `https://a.com\\@b.com/` as user "a.com\\" at host
+ * b.com, a WHATWG parser (Node, axios, browsers) as host a.com and path "/@b.com/". Refused, naming the host curl
+ * would send to: the request is not one thing to check, and the part before '@' stays a possible credential.
+ */
+function backslashProblem(input: string): string | null {
+  const afterScheme = input.replace(/^[a-z][a-z0-9+.-]*:\/\//i, '');
+  const authority = afterScheme.slice(0, afterScheme.search(/[/?#]|$/));
+  if (!authority.includes('\\')) return null;
+  const at = authority.lastIndexOf('@');
+  if (at < 0) return 'the URL\'s host holds a backslash, which curl keeps and other clients read as "/": write the host without it';
+  return `the URL sends to ${authority.slice(at + 1)} as curl reads it (what comes before "@" is taken as user:password), but to another host as other clients read it (they take the backslash for "/"). Nothing was sent; write the URL with the host you mean`;
+}
+
 function resolveUrl(input: string): ResolvedEndpoint | null {
+  const ambiguous = backslashProblem(input);
+  if (ambiguous) throw new UsageError(ambiguous);
   let url: URL;
   try {
     url = new URL(input);

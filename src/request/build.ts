@@ -325,6 +325,25 @@ export function inputSecrets(input: RequestInput): string[] {
   return [...new Set(found)].filter((v) => v !== '' && !isReference(v) && !isShownPlaceholder(v));
 }
 
+/**
+ * The secrets a saved report's request carries, by the same rule as a request being built: a report edited by hand
+ * (or written by an older tool) may hold the key in its headers, query or URLs, and the machine rendering it may not
+ * have that key in its environment to know it by.
+ */
+export function savedRequestSecrets(request: { endpoint?: unknown; baseUrl?: unknown; url?: unknown; headers?: unknown; query?: unknown; path?: unknown; body?: unknown }): string[] {
+  const text = (v: unknown) => (typeof v === 'string' ? v : '');
+  const headers = isPlainObject(request.headers) ? Object.fromEntries(Object.entries(request.headers).map(([k, v]) => [k, String(v ?? '')])) : {};
+  return inputSecrets({
+    origin: 'report',
+    endpoint: text(request.endpoint),
+    baseUrl: text(request.baseUrl),
+    secrets: urlSecrets(text(request.url)),
+    inputHeaders: headers,
+    body: request.body,
+    payload: { value: { query: request.query, path: request.path }, source: 'report' },
+  });
+}
+
 /** The path a spec is sent to: the operation's template (RapidAPI's where it differs), filled in. */
 export function requestPath(spec: RequestSpec): string {
   const template = spec.mode === 'rapidapi' ? spec.operation.rapidapiPath ?? spec.operation.path.replace(/^\/client/, '') : spec.operation.path;

@@ -4,6 +4,7 @@
 // of backslashes, HTML numeric or named entities), so mixed encodings are caught too; base64 copies are matched as
 // the groups that encode the same way wherever the secret sits in a longer blob.
 import { maskFor } from './fingerprint.js';
+import { MAYBE_INVISIBLE, withoutInvisible } from './invisible.js';
 
 /**
  * Secrets shorter than this are not looked for in free text: a 5-character value ("admin", "12345") occurs in
@@ -286,6 +287,10 @@ export class Scrubber {
   add(secret: unknown): void {
     if (typeof secret !== 'string' || secret.length < MIN_SECRET_LENGTH || this.set.has(secret)) return;
     if (/^\[REDACTED/.test(secret) || isVariableName(secret)) return;
+    // Quotes around a value (`x-api-key: "KEY"`) delimit it and are no part of the secret. Masked with it, they
+    // would take a JSON string's own quotes away ({"you":"KEY"} -> {"you":[REDACTED]}): the value inside is kept.
+    const inner = secret.replace(/^\s*["'`]+|["'`]+\s*$/g, '');
+    if (inner !== secret) return this.add(inner);
     this.set.add(secret);
     this.compiled = null;
   }
@@ -312,6 +317,35 @@ export class Scrubber {
   /** The text with every registered secret replaced; the same string when there is nothing to do. */
   scrub = (text: string): string => {
     if (this.set.size === 0 || typeof text !== 'string' || text.length < MIN_SECRET_LENGTH) return text;
+    const out = this.scrubForms(text);
+    return MAYBE_INVISIBLE.test(out) ? this.scrubInvisible(out) : out;
+  };
+
+  /**
+   * A secret with invisible format characters (Unicode Cf: zero-width space, joiners, soft hyphen, tags) between its
+   * characters reads as the secret on screen, and so does one whose writer escaped them ("\\u200b", "&#8203;").
+   * The text is matched with them left out, and each match replaces the span of the original text it came from.
+   * Only text holding such a character, or an escape that could be one, pays for this.
+   */
+  private scrubInvisible(text: string): string {
+    const hidden = withoutInvisible(text);
+    if (!hidden) return text;
+    const { pattern, order } = this.matcher();
+    let out = '';
+    let from = 0;
+    hidden.visible.replace(pattern, (...args: unknown[]) => {
+      const match = args[0] as string;
+      const offset = args[order.length + 1] as number;
+      let label = '[REDACTED]';
+      for (let n = 0; n < order.length; n++) if (args[n + 1] !== undefined) label = this.label(order[n]!);
+      out += text.slice(from, hidden.original(offset)) + label;
+      from = hidden.original(offset + match.length - 1) + 1;
+      return '';
+    });
+    return from === 0 ? text : out + text.slice(from);
+  }
+
+  private scrubForms(text: string): string {
     const { pattern, plain, escapes, order } = this.matcher();
     const out = text.replace(escapes && !escapes.test(text) ? plain : pattern, (...args: unknown[]) => {
       for (let i = 0; i < order.length; i++) if (args[i + 1] !== undefined) return this.label(order[i]!);
@@ -324,7 +358,7 @@ export class Scrubber {
       const scrubbed = this.scrub(decoded);
       return scrubbed === decoded ? run : scrubbed;
     }) : out;
-  };
+  }
 
   /**
    * A text cut at a size cap may end with the first characters of a secret, in any encoding, which no matcher

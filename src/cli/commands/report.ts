@@ -1,6 +1,6 @@
 import { dirname } from 'node:path';
 import { UsageError } from '../../shared/errors.js';
-import { print, printError, scrubFile } from '../output.js';
+import { print, printError, registerSecrets, scrubFile } from '../output.js';
 import { isPlainObject, parseJsonText, readInputText } from '../../request/params.js';
 import type { Report, ReportFormat } from '../../types.js';
 
@@ -32,6 +32,11 @@ export async function loadReport(file: string): Promise<Report> {
   const text = await readInputText(file, 'report', MAX_REPORT_BYTES);
   if (valuesOver(text, MAX_REPORT_VALUES)) throw new UsageError(`report ${file} holds more than ${MAX_REPORT_VALUES.toLocaleString('en-US')} JSON values, over the limit for a saved report`);
   const value = parseJsonText(text, file);
+  // Whatever credential the saved request holds is known to the output boundary before any byte of it is rendered.
+  if (isPlainObject(value) && isPlainObject(value.request)) {
+    const { savedRequestSecrets } = await import('../../request/build.js');
+    registerSecrets(savedRequestSecrets(value.request));
+  }
   if (!isPlainObject(value) || value.schemaVersion !== 1 || !Array.isArray(value.checks)) {
     throw new UsageError(`${file} is not a mashvisor-preflight JSON report (schemaVersion 1)`);
   }
