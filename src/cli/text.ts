@@ -1,5 +1,5 @@
 import { isTerminal } from '../shared/lazy-builtins.js';
-import tableUtils from 'cli-table3/src/utils.js';
+import stringWidth from 'string-width';
 
 // Text that fits the terminal: its width, and wrapping at spaces with long values (URLs, paths) folded after
 // / ? & = so that they still read as one piece. Used by the table helper (table.ts) and for free text.
@@ -13,8 +13,14 @@ const ONE_COLUMN = /^[\x20-\x7e\u00b7\u2013\u2014\u2026\u2192\u2500-\u257f\u26a0
  * one-column characters only is measured by its length, so most text skips string-width's regular expressions.
  */
 export function textWidth(text: string): number {
-  return ONE_COLUMN.test(text) ? text.length : tableUtils.strlen(text);
+  if (ONE_COLUMN.test(text)) return text.length;
+  // cli-table3 measures the same way (colour codes stripped, the widest line), so its layout and ours agree.
+  let widest = 0;
+  for (const line of text.replace(COLOUR_CODE, '').split('\n')) widest = Math.max(widest, stringWidth(line));
+  return widest;
 }
+
+const COLOUR_CODE = /\u001b\[(?:\d*;){0,5}\d*m/g;
 
 /**
  * Columns of the terminal that shows stdout; not a terminal: $COLUMNS, else 80. Asking process.stdout creates

@@ -1,7 +1,7 @@
 // `history --html`: the response codes and latency of past runs as a picture, per endpoint, for the ticket. Like
 // the report page: one self-contained file, inline CSS only, no script at all, nothing fetched, the same content
 // security policy. Every value from history.jsonl (written by us, but a file anyone could edit) is escaped.
-import { htmlEscape } from './html.js';
+import { htmlEscape, pageHead } from './html.js';
 import { statusKey, type History, type HistoryEntry } from './history.js';
 import { formatDuration } from '../shared/units.js';
 
@@ -143,16 +143,7 @@ export function renderHistoryHtml(history: History, options: HistoryPageOptions 
   const body = n === 0 ? '<section class="card"><p>No runs recorded yet.</p></section>'
     : `${cards.join('\n')}\n${countsTable(history)}\n${runsTable(history, options.links ?? [])}`;
   const skipped = history.skipped ? ` · ${history.skipped} unreadable line${history.skipped === 1 ? '' : 's'} skipped` : '';
-  return `<!DOCTYPE html>
-<html lang="en">
-<head>
-<meta charset="utf-8">
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<meta http-equiv="Content-Security-Policy" content="default-src 'none'; style-src 'unsafe-inline'; img-src data:; form-action 'none'; base-uri 'none'">
-<meta name="referrer" content="no-referrer">
-<title>Mashvisor API — response history (${n} run${n === 1 ? '' : 's'})</title>
-<style>${STYLE}</style>
-</head>
+  return `${pageHead(`Mashvisor API — response history (${n} run${n === 1 ? '' : 's'})`, STYLE)}
 <body><div class="page">
 <h1>Mashvisor API — response history</h1>
 <p class="sub">${n} run${n === 1 ? '' : 's'}${htmlEscape(span)} · ${byEndpoint.size} endpoint${byEndpoint.size === 1 ? '' : 's'}${options.source ? ` · ${htmlEscape(options.source)}` : ''}${htmlEscape(skipped)}. Hover a column for its time, status and verdict.</p>

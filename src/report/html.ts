@@ -298,8 +298,11 @@ ${pre(report.reproduction.curl, 'curl')}
 <h3>API key</h3><p>${htmlEscape(keyLine(report))}</p></section>`;
 }
 
-export function renderHtml(report: Report): string {
-  const title = `${VERDICT_TITLES[report.verdict]} — ${report.request.method} ${report.request.endpoint} — mashvisor-preflight`;
+/**
+ * The head every page of the tool shares: no script, nothing fetched (the content security policy allows inline
+ * style and data: images only), no referrer. `title` is HTML already.
+ */
+export function pageHead(title: string, style: string): string {
   return `<!doctype html>
 <html lang="en">
 <head>
@@ -307,9 +310,14 @@ export function renderHtml(report: Report): string {
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <meta http-equiv="Content-Security-Policy" content="default-src 'none'; style-src 'unsafe-inline'; img-src data:; form-action 'none'; base-uri 'none'">
 <meta name="referrer" content="no-referrer">
-<title>${htmlEscape(title)}</title>
-<style>${STYLE}</style>
-</head>
+<title>${title}</title>
+<style>${style}</style>
+</head>`;
+}
+
+export function renderHtml(report: Report): string {
+  const title = `${VERDICT_TITLES[report.verdict]} — ${report.request.method} ${report.request.endpoint} — mashvisor-preflight`;
+  return `${pageHead(htmlEscape(title), STYLE)}
 <body>
 <main class="page">
 ${banner(report)}
