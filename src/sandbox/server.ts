@@ -1,15 +1,16 @@
 // A local stand-in for the Mashvisor API (direct and through RapidAPI), built on node:http only.
 // It answers from the documented behaviour and its own route table; it shares no code with the checker,
 // so tests that run the checker against it cannot simply agree with themselves.
-// Over 450 lines: routes (routes.ts), parameter rules (params.ts) and scenarios (scenarios.ts) already live apart;
-// what is left is the one handler with the per-key rate windows and monthly quotas that share its State. Moving the
-// windows and quotas to their own file is the next split, left for a later round.
+// Over 450 lines: routes (routes.ts), parameter rules (params.ts), scenarios (scenarios.ts) and the rate windows
+// and quotas (limits.ts) live apart; what is left is the one handler, its scenario player and the state they share
+// (Ctx, State). Moving the scenario player out needs that state passed explicitly: the next split.
 import { createServer } from 'node:http';
 import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { deflateSync, gzipSync } from 'node:zlib';
 import { errorEnvelope, findRoute, answer, DOCUMENTED } from './routes.js';
 import type { SandboxMode } from './routes.js';
+import { hitQuota, hitWindow, quotaLowHeaders, rapidHeaders, type RateWindow } from './limits.js';
 import {
   SCENARIOS, SCENARIO_HEADER, isScenario, maintenancePage, badGatewayPage, htmlOkPage, brokenJson,
   streamHuge, streamEndless, RECOVERING_FAILURES,
@@ -71,16 +72,11 @@ export interface Sandbox {
   close(): Promise<void>;
 }
 
-interface Window {
-  start: number;
-  count: number;
-}
-
 interface State {
   requests: number;
   byStatus: Record<string, number>;
   log: SandboxLogEntry[];
-  windows: Map<string, Window>;
+  windows: Map<string, RateWindow>;
   quota: Map<string, { period: string; used: number }>;
   timers: Set<NodeJS.Timeout>;
   closing: boolean;
@@ -520,84 +516,6 @@ function rapidapiAuthFailure(req: IncomingMessage): string | null {
   // The host header picks the API on RapidAPI; the right key for another API is not subscribed to this one.
   if (header(req, 'x-rapidapi-host') !== RAPIDAPI_HOST) return RAPIDAPI_NOT_SUBSCRIBED;
   return null;
-}
-
-function currentWindow(settings: Settings, state: State, key: string): Window {
-  const now = Date.now();
-  const windowMs = settings.rateLimit.windowSeconds * 1000;
-  let window = state.windows.get(key);
-  if (!window || now - window.start >= windowMs) {
-    window = { start: now, count: 0 };
-    state.windows.set(key, window);
-  }
-  return window;
-}
-
-function windowReset(settings: Settings, window: Window): number {
-  const ms = window.start + settings.rateLimit.windowSeconds * 1000 - Date.now();
-  return Math.max(1, Math.ceil(ms / 1000));
-}
-
-/** Fixed window per key: the request is counted only when allowed. */
-function hitWindow(settings: Settings, state: State, key: string): { allowed: boolean; resetSeconds: number } {
-  const window = currentWindow(settings, state, key);
-  const allowed = window.count < settings.rateLimit.limit;
-  if (allowed) window.count++;
-  return { allowed, resetSeconds: windowReset(settings, window) };
-}
-
-function monthPeriod(now: Date): string {
-  return `${now.getUTCFullYear()}-${now.getUTCMonth()}`;
-}
-
-function secondsToMonthEnd(now: Date): number {
-  const next = Date.UTC(now.getUTCFullYear(), now.getUTCMonth() + 1, 1);
-  return Math.max(1, Math.ceil((next - now.getTime()) / 1000));
-}
-
-function quotaEntry(state: State, key: string): { period: string; used: number } {
-  const period = monthPeriod(new Date());
-  let entry = state.quota.get(key);
-  if (!entry || entry.period !== period) {
-    entry = { period, used: 0 };
-    state.quota.set(key, entry);
-  }
-  return entry;
-}
-
-function hitQuota(settings: Settings, state: State, key: string): { exceeded: boolean } {
-  const entry = quotaEntry(state, key);
-  if (entry.used >= settings.quota.limit) return { exceeded: true };
-  entry.used++;
-  return { exceeded: false };
-}
-
-function rapidHeaders(settings: Settings, state: State, key: string): Record<string, string> {
-  const quota = quotaEntry(state, key);
-  const window = currentWindow(settings, state, key);
-  return {
-    'x-ratelimit-requests-limit': String(settings.quota.limit),
-    'x-ratelimit-requests-remaining': String(Math.max(0, settings.quota.limit - quota.used)),
-    'x-ratelimit-requests-reset': String(secondsToMonthEnd(new Date())),
-    'x-ratelimit-limit': String(settings.rateLimit.limit),
-    'x-ratelimit-remaining': String(Math.max(0, settings.rateLimit.limit - window.count)),
-    'x-ratelimit-reset': String(windowReset(settings, window)),
-  };
-}
-
-/** Less than 10% of the quota left, in the header family of the mode (IETF on the direct API). */
-function quotaLowHeaders(settings: Settings, mode: SandboxMode): Record<string, string> {
-  const limit = settings.quota.limit;
-  const remaining = String(Math.floor(limit * 0.04));
-  const reset = String(secondsToMonthEnd(new Date()));
-  if (mode === 'rapidapi') {
-    return {
-      'x-ratelimit-requests-limit': String(limit),
-      'x-ratelimit-requests-remaining': remaining,
-      'x-ratelimit-requests-reset': reset,
-    };
-  }
-  return { 'ratelimit-limit': String(limit), 'ratelimit-remaining': remaining, 'ratelimit-reset': reset };
 }
 
 function control(req: IncomingMessage, res: ServerResponse, url: URL, state: State): void {
