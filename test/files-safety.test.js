@@ -5,9 +5,9 @@ import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { SANDBOX_KEY } from '../dist/sandbox/server.js';
+import { rawStatusServer } from './hostile-server.js';
 import { runCli, useSandbox } from './helpers.js';
 
 const RATES = ['getRentalRates', '-p', 'state=TX', '-p', 'source=airbnb'];
@@ -89,17 +89,6 @@ test('a history whose last line was cut: the next entry starts on a fresh line a
   assert.is(history.skipped, 1);
 });
 
-/** A server whose status line carries `status`, then a JSON body the API would send on success. */
-async function rawStatusServer(status) {
-  const server = createServer((socket) => {
-    socket.once('data', () => {
-      const body = '{"status":"success","content":{}}';
-      socket.end(`HTTP/1.1 ${status} OK\r\ncontent-type: application/json\r\ncontent-length: ${body.length}\r\nconnection: close\r\n\r\n${body}`);
-    });
-  });
-  await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve));
-  return { url: `http://127.0.0.1:${server.address().port}`, close: () => new Promise((resolve) => server.close(resolve)) };
-}
 
 for (const status of ['099', '799']) {
   test(`status ${status} is not valid HTTP, never a pass, and the saved report matches the schema`, async () => {

@@ -92,3 +92,15 @@ export function startHostileServer() {
     });
   });
 }
+
+/** A server whose status line carries `status`, then a JSON body the API would send on success. */
+export async function rawStatusServer(status) {
+  const server = net.createServer((socket) => {
+    socket.once('data', () => {
+      const body = '{"status":"success","content":{}}';
+      socket.end(`HTTP/1.1 ${status} OK\r\ncontent-type: application/json\r\ncontent-length: ${body.length}\r\nconnection: close\r\n\r\n${body}`);
+    });
+  });
+  await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve));
+  return { url: `http://127.0.0.1:${server.address().port}`, close: () => new Promise((resolve) => server.close(resolve)) };
+}

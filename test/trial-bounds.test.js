@@ -2,9 +2,9 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { execFileSync } from 'node:child_process';
-import { createServer } from 'node:net';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { rawStatusServer } from './hostile-server.js';
 import { runCli, useSandbox } from './helpers.js';
 import { SANDBOX_KEY } from '../dist/sandbox/server.js';
 
@@ -94,17 +94,6 @@ test('check --watch counts every request it sent, in the verdict line and the jo
   assert.match(r.stderr, /each may be billed/);
 });
 
-/** A server whose status line carries `status`, then a JSON body the API would send on success. */
-async function rawStatusServer(status) {
-  const server = createServer((socket) => {
-    socket.once('data', () => {
-      const body = '{"status":"success","content":{}}';
-      socket.end(`HTTP/1.1 ${status} OK\r\ncontent-type: application/json\r\ncontent-length: ${body.length}\r\nconnection: close\r\n\r\n${body}`);
-    });
-  });
-  await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve));
-  return { url: `http://127.0.0.1:${server.address().port}`, close: () => new Promise((resolve) => server.close(resolve)) };
-}
 
 for (const status of ['099', '000', '600', '799']) {
   test(`status ${status}: the server answered badly, not "could not be reached"`, async () => {
