@@ -1,7 +1,6 @@
 // What every command that sends a request shares (check, its --watch, replay): the arguments, their usage rules,
 // the options handed to the pipeline (src/preflight.ts), the saving through the output boundary, and the CI
 // outputs. No command imports another for these: each calls the pipeline itself.
-import { nowMs } from '../shared/clock.js';
 import { isTerminal } from '../shared/lazy-builtins.js';
 import { UsageError } from '../shared/errors.js';
 import { printError, runRedactor, scrubFile } from './output.js';
@@ -111,11 +110,11 @@ export function save(report: Report, target: SaveTarget, durationMs: number): Pr
 
 /** One check through the pipeline: the request, then its report saved (awaited by the caller). */
 export async function checkOnce(spec: RequestSpec, args: CheckArgs, extraHeaders: Record<string, string> = {}): Promise<{ report: Report; saving: Promise<Saved> }> {
-  const started = nowMs();
+  const started = performance.now();
   const report = await runPreflight(spec, preflightOptions(args, extraHeaders));
   // One rule for every input: --offline sends nothing and writes nothing (no report, no history line).
   if (args.offline) return { report, saving: Promise.resolve({ paths: {}, fallback: null }) };
-  return { report, saving: save(report, args, Math.round(nowMs() - started)) };
+  return { report, saving: save(report, args, Math.round(performance.now() - started)) };
 }
 
 /** On GitHub Actions: the job summary and, for a failed check, one annotation. Nothing elsewhere. */

@@ -1,4 +1,3 @@
-import { nowMs } from '../shared/clock.js';
 import { formatBytes, formatDuration } from '../shared/units.js';
 import { clearStatus, showStatus } from './output.js';
 
@@ -17,9 +16,9 @@ interface Ticker {
 
 /** Redraws text(elapsed) every REDRAW_EVERY_MS once `quietMs` have passed; a wait shorter than that shows nothing. */
 function ticker(text: (elapsedMs: number) => string, quietMs: number): Ticker {
-  const started = nowMs();
+  const started = performance.now();
   const timer = setInterval(() => {
-    const elapsed = nowMs() - started;
+    const elapsed = performance.now() - started;
     if (elapsed >= quietMs) showStatus(text(elapsed));
   }, REDRAW_EVERY_MS);
   // The work keeps the process alive; the progress line must not.

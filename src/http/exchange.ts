@@ -1,4 +1,3 @@
-import { nowMs } from '../shared/clock.js';
 import http from 'node:http';
 import https from 'node:https';
 import { isIP, type Socket } from 'node:net';
@@ -28,7 +27,7 @@ export interface OutgoingRequest {
   maxBodyBytes?: number;
 }
 
-/** nowMs() at each step of the exchange. */
+/** performance.now() at each step of the exchange. */
 interface Marks {
   start: number;
   /** The agent created the socket: axios's own set-up is over, the network part begins. */
@@ -42,11 +41,11 @@ interface Marks {
 
 // Socket events give the phases (DNS, connect, TLS, first byte) the way httpstat shows them.
 function watch(socket: Socket, marks: Marks): void {
-  marks.socket ??= nowMs();
-  socket.once('lookup', () => (marks.lookup ??= nowMs()));
-  socket.once('connect', () => (marks.connect ??= nowMs()));
-  socket.once('secureConnect', () => (marks.secure ??= nowMs()));
-  socket.once('data', () => (marks.firstByte ??= nowMs()));
+  marks.socket ??= performance.now();
+  socket.once('lookup', () => (marks.lookup ??= performance.now()));
+  socket.once('connect', () => (marks.connect ??= performance.now()));
+  socket.once('secureConnect', () => (marks.secure ??= performance.now()));
+  socket.once('data', () => (marks.firstByte ??= performance.now()));
 }
 
 type CreateConnection = (...args: unknown[]) => Socket;
@@ -79,7 +78,7 @@ function between(from: number | undefined, to: number | undefined): number | nul
  * client's own set-up is not counted as network time; the total runs from the start of performExchange.
  */
 export function phases(marks: Marks, isTls: boolean, literalIp: boolean): Timings {
-  const end = marks.end ?? nowMs();
+  const end = marks.end ?? performance.now();
   // A literal IP needs no lookup (Node emits no 'lookup' event): DNS is 0 and connect starts with the socket.
   const dnsDone = marks.lookup ?? (literalIp ? marks.socket : undefined);
   const requestSent = isTls ? marks.secure : marks.connect;
@@ -210,7 +209,7 @@ function emptyExchange(req: OutgoingRequest): Exchange {
  * and the key must never travel to another host. Never throws: a failure is recorded in `error`.
  */
 export async function performExchange(req: OutgoingRequest): Promise<Exchange> {
-  const marks: Marks = { start: nowMs() };
+  const marks: Marks = { start: performance.now() };
   let target: URL;
   try {
     target = new URL(req.url);
@@ -244,7 +243,7 @@ export async function performExchange(req: OutgoingRequest): Promise<Exchange> {
       proxy: literalIp || target.hostname === 'localhost' ? false : undefined,
       ...agents,
     });
-    marks.firstByte ??= nowMs();
+    marks.firstByte ??= performance.now();
     if (!validStatus(res.status)) {
       // Node's parser takes any three digits (099, 799): such an answer is not HTTP, as a malformed status line is not.
       (res.data as { destroy?: () => void }).destroy?.();
@@ -252,7 +251,7 @@ export async function performExchange(req: OutgoingRequest): Promise<Exchange> {
     }
     const headers = responseHeaders(res);
     const body = await readCapped(res.data, req.maxBodyBytes ?? MAX_BODY_BYTES, isDecoded(headers));
-    marks.end = nowMs();
+    marks.end = performance.now();
     exchange.response = {
       status: res.status,
       statusText: res.statusText ?? '',
@@ -265,7 +264,7 @@ export async function performExchange(req: OutgoingRequest): Promise<Exchange> {
     if (body.error) exchange.error = classifyNetworkError(body.error, timedOut, req.timeoutMs);
     exchange.redirect = redirectOf(res.status, headers.location, req.url);
   } catch (err) {
-    marks.end = nowMs();
+    marks.end = performance.now();
     exchange.error = err instanceof InvalidStatus ? invalidStatusError(err.status) : classifyNetworkError(err, timedOut, req.timeoutMs);
   } finally {
     clearTimeout(timer);

@@ -1,6 +1,5 @@
 // wrapFetch: attachPreflight (interceptor.ts) for apps on fetch/undici. The app's own call is the exchange the report
 // is built from: nothing is sent twice, and the app gets its Response back untouched (the report reads a clone).
-import { nowMs } from '../shared/clock.js';
 import { classifyNetworkError } from '../http/errors.js';
 import { resolveEndpoint } from '../catalog/resolve.js';
 import { reportFromExchange, specFromCall, type AttachOptions, type PreflightAttachment } from './interceptor.js';
@@ -147,7 +146,7 @@ export function wrapFetch<F extends FetchLike>(fetchImpl: F, options: WrapFetchO
     if (!call || !isMashvisorCall(call.url)) return fetchImpl(input, init);
     const requestBody = requestBodyCopy(input, init);
     const startedAt = new Date().toISOString();
-    const started = nowMs();
+    const started = performance.now();
     const specOf = async (): Promise<RequestSpec | null> => {
       if (requestBody) call.body = await requestBody;
       return specFromCall(call.url, call.headers, call.body ?? undefined, 'fetch');
@@ -159,12 +158,12 @@ export function wrapFetch<F extends FetchLike>(fetchImpl: F, options: WrapFetchO
       const name = (err as Error)?.name;
       const error = classifyNetworkError(err, name === 'TimeoutError');
       const spec = await specOf().catch(() => null);
-      const attachment = spec ? await report(spec, { ...baseExchange(call, startedAt), response: null, error, timings: timings(nowMs() - started, null) }, options) : null;
+      const attachment = spec ? await report(spec, { ...baseExchange(call, startedAt), response: null, error, timings: timings(performance.now() - started, null) }, options) : null;
       if (attachment && err && typeof err === 'object' && Object.isExtensible(err)) (err as PreflightFetchError).preflightReport = attachment;
       throw err;
     }
     if (response.status < 400) return response;
-    const firstByte = nowMs() - started;
+    const firstByte = performance.now() - started;
     let copy: Response;
     try {
       copy = response.clone();
@@ -183,7 +182,7 @@ export function wrapFetch<F extends FetchLike>(fetchImpl: F, options: WrapFetchO
           body: body.text, bodyBytes: body.bytes, truncated: body.truncated,
         },
         error: null,
-        timings: timings(nowMs() - started, firstByte),
+        timings: timings(performance.now() - started, firstByte),
       };
       await report(spec, exchange, options);
     })().catch((err) => options.onError?.(err));

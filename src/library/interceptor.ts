@@ -1,4 +1,3 @@
-import { nowMs } from '../shared/clock.js';
 import type { AxiosError, AxiosInstance, InternalAxiosRequestConfig } from 'axios';
 import { buildSpec } from '../request/build.js';
 import { basicSecrets, urlSecrets } from '../shared/secrets.js';
@@ -74,7 +73,7 @@ function bodyText(data: unknown): string {
 function exchangeFrom(error: AxiosError, url: URL, headers: Record<string, string>): Exchange {
   const config = error.config as TimedConfig;
   const started = config[STARTED];
-  const total = started ? Math.round((nowMs() - started) * 10) / 10 : 0;
+  const total = started ? Math.round((performance.now() - started) * 10) / 10 : 0;
   const res = error.response;
   const text = res ? bodyText(res.data) : '';
   return {
@@ -150,7 +149,7 @@ export async function reportFromExchange(spec: RequestSpec, exchange: Exchange, 
  */
 export function attachPreflight(instance: AxiosInstance, options: AttachOptions = {}): () => void {
   const requestId = instance.interceptors.request.use((config: TimedConfig) => {
-    config[STARTED] = nowMs();
+    config[STARTED] = performance.now();
     return config;
   });
   const responseId = instance.interceptors.response.use(undefined, async (error: AxiosError & { preflightReport?: PreflightAttachment }) => {

@@ -1,6 +1,6 @@
 // What a support engineer asks first: which Node, which OS, which proxy, what time it was.
 import { readlinkSync } from 'node:fs';
-import { nodeOs } from '../shared/lazy-builtins.js';
+import { release } from 'node:os';
 import type { Environment } from '../types.js';
 
 const PROXY_VARIABLES: ReadonlySet<string> = new Set(['http_proxy', 'https_proxy', 'no_proxy', 'all_proxy']);
@@ -41,7 +41,7 @@ export function collectEnvironment(
   return {
     tool: `mashvisor-preflight ${toolVersion}`,
     node: process.version,
-    os: `${process.platform} ${nodeOs().release()}`,
+    os: `${process.platform} ${release()}`,
     arch: process.arch,
     axios: axiosVersion,
     proxyVariables: proxyVariableNames(options.env ?? process.env),

@@ -1,7 +1,6 @@
 import { fstatSync, statSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import type * as Crypto from 'node:crypto';
-import type * as Os from 'node:os';
 import type * as Tty from 'node:tty';
 
 // Node built-ins that are slow to load and that a quick `validate` does not need. A static import loads them as
@@ -10,7 +9,6 @@ import type * as Tty from 'node:tty';
 const load = createRequire(import.meta.url);
 
 export const nodeCrypto = (): typeof Crypto => load('node:crypto') as typeof Crypto;
-export const nodeOs = (): typeof Os => load('node:os') as typeof Os;
 
 let devNull: number | null | undefined;
 

@@ -1,4 +1,3 @@
-import { nowMs } from '../../shared/clock.js';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { print, printError, scrubFile } from '../output.js';
@@ -49,13 +48,13 @@ async function runCase(c: DemoCase, urls: { direct: string; rapidapi: string; cl
   const mode = c.mode ?? 'direct';
   const baseUrl = c.unreachable ? urls.closed : mode === 'rapidapi' ? urls.rapidapi : urls.direct;
   const options: PreflightOptions = { timeoutMs: 5000, sendAnyway: c.sendAnyway, headers: c.scenario ? { [SCENARIO_HEADER]: c.scenario } : {} };
-  const started = nowMs();
+  const started = performance.now();
   const spec = buildSpec({
     origin: `demo: ${c.name}`, endpoint: c.endpoint, paramFlags: c.params ?? [], baseUrl, rapidapi: mode === 'rapidapi',
     ...(c.key !== undefined ? { key: { key: c.key, keySource: 'option' as const } } : {}),
   });
   const report = await runPreflight(spec, options);
-  const saved = await saveReport(report, { reportsDir }, Math.round(nowMs() - started), { scrub: scrubFile, warn: printError });
+  const saved = await saveReport(report, { reportsDir }, Math.round(performance.now() - started), { scrub: scrubFile, warn: printError });
   return { report, path: saved.paths.md ?? '(not written)' };
 }
 

@@ -3,7 +3,6 @@
 // boundary) with a budget of one request; every attempt is a history line; the first failure and the final
 // attempt get full reports, and the final one carries the timeline.
 import { basename } from 'node:path';
-import { nowMs } from '../../shared/clock.js';
 import { isTerminal } from '../../shared/lazy-builtins.js';
 import { clearStatus, print, printError, scrubFile, showStatus } from '../output.js';
 import { runPreflight } from '../../preflight.js';
@@ -37,10 +36,10 @@ function interruption() {
     /** Resolves true after `ms`, false at once when Ctrl-C cuts the wait short. `tick` redraws a countdown. */
     sleep(ms: number, tick?: (leftMs: number) => void): Promise<boolean> {
       if (requested) return Promise.resolve(false);
-      const until = nowMs() + ms;
+      const until = performance.now() + ms;
       return new Promise((resolve) => {
         const timer = setTimeout(() => done(true), ms);
-        const ticker = tick ? setInterval(() => tick(until - nowMs()), 1000) : null;
+        const ticker = tick ? setInterval(() => tick(until - performance.now()), 1000) : null;
         tick?.(ms);
         function done(full: boolean): void {
           clearTimeout(timer);
@@ -111,13 +110,13 @@ export async function runWatch(spec: RequestSpec, args: CheckArgs, extraHeaders:
   try {
     const result = await watchLoop(limits, {
       attempt: async () => {
-        const started = nowMs();
+        const started = performance.now();
         const report = await runPreflight(spec, { ...preflightOptions({ ...args, probe: undefined }, extraHeaders), maxRequests: 1 });
-        durations.push(Math.round(nowMs() - started));
+        durations.push(Math.round(performance.now() - started));
         return report;
       },
       sleep: (ms) => interrupt.sleep(ms, countdown),
-      now: nowMs,
+      now: () => performance.now(),
       interrupted: () => interrupt.requested,
       settled: async (report, index, next) => {
         await recordAttempt(report, args, durations[index]!);
