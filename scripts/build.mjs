@@ -150,21 +150,31 @@ export function bodySchema(schema) {
 
 // Validators are CommonJS on purpose: require() of a small file is cheap, while the first import() of an ES module
 // starts Node's ES module loader, which costs more than a whole validation.
-// ajv's standalone output require()s small runtime helpers (ucs2length, the format checks); they are inlined, so
-// that a validator is one file with nothing to resolve in node_modules at run time.
-const inlined = new Map();
-function inlineRuntime(code) {
-  return code.replace(/require\("([^"]+)"\)/g, (call, mod) => {
-    if (!inlined.has(mod)) {
-      const source = readFileSync(require.resolve(mod), 'utf8');
-      // Only self-contained helpers can be inlined; anything that requires more stays a require().
-      inlined.set(mod, /\brequire\(/.test(source.replace(/\.code = .*$/gm, '')) ? null : source);
-    }
-    const source = inlined.get(mod);
-    return source === null ? call : `((module) => { (function (exports, module) {\n${source}\n})(module.exports, module); return module.exports; })({ exports: {} })`;
+// ajv's standalone output require()s small runtime helpers (ucs2length, the format checks); esbuild bundles them in,
+// so that a validator is one file with nothing to resolve in node_modules at run time.
+async function selfContained(code, name) {
+  const { build } = await import('esbuild');
+  const out = await build({
+    stdin: { contents: code, resolveDir: root, sourcefile: name, loader: 'js' },
+    bundle: true,
+    format: 'cjs',
+    platform: 'node',
+    target: 'node20',
+    // Smaller files read and compile faster; names are kept, so a validator still reads as ajv wrote it.
+    minifyWhitespace: true,
+    minifySyntax: true,
+    write: false,
+    legalComments: 'none',
+    logLevel: 'warning',
   });
+  return out.outputFiles[0].text;
 }
-function buildValidators(outDir) {
+
+async function writeValidator(outDir, name, ajv, validate) {
+  writeFileSync(join(outDir, 'validators', name), await selfContained(standaloneCode(ajv, validate), name));
+}
+
+async function buildValidators(outDir) {
   const { defs, endpoints } = loadSchemas();
   rmSync(join(outDir, 'validators'), { recursive: true, force: true });
   mkdirSync(join(outDir, 'validators'), { recursive: true });
@@ -176,23 +186,23 @@ function buildValidators(outDir) {
     const paramsAjv = newAjv(true);
     paramsAjv.addSchema(expandIgnoreCase(defs));
     const validateParams = paramsAjv.compile(paramsSchema(schema));
-    writeFileSync(join(outDir, 'validators', `${entry.operationId}.params.cjs`), inlineRuntime(standaloneCode(paramsAjv, validateParams)));
+    await writeValidator(outDir, `${entry.operationId}.params.cjs`, paramsAjv, validateParams);
     if (entry.hasBody) {
       const bodyAjv = newAjv(false);
       bodyAjv.addSchema(expandIgnoreCase(defs));
       const validateBody = bodyAjv.compile({ ...bodySchema(schema), $id: schema.$id });
-      writeFileSync(join(outDir, 'validators', `${entry.operationId}.body.cjs`), inlineRuntime(standaloneCode(bodyAjv, validateBody)));
+      await writeValidator(outDir, `${entry.operationId}.body.cjs`, bodyAjv, validateBody);
     }
   }
   writeFileSync(join(outDir, 'catalog.json'), JSON.stringify(catalog));
   const { version } = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8'));
   writeFileSync(join(outDir, 'openapi.json'), JSON.stringify(openapiDocument({ defs, endpoints }, version)));
-  buildReportValidator(outDir);
+  await buildReportValidator(outDir);
   return catalog.length;
 }
 
 // The report schema ships in schemas/ for anyone; `report FILE.json` checks saved reports with this compiled copy.
-function buildReportValidator(outDir) {
+async function buildReportValidator(outDir) {
   const file = join(root, 'schemas', 'report.schema.json');
   let schema;
   try {
@@ -201,7 +211,7 @@ function buildReportValidator(outDir) {
     return;
   }
   const ajv = newAjv(false);
-  writeFileSync(join(outDir, 'validators', 'report.cjs'), inlineRuntime(standaloneCode(ajv, ajv.compile(schema))));
+  await writeValidator(outDir, 'report.cjs', ajv, ajv.compile(schema));
 }
 
 // The CLI ships as one CommonJS esbuild bundle (dist/bundle/cli.cjs): one file to parse instead of hundreds to
@@ -310,7 +320,7 @@ if (isMain) {
   // A fresh dist/ each time: a file whose source was removed must not linger and ship.
   if (!onlySchemas) rmSync(join(root, 'dist'), { recursive: true, force: true });
   const tscStatus = onlySchemas ? 0 : compileTypeScript();
-  const count = buildValidators(join(root, 'dist'));
+  const count = await buildValidators(join(root, 'dist'));
   if (!onlySchemas) {
     await bundleCli(join(root, 'dist'));
     stampBundle(join(root, 'dist', 'bundle', 'cli.cjs'));
