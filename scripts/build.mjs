@@ -216,8 +216,9 @@ async function buildReportValidator(outDir) {
 
 // The CLI ships as one CommonJS esbuild bundle (dist/bundle/cli.cjs): one file to parse instead of hundreds to
 // resolve, which is most of a cold start, and no ES module loader before the first line runs. Modules reached
-// through import() stay lazy inside the bundle: they are evaluated only when a command asks for them. The bundle
-// sits in dist/ so that the `new URL('./catalog.json', import.meta.url)` look-ups inside it point at dist/. The tsc
+// through import() stay lazy inside the bundle: they are evaluated only when a command asks for them, the compiled
+// validators included (src/catalog/compiled.ts). The bundle sits two folders below the package root, as the
+// sources do, so that the `new URL('../../dist/catalog.json', import.meta.url)` look-ups inside it hold. The tsc
 // output stays for the library. Dependencies go in as they are published: no plugin replaces or edits their files,
 // so the CLI runs the same axios, cli-table3 and yargs code as the library and any user of those packages.
 
@@ -241,9 +242,8 @@ async function bundleCli(outDir) {
     // Maps let coverage (c8) and stack traces point at src/ instead of the bundle.
     sourcemap: true,
     sourcesContent: false,
-    // Loaded at run time from node_modules: the compiled validators require ajv's runtime helpers, and
-    // postman-collection and yaml are required lazily.
-    external: ['postman-collection', 'ajv', 'ajv-formats', 'yaml'],
+    // Loaded at run time from node_modules, lazily: only the inputs that need them do.
+    external: ['postman-collection', 'yaml'],
     // The sources are ES modules that find dist/ files with import.meta.url; in the CommonJS bundle that is the
     // bundle's own URL, which sits in dist/ as the tsc output of those modules does.
     define: { 'import.meta.url': '__mpModuleUrl' },

@@ -1,4 +1,4 @@
-import { requireDist } from '../shared/dist-files.js';
+import { compiledValidator } from './compiled.js';
 import { fillPath, nearestName } from './resolve.js';
 import type { Operation, ParamDoc, Params, Problem, ProblemKind, ValidationResult } from '../types.js';
 
@@ -19,22 +19,17 @@ export interface OperationValidators {
 const cache = new Map<string, OperationValidators>();
 
 /** Loads (once) the compiled validators of one operation. Throws when dist/ was not built. */
-export function loadValidatorsSync(operation: Operation): OperationValidators {
+export async function loadValidators(operation: Operation): Promise<OperationValidators> {
   let loaded = cache.get(operation.operationId);
   if (!loaded) {
-    const base = `validators/${operation.operationId}`;
+    const id = operation.operationId;
     loaded = {
-      params: requireDist<CompiledValidator>(`${base}.params.cjs`),
-      body: operation.hasBody ? requireDist<CompiledValidator>(`${base}.body.cjs`) : null,
+      params: await compiledValidator<CompiledValidator>(`${id}.params`),
+      body: operation.hasBody ? await compiledValidator<CompiledValidator>(`${id}.body`) : null,
     };
-    cache.set(operation.operationId, loaded);
+    cache.set(id, loaded);
   }
   return loaded;
-}
-
-/** The same, as a promise (the library's API). */
-export async function loadValidators(operation: Operation): Promise<OperationValidators> {
-  return loadValidatorsSync(operation);
 }
 
 function describeType(type: string): string {

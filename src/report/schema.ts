@@ -1,4 +1,4 @@
-import { requireDist } from '../shared/dist-files.js';
+import { compiledValidator } from '../catalog/compiled.js';
 
 interface AjvError {
   instancePath: string;
@@ -8,7 +8,7 @@ type Validator = ((data: unknown) => boolean) & { errors?: AjvError[] | null };
 
 /** Checks a value against schemas/report.schema.json (compiled at build time); the first problem, or null. */
 export async function validateReport(value: unknown): Promise<string | null> {
-  const validate = requireDist<Validator>('validators/report.cjs');
+  const validate = await compiledValidator<Validator>('report');
   if (validate(value)) return null;
   const err = validate.errors?.[0];
   return err ? `${err.instancePath || '/'} ${err.message ?? 'is invalid'}` : 'invalid';
