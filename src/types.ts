@@ -225,6 +225,8 @@ export interface AuthDetails {
   notes: string[];
   /** The key looks like the other kind (RapidAPI vs dashboard) and was refused. */
   crossedKey?: true;
+  /** No answer said anything about the key (none came, or it was about something else): the row stands for its notes. */
+  notChecked?: true;
   /** Which key was used and why, when the input and an option both had one (or the input's was unset). */
   keyChoice?: string;
   /** The server's own message on a 401/403. */

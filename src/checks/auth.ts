@@ -198,12 +198,13 @@ function judgeKey(context: CheckContext): CheckResultOf<'auth'> {
   }
   if (status === undefined) {
     return { ...base, status: notes.length ? 'warn' : 'skip', message: exchange ? 'not checked: no answer from the API' : 'not checked: no request was sent',
-      advice: notes.join('; '), details };
+      advice: notes.join('; '), details: { ...details, notChecked: true } };
   }
   const cause = answerCause(context);
   const unchecked = cause ? NOT_CHECKED[cause] : undefined;
   if (unchecked) {
-    return { ...base, status: notes.length ? 'warn' : 'skip', message: `not checked: ${unchecked} (HTTP ${status})`, advice: notes.join('; '), details };
+    return { ...base, status: notes.length ? 'warn' : 'skip', message: `not checked: ${unchecked} (HTTP ${status})`, advice: notes.join('; '),
+      details: { ...details, notChecked: true } };
   }
   const gateway = cause ? GATEWAY_KEY[cause] : undefined;
   if (gateway && (status === 401 || status === 403)) {

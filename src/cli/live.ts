@@ -1,7 +1,7 @@
 // What every command that sends a request shares (check, its --watch, replay): the arguments, their usage rules,
 // the options handed to the pipeline (src/preflight.ts), the saving through the output boundary, and the CI
 // outputs. No command imports another for these: each calls the pipeline itself.
-import { isTerminal } from '../shared/lazy-builtins.js';
+import { isTerminal } from './tty.js';
 import { UsageError } from '../shared/errors.js';
 import { printError, runRedactor, scrubFile } from './output.js';
 import { runPreflight, type PreflightOptions } from '../preflight.js';

@@ -1,5 +1,5 @@
 import { writeSync } from 'node:fs';
-import { isTerminal } from '../shared/lazy-builtins.js';
+import { isTerminal } from './tty.js';
 import { textWidth, wrapText } from './text.js';
 import { scrubOutput } from '../shared/redact.js';
 import { Scrubber } from '../shared/scrub.js';
@@ -57,8 +57,10 @@ export function scrubFile(text: string): string {
 }
 
 // Lines go to the file descriptor itself rather than through process.stdout: creating that stream loads Node's
-// stream modules (and for a terminal tty and net), a noticeable share of a short run. A descriptor that is non-blocking (a pipe
-// shared with a parent that made it so) answers EAGAIN; from then on that stream takes over, so order is kept.
+// stream modules (for a pipe net as well). Kept because the plain way costs the bench: process.stdout.write adds
+// 4–5% to a cold `validate` (callgrind: 134M → 140–144M instructions), past the cold-validate row's 1.5× target.
+// A descriptor that is non-blocking (a pipe shared with a parent that made it so) answers EAGAIN; from then on that
+// stream takes over, so order is kept.
 const viaStream = { 1: false, 2: false };
 
 // A reader that went away (`| head -1`) ends the output, not the command: the command finishes with its own exit

@@ -1,4 +1,4 @@
-import { isTerminal } from '../shared/lazy-builtins.js';
+import { isTerminal } from './tty.js';
 import stringWidth from 'string-width';
 
 // Text that fits the terminal: its width, and wrapping at spaces with long values (URLs, paths) folded after

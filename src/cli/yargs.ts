@@ -1,6 +1,6 @@
 import yargs, { type Argv } from 'yargs';
 import { hideBin } from 'yargs/helpers';
-import { isTerminal } from '../shared/lazy-builtins.js';
+import { isTerminal } from './tty.js';
 import { UsageError } from '../shared/errors.js';
 import { fail } from './fail.js';
 import {

@@ -64,6 +64,8 @@ export function openForAppend(file: string): { fd: number; readable: boolean } {
 /**
  * Appends text to a file opened by openForAppend. When the file does not end with a newline (a line cut short by a
  * full disk or a killed run), the text starts on a fresh line, so the cut line stays the only unreadable one.
+ * Another process appending at the same moment can be caught halfway through its one write; then the fresh line
+ * only adds a blank line between two whole ones, which every reader of these files skips.
  */
 export function appendBytes(fd: number, readable: boolean, text: string): Buffer {
   const size = fstatSync(fd).size;

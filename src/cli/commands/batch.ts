@@ -1,7 +1,7 @@
 // validate --batch FILE: the batch engine (batch/engine.ts) judges the lines; this command shows what it found,
 // the invalid lines as they come (laid out for the terminal), a progress line on a terminal while it reads, then a
 // table per endpoint (or one JSON document).
-import { isTerminal } from '../../shared/lazy-builtins.js';
+import { isTerminal } from '../tty.js';
 import { textLine, validateBatch, type BatchProgress, type BatchResult, type Counts, type LineFormat } from '../../batch/engine.js';
 import { registerSecrets, write } from '../output.js';
 

@@ -283,11 +283,14 @@ export function outcomeTally(rows: Row[], results: Map<number, string>): string 
   return [...counts].map(([outcome, n]) => `${n.toLocaleString('en-US')} ${outcome}`).join(', ');
 }
 
+/** A key check that had no answer to judge but warns about how the request carried the key: its notes say more. */
+const notCheckedButNoted = (c: Judged['checks'][number]) => 'notChecked' in c.details && c.details.notChecked === true && c.advice !== '';
+
 /** The Problems cell: what each check beyond the parameters found, one line each (parameters are listed as before). */
 export function recordedFindings(report: Judged): string[] {
   return report.checks
     .filter((c) => c.id !== 'params' && (c.status === 'fail' || c.status === 'warn'))
-    .map((c) => `${CHECK_SYMBOLS[c.status]} ${c.title}: ${c.message.startsWith('not checked') && c.advice ? c.advice : c.message}`);
+    .map((c) => `${CHECK_SYMBOLS[c.status]} ${c.title}: ${notCheckedButNoted(c) ? c.advice : c.message}`);
 }
 
 /** Offline: the table (or JSON) of every request's validation; a HAR's recorded answers are judged too. */

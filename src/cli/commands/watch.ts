@@ -3,7 +3,7 @@
 // boundary) with a budget of one request; every attempt is a history line; the first failure and the final
 // attempt get full reports, and the final one carries the timeline.
 import { basename } from 'node:path';
-import { isTerminal } from '../../shared/lazy-builtins.js';
+import { isTerminal } from '../tty.js';
 import { clearStatus, print, printError, scrubFile, showStatus } from '../output.js';
 import { runPreflight } from '../../preflight.js';
 import { headline } from '../../report/json.js';
