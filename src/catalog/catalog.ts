@@ -5,8 +5,8 @@ let operations: Operation[] | undefined;
 
 /** The endpoint catalog compiled from schemas/endpoints at build time (dist/catalog.json). Read once, on first use. */
 export function loadCatalog(): Operation[] {
-  // dist/ sits two folders above this file in the sources, the tsc output and every bundle alike.
-  operations ??= JSON.parse(readFileSync(new URL('../../dist/catalog.json', import.meta.url), 'utf8')) as Operation[];
+  // Every built copy of this file (tsc output, CLI bundle, library bundles) sits one folder below dist/.
+  operations ??= JSON.parse(readFileSync(new URL('../catalog.json', import.meta.url), 'utf8')) as Operation[];
   return operations;
 }
 
@@ -17,5 +17,5 @@ export function findByOperationId(id: string): Operation | undefined {
 
 /** The catalog as an OpenAPI 3.1 document (dist/openapi.json, generated from schemas/ at build time), as text. */
 export function openapiText(): string {
-  return readFileSync(new URL('../../dist/openapi.json', import.meta.url), 'utf8');
+  return readFileSync(new URL('../openapi.json', import.meta.url), 'utf8');
 }

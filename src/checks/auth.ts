@@ -2,6 +2,7 @@ import { DOCUMENTED_CODES } from '../catalog/codes.js';
 import { findHeader, hasHeader } from '../shared/headers.js';
 import { isKeyParam } from '../shared/redact.js';
 import { responseCheck } from './response.js';
+import { keyCarriedBy, MISSPELLED_KEY_HEADER } from '../request/key-place.js';
 import type { Cause } from './causes.js';
 import type { AuthDetails, Check, CheckContext, CheckResultOf, Exchange, Mode, RequestSpec } from '../types.js';
 
@@ -33,24 +34,6 @@ export function keyProblems(key: string | undefined): string[] {
   return problems;
 }
 
-const MISSPELLED = /^(x[-_]?api[-_]?key|x[-_]?apikey|api[-_]?key|apikey|x[-_]api[-_]token|x[-_]?mashvisor[-_]?key|key)$/i;
-
-
-/**
- * The key a request carries, wherever it put it: the documented headers first, then the usual mistakes
- * (a Bearer token, a misspelled header, the query string), which headerMistakes then names.
- */
-export function keyCarriedBy(headers: Record<string, string>, query: Record<string, unknown>): string | undefined {
-  const documented = findHeader(headers, 'x-api-key') ?? findHeader(headers, 'x-rapidapi-key');
-  if (documented !== undefined) return documented;
-  const bearer = /^bearer\s+(.+)$/i.exec(findHeader(headers, 'authorization') ?? '')?.[1]?.trim();
-  if (bearer) return bearer;
-  const misnamed = Object.entries(headers).find(([name]) => MISSPELLED.test(name))?.[1];
-  if (misnamed !== undefined) return misnamed;
-  const inQuery = Object.entries(query).find(([name]) => isKeyParam(name))?.[1];
-  return typeof inQuery === 'string' ? inQuery : undefined;
-}
-
 /** How the user's own request carried the key (curl, HAR, collection, interceptor): name each mistake. */
 export function headerMistakes(headers: Record<string, string> | undefined, query: Record<string, unknown>, mode: Mode): string[] {
   const mistakes: string[] = [];
@@ -62,7 +45,7 @@ export function headerMistakes(headers: Record<string, string> | undefined, quer
     const value = headers![name]!;
     if (lower === 'authorization' && /^bearer\s/i.test(value) && !has(expected)) {
       mistakes.push(`the key travels as a Bearer token in the Authorization header; the ${mode === 'direct' ? 'direct API' : 'RapidAPI gateway'} expects the ${expected} header`);
-    } else if (MISSPELLED.test(lower) && lower !== 'x-api-key') {
+    } else if (MISSPELLED_KEY_HEADER.test(lower) && lower !== 'x-api-key') {
       mistakes.push(`the key travels in a header named "${name}"; the API expects "${expected}"`);
     }
   }

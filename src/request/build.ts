@@ -5,7 +5,7 @@ import { UsageError } from '../shared/errors.js';
 
 /** The key would go where the user did not send it, or is a placeholder: the whole run stops, nothing sent (exit 2). */
 export class RefusedError extends UsageError {}
-import { keyCarriedBy } from '../checks/auth.js';
+import { keyCarriedBy } from './key-place.js';
 import { findHeader } from '../inputs/raw.js';
 import { DIRECT_BASE_URL, DIRECT_HOST, RAPIDAPI_BASE_URL, RAPIDAPI_HOST } from '../catalog/hosts.js';
 import { fillPath, resolveEndpoint, type ResolvedEndpoint } from '../catalog/resolve.js';
