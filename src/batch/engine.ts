@@ -32,6 +32,8 @@ const JSON_INVALID_CAP = 1000;
 /** A CI job summary lists at most this many invalid lines. */
 const SUMMARY_INVALID_CAP = 20;
 
+// Kept because the bench needs it: without the whole-line cache a million lines take 1.46× the plain read instead
+// of 1.24× (the row's target is 1.25×).
 const RESOLVER_CACHE_SIZE = 10_000;
 
 function remember<V>(cache: Map<string, V>, key: string, value: V): void {

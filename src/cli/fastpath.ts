@@ -2,7 +2,8 @@
 // everyday forms of `validate` and `check` — an endpoint and plain options from options.ts — are read here
 // directly; anything else (help, a typo, an unknown option, an option with a fixed set of values, a repeated
 // value option, a value that looks like a flag) returns null and goes through yargs, which reads the same
-// option lists. test/fastpath.test.js checks that both readings agree.
+// option lists. test/fastpath.test.js checks that both readings agree. Kept because the bench needs it: through
+// yargs, a cold validate takes 50 ms instead of 23.7 (paired runs, node -e 0 at 17 ms), 2.95× against the 1.5× row.
 import { COMMAND_OPTIONS, type OptionSpec } from './options.js';
 
 export interface FastCommand {

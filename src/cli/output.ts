@@ -57,8 +57,8 @@ export function scrubFile(text: string): string {
 }
 
 // Lines go to the file descriptor itself rather than through process.stdout: creating that stream loads Node's
-// stream modules (for a pipe net as well). Kept because the plain way costs the bench: process.stdout.write adds
-// 4–5% to a cold `validate` (callgrind: 134M → 140–144M instructions), past the cold-validate row's 1.5× target.
+// stream modules (for a pipe net as well). Kept because the plain way costs the bench: process.stdout.write with
+// isTTY (see tty.ts) adds 1.2–1.3 ms to a cold `validate`, taking the cold-validate row to its 1.5× edge.
 // A descriptor that is non-blocking (a pipe shared with a parent that made it so) answers EAGAIN; from then on that
 // stream takes over, so order is kept.
 const viaStream = { 1: false, 2: false };

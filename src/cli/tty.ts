@@ -3,9 +3,10 @@ import { createRequire } from 'node:module';
 import type * as Tty from 'node:tty';
 
 // Whether a descriptor is a terminal, asked without loading node:tty (which loads net and the stream modules) for
-// output that cannot be one. Kept because the plain way costs the bench: tty.isatty or process.stdout.isTTY on every
-// run adds 4–6% to a cold `validate` writing to /dev/null or a pipe (callgrind: 134M → 140–144M instructions), past
-// the cold-validate row's 1.5× target. A real terminal loads node:tty either way.
+// output that cannot be one. Kept because the plain way costs the bench: process.stdout.isTTY with stream writes
+// (cli/output.ts) adds 1.2–1.3 ms to a cold `validate` writing to /dev/null or a pipe (paired runs: 24.0–24.7 →
+// 25.2–26.0 ms), taking the cold-validate row from 1.41–1.44× to 1.49–1.51×, its 1.5× edge. A real terminal loads
+// node:tty either way.
 let devNull: number | null | undefined;
 
 /** A file, a pipe or /dev/null is told by fstat alone; only another character device asks node:tty. */

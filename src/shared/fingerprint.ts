@@ -2,8 +2,8 @@ import { createRequire } from 'node:module';
 import type * as Crypto from 'node:crypto';
 
 // node:crypto is loaded on the first fingerprint, not with this module: every command imports the scrubber, few
-// runs mask a secret, and a static import adds 11% to a cold `validate` (callgrind: 134M → 151M instructions),
-// which takes the bench's cold-validate row past its 1.5× target. Kept for that reason alone.
+// runs mask a secret, and a static import adds ~3 ms to a cold `validate` (paired runs: 24.1 → 27.0–27.4 ms, node
+// -e 0 at 17 ms), taking the bench's cold-validate row from 1.43× to 1.60×, past its 1.5× target. Kept for that alone.
 let crypto: typeof Crypto | undefined;
 const sha256 = (text: string) => (crypto ??= createRequire(import.meta.url)('node:crypto') as typeof Crypto)
   .createHash('sha256').update(text, 'utf8').digest('hex');
