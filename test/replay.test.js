@@ -181,17 +181,18 @@ test('replay and diff: bad input is one line and exit 2', async () => {
 });
 
 test('diff: two saved reports as a table within 80 columns, exit code of the newer', async () => {
-  const r = await runCli(['diff', join(FIXTURES, 'server-error-503-maintenance.json'), join(FIXTURES, 'pass-200.json')]);
-  assert.is(r.code, 0, r.stderr);
+  const r = await runCli(['diff', join(FIXTURES, 'pass-200.json'), join(FIXTURES, 'server-error-503-maintenance.json')]);
+  assert.is(r.code, 3, r.stderr);
   for (const line of r.stdout.split('\n')) assert.ok([...line].length <= 80, `wider than 80 columns: ${line}`);
-  assert.match(r.stdout, /\nwas 503 maintenance at 12:00, now 200 at 09:15 \(UTC\)\n/);
+  assert.match(r.stdout, /\nwas 200 at 09:15, now 503 maintenance at 12:00 \(UTC\)\n/);
   assert.match(r.stdout, /different requests/);
-  const back = await runCli(['diff', join(FIXTURES, 'pass-200.json'), join(FIXTURES, 'server-error-503-maintenance.json')]);
+  // Given newest first, the comparison still runs oldest → newest (gaps-views.test.js has the details).
+  const back = await runCli(['diff', join(FIXTURES, 'server-error-503-maintenance.json'), join(FIXTURES, 'pass-200.json')]);
   assert.is(back.code, 3);
 });
 
 test('diff --json: the comparison as data', async () => {
-  const r = await runCli(['diff', join(FIXTURES, 'client-error-401.json'), join(FIXTURES, 'pass-200.json'), '--json']);
+  const r = await runCli(['diff', join(FIXTURES, 'client-error-401.json'), join(FIXTURES, 'rapidapi-mode.json'), '--json']);
   const diff = JSON.parse(r.stdout);
   assert.is(diff.before.status, 401);
   assert.is(diff.after.status, 200);
@@ -207,7 +208,7 @@ test('diff: a key that found its way into a saved report (edited by hand) is not
   const edited = join(dir, 'edited.json');
   await writeFile(edited, JSON.stringify(report));
   for (const extra of [[], ['--json']]) {
-    const r = await runCli(['diff', edited, join(FIXTURES, 'pass-200.json'), ...extra], { env: { MASHVISOR_API_KEY: canary } });
+    const r = await runCli(['diff', edited, join(FIXTURES, 'rapidapi-mode.json'), ...extra], { env: { MASHVISOR_API_KEY: canary } });
     assert.is(r.code, 0, r.stderr);
     assert.not.ok(r.stdout.includes(canary) || r.stderr.includes(canary), `canary printed ${extra}`);
     if (!extra.length) assert.not.ok(/[\u0007\u001b]/.test(r.stdout), 'raw control characters on the terminal');

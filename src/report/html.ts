@@ -159,6 +159,27 @@ ${rows}
 </tbody></table></section>`;
 }
 
+/** A watched check's timeline, right after the banner as in the Markdown report: the report's own summary and attempts. */
+function watchPanel(report: Report): string {
+  const w = report.watch;
+  if (!w) return '';
+  const rows = w.attempts
+    .map((a, i) => {
+      const status = a.status === null ? `no answer${a.error ? ` (${a.error})` : ''}` : String(a.status);
+      const cls = a.verdict === 'pass' ? 's-pass' : 's-fail';
+      return `<tr data-attempt="${i + 1}"><td>${i + 1}</td><td><code>${htmlEscape(a.time)}</code></td><td>${htmlEscape(status)}</td>` +
+        `<td><span class="badge ${cls}">${htmlEscape(a.verdict)}</span></td></tr>`;
+    })
+    .join('\n');
+  const first = w.firstFailureReport ? `<p class="note">The first failure has its own full report: <code>${htmlEscape(w.firstFailureReport)}</code>.</p>` : '';
+  return `<section class="card" id="watch" data-outcome="${htmlEscape(w.outcome)}"><h2>Watch timeline</h2>
+<p>${htmlEscape(w.summary)} (times in UTC)</p>
+<table><thead><tr><th>#</th><th>Time (UTC)</th><th>Status</th><th>Verdict</th></tr></thead>
+<tbody>
+${rows}
+</tbody></table>${first}</section>`;
+}
+
 function validation(report: Report): string {
   const problems = [...report.validation.errors, ...report.validation.warnings];
   if (problems.length === 0) return '';
@@ -321,6 +342,7 @@ export function renderHtml(report: Report): string {
 <body>
 <main class="page">
 ${banner(report)}
+${watchPanel(report)}
 ${checklist(report)}
 ${validation(report)}
 ${waterfall(report)}

@@ -24,25 +24,28 @@ export async function renderDiff(diff: ReportDiff): Promise<string> {
   return lines.join('\n');
 }
 
-/** The comparison as JSON: each request as an object (it is compared as text), and whether the order was swapped. */
-function jsonDiff(diff: ReportDiff, swapped: boolean): object {
+/** The comparison as JSON: each request as an object (it is compared as text), and which file was taken as old. */
+function jsonDiff(diff: ReportDiff, files: { before: string; after: string }, swapped: boolean): object {
   const asObject = (snapshot: ReportDiff['before']) => {
     const [method, operationId, path, query, body] = JSON.parse(snapshot.request) as unknown[];
     return { ...snapshot, request: { method, operationId, path, query, body } };
   };
-  return { ...diff, before: asObject(diff.before), after: asObject(diff.after), ...(swapped ? { swapped } : {}) };
+  return { ...diff, before: asObject(diff.before), after: asObject(diff.after), files, swapped };
 }
 
 export async function run(args: { old?: string; new?: string; json?: boolean }): Promise<number> {
   if (!args.old || !args.new) throw new UsageError('give two saved JSON reports: diff OLD.json NEW.json');
   // Reports hold no key, but one edited by hand (or from an older tool) might: the key the shell holds is never shown.
   registerSecrets([process.env.MASHVISOR_API_KEY]);
-  const [older, newer] = [await loadReport(args.old), await loadReport(args.new)];
-  const diff = compareReports(older, newer);
-  // Before → after reads from the arguments' order: reports given the other way round are said to be so.
-  const swapped = Date.parse(older.createdAt) > Date.parse(newer.createdAt);
-  if (swapped) printError(`mashvisor-preflight: note: ${args.old} is newer than ${args.new}: "Before" is the later run (diff OLD NEW)`);
-  print(args.json ? JSON.stringify(jsonDiff(diff, swapped), null, 2) : await renderDiff(diff));
+  const given = [{ file: args.old, report: await loadReport(args.old) }, { file: args.new, report: await loadReport(args.new) }];
+  // Before → after is the order the runs happened in, whatever order they were typed in (an unreadable time keeps
+  // the typed order): read backwards, "was 200, now 503" would say a fix broke things.
+  const swapped = Date.parse(given[0]!.report.createdAt) > Date.parse(given[1]!.report.createdAt);
+  const [older, newer] = swapped ? [given[1]!, given[0]!] : given;
+  if (swapped) printError('mashvisor-preflight: note: newer report given first; compared oldest → newest');
+  const diff = compareReports(older!.report, newer!.report);
+  const files = { before: older!.file, after: newer!.file };
+  print(args.json ? JSON.stringify(jsonDiff(diff, files, swapped), null, 2) : await renderDiff(diff));
   // The comparison succeeded; the newer report's verdict says how things stand now.
-  return newer.exitCode;
+  return newer!.report.exitCode;
 }
