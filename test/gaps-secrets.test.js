@@ -1,0 +1,142 @@
+// Two gaps left by earlier secrets work: a backslash in the host of --base-url (curl and Node's URL parser name
+// different hosts, as for an endpoint URL), and a key with invisible characters between its characters written
+// percent-encoded ("%E2%80%8B", a zero-width space), which reads as the key once decoded.
+import { test } from 'uvu';
+import * as assert from 'uvu/assert';
+import { createServer } from 'node:http';
+import { mkdtempSync, readFileSync, readdirSync, rmSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { runCli } from './helpers.js';
+import { Scrubber } from '../dist/shared/scrub.js';
+
+// 32 characters, none of them hex-only runs a fingerprint could hold by chance.
+const KEY = 'zwspKEYpctQRSTUVWXYZghijklmnopqr';
+const ZWSP = '%E2%80%8B';
+
+let dir;
+test.before.each(() => {
+  dir = mkdtempSync(join(tmpdir(), 'mp-gaps-secrets-'));
+});
+test.after.each(() => rmSync(dir, { recursive: true, force: true }));
+
+function filesUnder(d) {
+  return readdirSync(d).flatMap((name) => {
+    const path = join(d, name);
+    return statSync(path).isDirectory() ? filesUnder(path) : [[path, readFileSync(path, 'utf8')]];
+  });
+}
+
+/** The key with `sep` between every `every` characters. */
+function interleaved(sep, every = 1) {
+  return (KEY.match(new RegExp(`.{1,${every}}`, 'g')) ?? []).join(sep);
+}
+
+/**
+ * No 8-character run of the key is readable once every zero-width space is taken out, in whatever form it was
+ * written (raw, percent-encoded once or twice, JSON or HTML escaped).
+ */
+function assertNoKey(text, where) {
+  const visible = text.replace(/%(?:25)*E2%(?:25)*80%(?:25)*8B|\u200b|\\+u200b|&#x200b;|&#8203;/gi, '');
+  for (let i = 0; i + 8 <= KEY.length; i++) {
+    assert.not.ok(visible.includes(KEY.slice(i, i + 8)), `${where}: "${KEY.slice(i, i + 8)}" of the key is readable`);
+  }
+}
+
+/** A loopback listener that counts what reaches it. */
+async function listener(handler = (req, res) => res.end('{}')) {
+  const seen = [];
+  const server = createServer((req, res) => {
+    seen.push(req.url);
+    handler(req, res);
+  });
+  await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve));
+  return { server, seen, port: server.address().port };
+}
+
+test('--base-url with a backslash in its host is refused (exit 2, one line, nothing sent)', async () => {
+  const { server, seen, port } = await listener();
+  try {
+    const hosts = [
+      `http://127.0.0.1:${port}\\evil.example/v1.1`, // Node: host 127.0.0.1, path /evil.example; curl: one odd host
+      `http://127.0.0.1:${port}\\@localhost:${port}/v1.1`, // curl: user "127.0.0.1:port\" at localhost
+      `http:\\\\127.0.0.1:${port}/v1.1`, // Node reads the backslashes as "//"
+      `http:/\\127.0.0.1:${port}/v1.1`,
+    ];
+    for (const baseUrl of hosts) {
+      const r = await runCli(['check', 'getRentalRates', '-p', 'state=CA', '-p', 'source=airbnb', '--key', KEY, '--base-url', baseUrl, '--reports-dir', join(dir, 'r')]);
+      assert.is(r.code, 2, `${baseUrl}: ${r.stdout}${r.stderr}`);
+      assert.match(r.stderr, /^mashvisor-preflight: --base-url: .*backslash/, baseUrl);
+      assert.is(r.stderr.trim().split('\n').length, 1, `${baseUrl}: one line: ${r.stderr}`);
+      assert.not.match(r.stderr, /\n\s+at /, 'no stack trace');
+      assert.is(r.stdout, '');
+    }
+    assert.equal(seen, [], 'nothing was sent');
+    assert.equal(readdirSync(dir), [], 'no report written');
+  } finally {
+    server.close();
+  }
+});
+
+test('--base-url with a backslash only in its path is not this rule\'s business: the request is sent', async () => {
+  const { server, seen, port } = await listener((req, res) => {
+    res.writeHead(200, { 'content-type': 'application/json' });
+    res.end('{"status":"success","content":{}}');
+  });
+  try {
+    const r = await runCli(['check', 'getRentalRates', '-p', 'state=CA', '-p', 'source=airbnb', '--key', KEY, '--base-url', `http://127.0.0.1:${port}/v1.1\\x`, '--reports-dir', join(dir, 'r')]);
+    assert.not.match(r.stderr, /backslash/, r.stderr);
+    assert.is(seen.length, 1, `sent once: ${r.stdout}${r.stderr}`);
+  } finally {
+    server.close();
+  }
+});
+
+test('scrubber: a key with percent-encoded zero-width spaces between its characters is masked, the text kept', () => {
+  const scrubber = new Scrubber([KEY]);
+  for (const [name, text] of [
+    ['every character', interleaved(ZWSP)],
+    ['every third character', interleaved(ZWSP, 3)],
+    ['lower case, encoded twice', interleaved('%25e2%2580%258b', 2)],
+    ['a word joiner, every other character', interleaved('%E2%81%A0', 2)],
+    ['a tag character (4 bytes)', interleaved('%F3%A0%80%A0', 2)],
+    ['a soft hyphen (2 bytes)', interleaved('%C2%AD', 2)],
+  ]) {
+    const out = scrubber.scrub(`before ${text} after`);
+    assert.match(out, /^before \[REDACTED:[^\]]+\] after$/, `${name}: ${out}`);
+  }
+  // Other percent-encoded text, and a zero-width space that splits no secret, are left alone.
+  for (const text of ['q=caf%C3%A9%20au%20lait&x=%E2%80%8B', `a${ZWSP}b zwspKEY${ZWSP}pct`]) assert.is(scrubber.scrub(text), text);
+});
+
+test('a server echoing the key with percent-encoded zero-width spaces: no form of it in stdout, stderr or reports', async () => {
+  const echo = interleaved(ZWSP);
+  const { server, port } = await listener((req, res) => {
+    res.writeHead(401, { 'content-type': 'application/json', 'x-echo': interleaved(ZWSP, 4) });
+    res.end(JSON.stringify({ status: 'error', message: `key ${echo} is not valid`, url: `/x?api_key=${interleaved(ZWSP, 3)}` }));
+  });
+  try {
+    const base = `http://127.0.0.1:${port}/v1.1`;
+    const reports = join(dir, 'reports');
+    for (const extra of [[], ['--json']]) {
+      const r = await runCli(['check', 'getRentalRates', '-p', 'state=CA', '-p', 'source=airbnb', '--base-url', base, '--reports-dir', reports, '--bundle', '--har', '--html', ...extra], { env: { MASHVISOR_API_KEY: KEY } });
+      assert.is(r.code, 1, r.stdout + r.stderr);
+      assertNoKey(r.stdout, 'stdout');
+      assertNoKey(r.stderr, 'stderr');
+    }
+    const written = filesUnder(reports);
+    assert.ok(written.some(([p]) => p.endsWith('.html')) && written.some(([p]) => p.endsWith('.har')), 'reports were written');
+    for (const [path, text] of written) assertNoKey(text, path);
+  } finally {
+    server.close();
+  }
+});
+
+test('stderr: a key split by percent-encoded zero-width spaces does not read through an error message', async () => {
+  const r = await runCli(['check', `nosuchendpoint${interleaved(ZWSP)}`, '--key', KEY, '--reports-dir', join(dir, 'r')]);
+  assert.is(r.code, 2, r.stderr);
+  assertNoKey(r.stderr, 'stderr');
+  assert.match(r.stderr, /nosuchendpoint\[REDACTED:/);
+});
+
+test.run();
