@@ -9,6 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { runCli } from './helpers.js';
 import { Scrubber } from '../dist/shared/scrub.js';
+import { MAYBE_PERCENT_INVISIBLE, withoutInvisible } from '../dist/shared/invisible.js';
 
 // 32 characters, none of them hex-only runs a fingerprint could hold by chance.
 const KEY = 'zwspKEYpctQRSTUVWXYZghijklmnopqr';
@@ -107,6 +108,22 @@ test('scrubber: a key with percent-encoded zero-width spaces between its charact
   }
   // Other percent-encoded text, and a zero-width space that splits no secret, are left alone.
   for (const text of ['q=caf%C3%A9%20au%20lait&x=%E2%80%8B', `a${ZWSP}b zwspKEY${ZWSP}pct`]) assert.is(scrubber.scrub(text), text);
+});
+
+test('every format character (\\p{Cf}) percent-encoded is seen, by the first look and by the pass that leaves it out', () => {
+  let count = 0;
+  for (let cp = 0x80; cp <= 0x10ffff; cp++) {
+    if (cp >= 0xd800 && cp <= 0xdfff) continue;
+    const ch = String.fromCodePoint(cp);
+    if (!/\p{Cf}/u.test(ch)) continue;
+    count++;
+    const text = `ab${encodeURIComponent(ch)}cd`;
+    assert.ok(MAYBE_PERCENT_INVISIBLE.test(text), `U+${cp.toString(16)}: first look`);
+    assert.is(withoutInvisible(text)?.visible, 'abcd', `U+${cp.toString(16)}`);
+  }
+  assert.ok(count > 150, `${count} format characters`);
+  // Percent-encoded text that holds none is not given the second pass.
+  assert.not.ok(MAYBE_PERCENT_INVISIBLE.test('caf%C3%A9 %E6%97%A5%E6%9C%AC a%20b'));
 });
 
 test('a server echoing the key with percent-encoded zero-width spaces: no form of it in stdout, stderr or reports', async () => {
