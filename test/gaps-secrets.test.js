@@ -10,6 +10,10 @@ import { join } from 'node:path';
 import { runCli } from './helpers.js';
 import { Scrubber } from '../dist/shared/scrub.js';
 import { MAYBE_PERCENT_INVISIBLE, withoutInvisible } from '../dist/shared/invisible.js';
+import { evaluate, outgoingRequest } from '../dist/preflight.js';
+import { buildReport } from '../dist/report/build.js';
+import { resolveEndpoint } from '../dist/catalog/resolve.js';
+import { validateParams } from '../dist/catalog/validate.js';
 
 // 32 characters, none of them hex-only runs a fingerprint could hold by chance.
 const KEY = 'zwspKEYpctQRSTUVWXYZghijklmnopqr';
@@ -154,6 +158,48 @@ test('stderr: a key split by percent-encoded zero-width spaces does not read thr
   assert.is(r.code, 2, r.stderr);
   assertNoKey(r.stderr, 'stderr');
   assert.match(r.stderr, /nosuchendpoint\[REDACTED:/);
+});
+
+/** A request with the key and a token in a header, and a 401 whose body echoes both. */
+async function pipelineInput() {
+  const r = resolveEndpoint('https://api.mashvisor.com/v1.1/client/city/list?state=TX');
+  const spec = { operation: r.operation, params: { path: r.path, query: r.query }, mode: 'direct', baseUrl: 'https://api.mashvisor.com/v1.1', key: KEY, keySource: 'flag', origin: 'library' };
+  const token = 'custom-token-9d8c7b6a5f4e3d2c';
+  const request = outgoingRequest(spec, { headers: { authorization: `Bearer ${token}` } });
+  const body = JSON.stringify({ status: 'error', message: `key ${KEY} and ${token} rejected` });
+  const exchange = {
+    startedAt: '2026-01-02T03:04:05.000Z',
+    request: { method: request.method, url: request.url, headers: request.headers, body: null },
+    response: { status: 401, statusText: '', httpVersion: '1.1', headers: { 'content-type': 'application/json' }, body, bodyBytes: body.length, truncated: false },
+    timings: { dns: 1, connect: 1, tls: null, firstByte: 5, download: 1, total: 8 },
+    error: null,
+    redirect: null,
+  };
+  return { spec, request, exchange, token, validation: await validateParams(spec.operation, spec.params) };
+}
+
+test('report/build takes the scrubber handed in: it registers nothing in it (the pipeline does)', async () => {
+  const { spec, request, exchange, validation } = await pipelineInput();
+  const handed = new Scrubber();
+  buildReport({
+    redactor: handed, spec, validation, exchange, checks: [], rateLimit: null, verdict: 'client-error', requestsSent: 1,
+    environment: {}, url: request.url, headers: request.headers,
+  });
+  assert.is(handed.size, 0, `registered: ${handed.secrets().length} secrets`);
+});
+
+test('the pipeline registers the request\'s secrets (headers sent included): in the CLI\'s redactor, or in its own', async () => {
+  const { spec, request, exchange, token, validation } = await pipelineInput();
+  const handed = new Scrubber();
+  const shared = evaluate({ spec, validation, exchange, requestsSent: 1, request }, { redactor: handed });
+  for (const secret of [KEY, token]) assert.ok(handed.secrets().includes(secret), 'registered in the handed-in redactor');
+  // The library runs without one: the report is scrubbed all the same.
+  const own = evaluate({ spec, validation, exchange, requestsSent: 1, request }, {});
+  for (const report of [shared, own]) {
+    const text = JSON.stringify(report);
+    assert.not.ok(text.includes(KEY) || text.includes(token), 'a secret in the report');
+    assert.match(report.response.bodyText, /key \[REDACTED:[^\]]+\] and \[REDACTED:[^\]]+\] rejected/);
+  }
 });
 
 test.run();
