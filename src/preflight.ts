@@ -3,14 +3,14 @@ import { CHECKS, judge, type AnyCheck } from './checks/index.js';
 import { parseIntendedRate, parseRetryAfter, rateLimitState } from './checks/ratelimit.js';
 import { RAPIDAPI_HOST } from './catalog/resolve.js';
 import { buildReport, type ReportInput } from './report/build.js';
-import { requestPath } from './request/build.js';
+import { requestPath, secretsOfRequest } from './request/build.js';
 import { collectEnvironment } from './report/environment.js';
 import { hasHeader } from './shared/headers.js';
 import { toolVersion, TOOL_NAME } from './shared/version.js';
 import { validateParams } from './catalog/validate.js';
 import { DEFAULT_TIMEOUT_MS } from './shared/defaults.js';
 import type { OutgoingRequest } from './http/exchange.js';
-import type { Scrubber } from './shared/scrub.js';
+import { Scrubber } from './shared/scrub.js';
 import type { CheckContext, CheckResult, Exchange, NotSent, ProbeResult, RateLimitState, Report, RequestSpec, ValidationResult } from './types.js';
 
 export interface PreflightOptions {
@@ -167,13 +167,18 @@ export function evaluate(input: Evaluation, options: PreflightOptions = {}, chec
     ...(recordedBy ? { recordedBy } : {}),
   };
   const judged = judge(ctx, checks);
+  const headers = exchange?.request.headers ?? input.request.headers;
+  // Every run passes here, the CLI's and the library's: the request's secrets, with the headers actually sent, are
+  // registered in the CLI's output boundary (so later lines mask them too) or in a scrubber of the run's own.
+  const redactor = options.redactor ?? new Scrubber();
+  for (const secret of secretsOfRequest(spec, headers)) redactor.add(secret);
   const report: ReportInput = {
     spec, validation, exchange, checks: judged.checks, rateLimit: rateLimitOf(exchange, nowMs), verdict: judged.verdict, requestsSent: input.requestsSent,
     environment: collectEnvironment(toolVersion(), input.axiosVersion ?? 'not loaded', options.now ? { now: options.now } : {}),
     url: exchange?.request.url ?? input.request.url,
-    headers: exchange?.request.headers ?? input.request.headers,
+    headers,
     now: options.now,
-    ...(options.redactor ? { redactor: options.redactor } : {}),
+    redactor,
   };
   try {
     return buildReport(report);

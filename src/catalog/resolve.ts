@@ -121,9 +121,13 @@ function looksLikeHostAndPath(input: string): boolean {
  * A backslash in a URL's authority is read two ways: curl takes `https://a.com\\@b.com/` as user "a.com\\" at host
  * b.com, a WHATWG parser (Node, axios, browsers) as host a.com and path "/@b.com/". Refused, naming the host curl
  * would send to: the request is not one thing to check, and the part before '@' stays a possible credential.
+ * The slashes after the scheme count too: WHATWG reads `https:\\\\a.com` as `https://a.com`, curl does not.
+ * Used for an endpoint URL and for --base-url; a backslash in the path or query names no host and is left alone.
  */
-function backslashProblem(input: string): string | null {
-  const afterScheme = input.replace(/^[a-z][a-z0-9+.-]*:\/\//i, '');
+export function backslashProblem(input: string): string | null {
+  const scheme = /^[a-z][a-z0-9+.-]*:([/\\]*)/i.exec(input);
+  if (scheme?.[1]!.includes('\\')) return 'the URL\'s "//" is written with a backslash, which other clients read as "/" and curl does not: write it as "//"';
+  const afterScheme = scheme ? input.slice(scheme[0].length) : input;
   const authority = afterScheme.slice(0, afterScheme.search(/[/?#]|$/));
   if (!authority.includes('\\')) return null;
   const at = authority.lastIndexOf('@');

@@ -6,6 +6,7 @@ import { UsageError } from '../shared/errors.js';
 import { printError, runRedactor, scrubFile } from './output.js';
 import { runPreflight, type PreflightOptions } from '../preflight.js';
 import { parseHeaderFlags } from '../request/credentials.js';
+import { backslashProblem } from '../catalog/resolve.js';
 import { parseIntendedRate } from '../checks/ratelimit.js';
 import { saveReport, type Saved, type SavedPaths, type SaveIo, type SaveTarget } from '../report/save.js';
 import type { Report, RequestSpec } from '../types.js';
@@ -61,6 +62,9 @@ export function checkUsage(args: CheckArgs): void {
     throw new UsageError(`--rate ${JSON.stringify(args.rate)} must look like 5/s or 100/min`);
   }
   if (args.baseUrl !== undefined && !isHttpUrl(args.baseUrl)) throw new UsageError(`--base-url must be an http(s) URL, got ${JSON.stringify(args.baseUrl)}`);
+  // As for an endpoint URL: curl and Node would name different hosts, so the report could not say where it went.
+  const ambiguous = args.baseUrl === undefined ? null : backslashProblem(args.baseUrl);
+  if (ambiguous) throw new UsageError(`--base-url: ${ambiguous}`);
   if (args.baseUrl !== undefined && /^[a-z][a-z0-9+.-]*:\/\/[^/?#]*@/i.test(args.baseUrl)) {
     // axios would send it as Basic credentials, which the API does not read and the report would not show.
     throw new UsageError('--base-url must not hold a user name or password: the API takes its key in the x-api-key header (--key, --key-file or MASHVISOR_API_KEY)');

@@ -6,13 +6,15 @@ import { headlineCheck } from './json.js';
 import { TOOL_NAME, toolVersion } from '../shared/version.js';
 import { reproductionCurl } from './curl.js';
 import { isKeyParam, keyFingerprint, redactHeaders, redactParams, redactUrl } from '../shared/redact.js';
-import { attachScrubber, Scrubber } from '../shared/scrub.js';
-import { secretsOfRequest } from '../request/build.js';
+import { attachScrubber, type Scrubber } from '../shared/scrub.js';
 import type { Problem, CheckResult, Environment, Exchange, RateLimitState, Report, RequestSpec, ValidationResult, Verdict } from '../types.js';
 
 export interface ReportInput {
-  /** The run's one redactor (the CLI's output boundary): the request's secrets are added to it. Else one of its own. */
-  redactor?: Scrubber;
+  /**
+   * The scrubber every string of the report passes, already told the request's secrets (the pipeline registers them:
+   * src/preflight.ts). Taken as handed in: a report builder adds nothing to a registry the CLI shares.
+   */
+  redactor: Scrubber;
   spec: RequestSpec;
   validation: ValidationResult;
   exchange: Exchange | null;
@@ -27,12 +29,6 @@ export interface ReportInput {
   now?: Date;
   /** Keep the response body as text only, never walked as JSON (the fallback when walking it failed). */
   bodyAsText?: boolean;
-}
-
-
-/** Every value that could be a credential: what the request builder found, and the headers actually sent. */
-export function secretsOf(spec: RequestSpec, headers: Record<string, string>): string[] {
-  return secretsOfRequest(spec, headers).sort((a, b) => b.length - a.length);
 }
 
 /** A message as a clause inside a longer sentence: no closing full stop. */
@@ -82,8 +78,7 @@ function maskProblem(problem: Problem): Problem {
 /** The one report every format is written from. Everything in it passes through redaction. */
 export function buildReport(input: ReportInput): Report {
   const { spec, exchange, verdict } = input;
-  const scrubber = input.redactor ?? new Scrubber();
-  for (const secret of secretsOf(spec, input.headers)) scrubber.add(secret);
+  const scrubber = input.redactor;
   const redact = scrubber.scrub;
   const url = redactUrl(input.url, redact);
   const body = redactParams(spec.params.body);

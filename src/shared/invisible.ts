@@ -4,13 +4,37 @@
 const INVISIBLE = /\p{Cf}/u;
 
 /**
- * A format character, or an escape that may write one: \\uXXXX, \\u{X}, &#xX; or &#N; (decoded, then judged). Cf
- * starts at U+00AD: the escapes of lower code points ("\\u0000" a million times in a hostile body) are not looked at.
+ * A format character percent-encoded as UTF-8 (once or more: %25E2). Only the lead bytes that begin one (U+00AD,
+ * U+0600-070F, U+0890-FFFB, U+1xxxx, U+Exxxx) are looked for: percent-encoded é or 日 pays nothing here. A test
+ * walks every \p{Cf} character, so a Unicode update that adds one elsewhere is noticed.
  */
-const INVISIBLE_TOKEN = /\p{Cf}|\\+u(?:((?!00(?![aA][dD]))[0-9a-fA-F]{4})|\{([0-9a-fA-F]{1,6})\})|&(?:amp;)*#(?:[xX]([0-9a-fA-F]{2,6})|(\d{3,7}));?/gu;
+const CONTINUATION = '%(?:25)*[89abAB][0-9a-fA-F]';
+const PERCENT_CHAR = `%(?:25)*(?:(?:[cC]2|[dD][89bBcC])${CONTINUATION}|[eE][012fF](?:${CONTINUATION}){2}|[fF][03](?:${CONTINUATION}){3})`;
+
+/**
+ * A format character, or an escape that may write one: \\uXXXX, \\u{X}, &#xX;, &#N; or percent-encoded UTF-8
+ * (decoded, then judged). Cf starts at U+00AD: the escapes of lower code points ("\\u0000" a million times in a
+ * hostile body) are not looked at.
+ */
+const INVISIBLE_TOKEN = new RegExp(`\\p{Cf}|\\\\+u(?:((?!00(?![aA][dD]))[0-9a-fA-F]{4})|\\{([0-9a-fA-F]{1,6})\\})|&(?:amp;)*#(?:[xX]([0-9a-fA-F]{2,6})|(\\d{3,7}));?|(${PERCENT_CHAR})`, 'gu');
 
 /** Cheap first look: text without any of these needs no second pass. */
 export const MAYBE_INVISIBLE = /\p{Cf}|\\u(?:(?!00(?![aA][dD]))[0-9a-fA-F]{4}|\{)|&(?:amp;)*#(?:[xX][0-9a-fA-F]{2}|\d{3})/u;
+
+/**
+ * The same look for a character percent-encoded as UTF-8 ("%E2%80%8B"): only text holding a '%' is given it, so
+ * other text pays nothing for it.
+ */
+export const MAYBE_PERCENT_INVISIBLE = /%(?:25)*(?:[cC]2|[dD][89bBcC]|[eE][012fF]|[fF][03])%(?:25)*[89abAB]/;
+
+/** The code point a percent-encoded UTF-8 sequence writes (its shape already checked by PERCENT_CHAR). */
+function percentCodePoint(sequence: string): number {
+  const bytes = sequence.split('%').slice(1).map((escape) => parseInt(escape.slice(-2), 16));
+  // The lead byte keeps 5, 4 or 3 bits for a sequence of 2, 3 or 4 bytes.
+  let cp = bytes[0]! & (0x7f >> bytes.length);
+  for (let i = 1; i < bytes.length; i++) cp = (cp << 6) | (bytes[i]! & 0x3f);
+  return cp;
+}
 
 /** Characters left out before visible position v: `removed` of the last run at or before v. */
 function shiftAt(at: number[], removed: number[], v: number): number {
@@ -39,7 +63,7 @@ export function withoutInvisible(text: string): { visible: string; original: (v:
   let gone = 0;
   for (const m of text.matchAll(INVISIBLE_TOKEN)) {
     const hex = m[1] ?? m[2] ?? m[3];
-    const cp = hex !== undefined ? parseInt(hex, 16) : m[4] !== undefined ? parseInt(m[4], 10) : null;
+    const cp = hex !== undefined ? parseInt(hex, 16) : m[4] !== undefined ? parseInt(m[4], 10) : m[5] !== undefined ? percentCodePoint(m[5]) : null;
     if (cp !== null && !(cp <= 0x10ffff && INVISIBLE.test(String.fromCodePoint(cp)))) continue;
     parts.push(text.slice(last, m.index));
     gone += m[0].length;

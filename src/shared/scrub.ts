@@ -4,7 +4,7 @@
 // of backslashes, HTML numeric or named entities), so mixed encodings are caught too; base64 copies are matched as
 // the groups that encode the same way wherever the secret sits in a longer blob.
 import { maskFor } from './fingerprint.js';
-import { MAYBE_INVISIBLE, withoutInvisible } from './invisible.js';
+import { MAYBE_INVISIBLE, MAYBE_PERCENT_INVISIBLE, withoutInvisible } from './invisible.js';
 
 /**
  * Secrets shorter than this are not looked for in free text: a 5-character value ("admin", "12345") occurs in
@@ -317,13 +317,16 @@ export class Scrubber {
   /** The text with every registered secret replaced; the same string when there is nothing to do. */
   scrub = (text: string): string => {
     if (this.set.size === 0 || typeof text !== 'string' || text.length < MIN_SECRET_LENGTH) return text;
-    const out = this.scrubForms(text);
-    return MAYBE_INVISIBLE.test(out) ? this.scrubInvisible(out) : out;
+    let out = this.scrubForms(text);
+    const percent = out.includes('%');
+    if (percent) out = this.scrubPercentRuns(out);
+    return MAYBE_INVISIBLE.test(out) || (percent && MAYBE_PERCENT_INVISIBLE.test(out)) ? this.scrubInvisible(out) : out;
   };
 
   /**
    * A secret with invisible format characters (Unicode Cf: zero-width space, joiners, soft hyphen, tags) between its
-   * characters reads as the secret on screen, and so does one whose writer escaped them ("\\u200b", "&#8203;").
+   * characters reads as the secret on screen, and so does one whose writer escaped them ("\\u200b", "&#8203;",
+   * "%E2%80%8B").
    * The text is matched with them left out, and each match replaces the span of the original text it came from.
    * Only text holding such a character, or an escape that could be one, pays for this.
    */
@@ -347,17 +350,22 @@ export class Scrubber {
 
   private scrubForms(text: string): string {
     const { pattern, plain, escapes, order } = this.matcher();
-    const out = text.replace(escapes && !escapes.test(text) ? plain : pattern, (...args: unknown[]) => {
+    return text.replace(escapes && !escapes.test(text) ? plain : pattern, (...args: unknown[]) => {
       for (let i = 0; i < order.length; i++) if (args[i + 1] !== undefined) return this.label(order[i]!);
       return '[REDACTED]';
     });
-    // A long run of percent-escapes is decoded and looked at as text: a slice of a secret encoded character by
-    // character matches there as a run of the secret. Cheaper than a per-character form of every run.
-    return out.includes('%') ? out.replace(PERCENT_RUN, (run) => {
+  }
+
+  /**
+   * A long run of percent-escapes is decoded and looked at as text: a slice of a secret encoded character by
+   * character matches there as a run of the secret. Cheaper than a per-character form of every run.
+   */
+  private scrubPercentRuns(text: string): string {
+    return text.replace(PERCENT_RUN, (run) => {
       const decoded = percentDecoded(run);
       const scrubbed = this.scrub(decoded);
       return scrubbed === decoded ? run : scrubbed;
-    }) : out;
+    });
   }
 
   /**
