@@ -1,6 +1,6 @@
 import { fail } from './fail.js';
 import { parseFast } from './fastpath.js';
-import { startRun } from './output.js';
+import { reportOutputFailures, startRun } from './output.js';
 
 // The entry point. Everyday validate/check calls skip loading yargs (see fastpath.ts); everything else goes through it.
 async function runFast(argv: string[]): Promise<boolean> {
@@ -28,5 +28,7 @@ export async function runCli(argv: string[]): Promise<void> {
     }
   } catch (err) {
     fail(err);
+  } finally {
+    reportOutputFailures();
   }
 }

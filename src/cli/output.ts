@@ -68,15 +68,25 @@ const viaStream = { 1: false, 2: false };
 // which unheard would end the process with a stack trace.
 const closed = { 1: false, 2: false };
 
+// Any other failure to write (a full disk behind `> file`, /dev/full, EIO) also ends that output, not the command:
+// the command still finishes, its reports are still written, and its exit code is still the verdict. The failure
+// is said once at the end, on stderr if stderr itself still works (see outputFailures).
+const failed: { 1?: string; 2?: string } = {};
+
+function giveUp(fd: 1 | 2, err: NodeJS.ErrnoException): void {
+  closed[fd] = true;
+  if (err.code !== 'EPIPE') failed[fd] ??= err.code ?? err.message;
+}
+
 function quietStream(fd: 1 | 2): NodeJS.WriteStream {
   const stream = fd === 1 ? process.stdout : process.stderr;
-  if (stream.listenerCount('error') === 0) {
-    stream.on('error', (err: NodeJS.ErrnoException) => {
-      if (err.code !== 'EPIPE') throw err;
-      closed[fd] = true;
-    });
-  }
+  if (stream.listenerCount('error') === 0) stream.on('error', (err: NodeJS.ErrnoException) => giveUp(fd, err));
   return stream;
+}
+
+/** Says, once, that stdout could not be written (the reader went away is no failure). */
+export function reportOutputFailures(): void {
+  if (failed[1]) printError(`mashvisor-preflight: could not write to stdout (${failed[1]}): output lost; the exit code still stands`);
 }
 
 function writeFd(fd: 1 | 2, text: string): void {
@@ -90,12 +100,10 @@ function writeFd(fd: 1 | 2, text: string): void {
   try {
     while (rest.length > 0) rest = rest.subarray(writeSync(fd, rest));
   } catch (err) {
-    const code = (err as NodeJS.ErrnoException).code;
-    if (code === 'EPIPE') {
-      closed[fd] = true; // the reader has gone (`| head`): nothing more can be shown
+    if ((err as NodeJS.ErrnoException).code !== 'EAGAIN') {
+      giveUp(fd, err as NodeJS.ErrnoException); // `| head` has gone, or the disk is full: nothing more can be shown
       return;
     }
-    if (code !== 'EAGAIN') throw err;
     viaStream[fd] = true;
     stream().write(rest);
   }

@@ -1,6 +1,6 @@
 // history.jsonl: one line per run, so "is it me or is it the API?" can be answered from past runs.
 import { closeSync, fstatSync, mkdirSync, readFileSync, readSync, writeSync } from 'node:fs';
-import { NotRegularFileError, appendBytes, openForAppend, openRegularForRead } from '../shared/files.js';
+import { NotRegularFileError, absoluteDir, appendBytes, openForAppend, openRegularForRead } from '../shared/files.js';
 import { join } from 'node:path';
 import type { Verdict } from '../types.js';
 
@@ -68,7 +68,7 @@ export function historyLine(entry: HistoryEntry): string {
  * each is one quick system call, and a trip through the thread pool would cost more than the work.
  */
 export async function appendHistory(dir: string, entry: HistoryEntry, scrub: (text: string) => string = (t) => t): Promise<void> {
-  mkdirSync(dir, { recursive: true, mode: 0o700 });
+  mkdirSync(absoluteDir(dir), { recursive: true, mode: 0o700 });
   const file = join(dir, HISTORY_FILE);
   let opened: { fd: number; readable: boolean };
   try {

@@ -2,6 +2,7 @@
 // GITHUB_STEP_SUMMARY, a payload) would block open() or read() forever, after the billed request: every open is
 // non-blocking and anything but a regular file is refused with NotRegularFileError, which callers word for the user.
 import { closeSync, constants as fsc, fstatSync, openSync, readSync, type Stats } from 'node:fs';
+import { resolve } from 'node:path';
 
 export class NotRegularFileError extends Error {
   readonly code = 'ENOTREG';
@@ -76,4 +77,18 @@ export function appendBytes(fd: number, readable: boolean, text: string): Buffer
     if (last[0] !== 10) lead = '\n';
   }
   return Buffer.from(lead + text, 'utf8');
+}
+
+/**
+ * dir made absolute before anything is created in it. Run from a directory that was deleted, Node's recursive mkdir
+ * of a relative path retries forever (ENOENT on the child, EEXIST on "."): resolving it first fails at once instead.
+ */
+export function absoluteDir(dir: string): string {
+  try {
+    return resolve(dir);
+  } catch (err) {
+    throw Object.assign(new Error('the current directory no longer exists (it was deleted or moved): cd to another one'), {
+      code: (err as NodeJS.ErrnoException).code ?? 'ENOENT',
+    });
+  }
 }

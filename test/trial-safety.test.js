@@ -1,0 +1,98 @@
+// What a tester found trying the tool as root and in odd places: --junit onto a device, a FIFO or a symbolic link;
+// a check run from a directory that was deleted; stdout or stderr that cannot be written (/dev/full).
+import { suite } from 'uvu';
+import * as assert from 'uvu/assert';
+import { spawn, spawnSync } from 'node:child_process';
+import { existsSync, lstatSync, mkdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { SANDBOX_KEY } from '../dist/sandbox/server.js';
+import { bin, cleanEnv, runCli, useSandbox } from './helpers.js';
+
+const test = suite('trial safety');
+let sandbox;
+let dir;
+useSandbox(test, 'mp-trial-safety-', (s, d) => {
+  sandbox = s;
+  dir = d;
+});
+
+const env = { MASHVISOR_API_KEY: SANDBOX_KEY, NO_COLOR: '1' };
+
+/** `sh -c script sh ...args`, not blocking: the simulator answers from this very process. */
+function shell(script, args) {
+  return new Promise((resolve, reject) => {
+    const child = spawn('sh', ['-c', script, 'sh', ...args], { env: cleanEnv(env) });
+    let stdout = '';
+    let stderr = '';
+    const guard = setTimeout(() => child.kill('SIGKILL'), 60_000);
+    child.stdout.on('data', (d) => (stdout += d));
+    child.stderr.on('data', (d) => (stderr += d));
+    child.on('error', reject);
+    child.on('close', (code, signal) => {
+      clearTimeout(guard);
+      resolve({ status: code, signal, stdout, stderr });
+    });
+  });
+}
+const checkArgs = () => ['check', 'getRentalRates', '-p', 'state=CA', '-p', 'source=airbnb', '--base-url', sandbox.directBaseUrl, '--reports-dir', join(dir, 'reports')];
+
+test('--junit refuses a FIFO, a symbolic link and a directory, and leaves each as it was', async () => {
+  const fifo = join(dir, 'results.fifo');
+  assert.is(spawnSync('mkfifo', [fifo]).status, 0, 'mkfifo is needed for this test');
+  const real = join(dir, 'real.xml');
+  writeFileSync(real, 'keep');
+  const link = join(dir, 'link.xml');
+  symlinkSync(real, link);
+  const folder = join(dir, 'folder.xml');
+  mkdirSync(folder);
+  for (const [target, kind] of [[fifo, /FIFO or device/], [link, /symbolic link/], [folder, /directory/]]) {
+    const run = await runCli([...checkArgs(), '--junit', target], { env });
+    assert.is(run.killed, false);
+    assert.is(run.code, 0, 'the verdict still decides the exit code');
+    assert.match(run.stderr, `cannot write reports to ${target}`);
+    assert.match(run.stderr, kind);
+  }
+  assert.ok(lstatSync(fifo).isFIFO(), 'the FIFO is still a FIFO');
+  assert.ok(lstatSync(link).isSymbolicLink(), 'the link is still a link');
+  assert.is(readFileSync(real, 'utf8'), 'keep');
+  assert.ok(lstatSync(folder).isDirectory());
+  // A new path and an existing regular file are still written (CI replaces last run's results).
+  const fresh = join(dir, 'fresh.xml');
+  writeFileSync(fresh, 'old');
+  const ok = await runCli([...checkArgs(), '--junit', fresh], { env });
+  assert.is(ok.code, 0, ok.stderr);
+  assert.match(readFileSync(fresh, 'utf8'), /<testsuite/);
+});
+
+test('a check run from a deleted directory finishes with its verdict and says why no report was written', async () => {
+  const gone = join(dir, 'gone');
+  mkdirSync(gone);
+  // The shell enters the directory, removes it, then starts the CLI there. A hang ends at the guard and fails.
+  const script = `cd "$1" && rmdir "$1" && exec "$2" "$3" check getRentalRates -p state=CA -p source=airbnb --base-url "$4"`;
+  const run = await shell(script, [gone, process.execPath, bin, sandbox.directBaseUrl]);
+  assert.is(run.signal, null, 'the run ended by itself');
+  assert.is(run.status, 0, run.stderr);
+  assert.match(run.stderr, /the current directory no longer exists/);
+  assert.match(run.stdout, /Verdict: `pass`/, 'the Markdown report follows on stdout');
+});
+
+test('stdout that cannot be written: the exit code still stands and stderr says the output was lost', () => {
+  assert.ok(existsSync('/dev/full'), '/dev/full is needed for this test');
+  const run = spawnSync('sh', ['-c', 'exec "$@" >/dev/full', 'sh', process.execPath, bin, 'validate', 'getRentalRates', '-p', 'source=airbnb'], {
+    env: cleanEnv({ NO_COLOR: '1' }), encoding: 'utf8', timeout: 60_000,
+  });
+  assert.is(run.status, 1, 'validation failed: exit 1, as with a working stdout');
+  assert.match(run.stderr, /could not write to stdout \(ENOSPC\)/);
+  assert.not.match(run.stderr, /unexpected error|at .*\.cjs:/);
+});
+
+test('stderr that cannot be written: bad input still exits 2, with no crash', () => {
+  for (const args of [['explain', '999'], ['validate', 'nosuch'], ['check', 'getRentalRates', '--bogus']]) {
+    const run = spawnSync('sh', ['-c', 'exec "$@" 2>/dev/full', 'sh', process.execPath, bin, ...args], {
+      env: cleanEnv({ NO_COLOR: '1' }), encoding: 'utf8', timeout: 60_000,
+    });
+    assert.is(run.status, 2, args.join(' '));
+  }
+});
+
+test.run();
