@@ -172,7 +172,7 @@ async function main() {
     const empty = join(work, 'import-empty.mjs');
     writeFileSync(join(work, 'empty.mjs'), '');
     // What `import 'mashvisor-preflight'` loads: the package's own import entry.
-    const entry = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')).exports['.'].import;
+    const entry = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')).exports['.'].import.default;
     writeFileSync(library, `import ${JSON.stringify(pathToFileURL(join(root, entry)).href)};\n`);
     writeFileSync(empty, "import './empty.mjs';\n");
     const imported = await compare([node, [library]], [node, [empty]], SHORT_RUNS);

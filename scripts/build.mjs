@@ -274,6 +274,33 @@ async function bundleLibraryCjs(outDir) {
   });
 }
 
+// Declarations for require(): dist/index.d.ts and the files it reaches are ES module declarations (the package is
+// "type": "module"), and a CommonJS TypeScript project (module node16/node18, or TypeScript before 5.8) refuses to
+// require() them (TS1479). So the require entry gets its own tree beside dist/cjs/index.cjs: each declaration tsc
+// wrote, copied as .d.cts with its relative specifiers turned from .js to .cjs. Derived at every build, so that it
+// cannot drift from what tsc wrote; a specifier this cannot map fails the build.
+const RELATIVE_SPECIFIER = /(\bfrom\s*|\bimport\s*\(\s*|\bimport\s+)(['"])(\.{1,2}\/[^'"]*)\2/g;
+
+function writeCjsDeclarations(outDir) {
+  const pending = ['index.d.ts'];
+  const done = new Set();
+  while (pending.length) {
+    const file = pending.pop();
+    if (done.has(file)) continue;
+    done.add(file);
+    const source = readFileSync(join(outDir, file), 'utf8');
+    const text = source.replace(RELATIVE_SPECIFIER, (_all, lead, quote, spec) => {
+      if (!spec.endsWith('.js')) throw new Error(`${file}: cannot map ${spec} to a CommonJS declaration`);
+      pending.push(join(dirname(file), spec.replace(/\.js$/, '.d.ts')));
+      return `${lead}${quote}${spec.replace(/\.js$/, '.cjs')}${quote}`;
+    });
+    const target = join(outDir, 'cjs', file.replace(/\.d\.ts$/, '.d.cts'));
+    mkdirSync(dirname(target), { recursive: true });
+    writeFileSync(target, text);
+  }
+  return done.size;
+}
+
 // The library for import: the same sources as dist/index.js, bundled, so that importing the package reads a few
 // files instead of some fifty (measured by the bench's library-import row). Lazy import()s stay lazy: splitting puts
 // each in its own chunk beside the entry, two levels below the package root like the rest.
@@ -325,6 +352,7 @@ if (isMain) {
     await bundleCli(join(root, 'dist'));
     stampBundle(join(root, 'dist', 'bundle', 'cli.cjs'));
     await bundleLibraryCjs(join(root, 'dist'));
+    writeCjsDeclarations(join(root, 'dist'));
     await bundleLibraryEsm(join(root, 'dist'));
     trainCodeCache();
   }

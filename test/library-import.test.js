@@ -16,7 +16,7 @@ function runModule(body) {
   return JSON.parse(child.stdout);
 }
 
-const ENTRIES = ['dist/index.js', JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')).exports['.'].import.replace(/^\.\//, '')];
+const ENTRIES = ['dist/index.js', JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')).exports['.'].import.default.replace(/^\.\//, '')];
 for (const entry of ENTRIES) {
   const LIBRARY = JSON.stringify(pathToFileURL(join(root, entry)).href);
 

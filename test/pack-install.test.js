@@ -161,4 +161,63 @@ console.log(res.status, report.verdict);
   assert.is(r.code, 0, r.stdout + r.stderr);
 });
 
+// The same few lines, compiled by tsc as each kind of TypeScript project compiles them, then run: an ES module
+// (.mts) and a CommonJS one (.ts in this `"type": "commonjs"` host; `import` becomes require()). Each module system
+// must resolve its own declarations through the package's `exports` (types that say "ES module" break require()).
+const TYPED_CALL = `import { attachPreflight, hasPreflightReport, runPreflight, wrapFetch, type Report } from 'mashvisor-preflight';
+
+async function main(): Promise<void> {
+  // Port 9 on loopback: nothing listens, so the one request fails to connect.
+  const report: Report = await runPreflight({ endpoint: 'getRentalRates', params: { state: 'CA', source: 'airbnb' }, key: ${JSON.stringify(SANDBOX_KEY)}, baseUrl: 'http://127.0.0.1:9' }, { timeoutMs: 5000 });
+  const guard: boolean = hasPreflightReport(new Error('x'));
+  console.log(JSON.stringify({ verdict: report.verdict, sent: report.requestsSent, guard, attach: typeof attachPreflight, wrap: typeof wrapFetch }));
+}
+main().catch((err: unknown) => { console.error(err); process.exitCode = 1; });
+`;
+
+/** Compiles one file under strict settings with the given module mode into out-<name>/, runs the output with node. */
+async function compileAndRun(file, mode) {
+  const name = `${file.replace(/\.\w+$/, '')}-${mode}`;
+  writeFileSync(join(app, file), TYPED_CALL);
+  const config = join(app, `tsconfig.${name}.json`);
+  writeFileSync(config, JSON.stringify({
+    compilerOptions: {
+      target: 'ES2022', module: mode, moduleResolution: mode, strict: true, skipLibCheck: false,
+      outDir: `out-${name}`, typeRoots: [join(root, 'node_modules', '@types')], types: ['node'],
+    },
+    files: [file],
+  }));
+  const tsc = await node([join(root, 'node_modules', 'typescript', 'bin', 'tsc'), '-p', config]);
+  assert.is(tsc.code, 0, tsc.stdout + tsc.stderr);
+  const out = join(app, `out-${name}`, file.replace(/ts$/, 'js'));
+  return { source: readFileSync(out, 'utf8'), run: await node([out]) };
+}
+
+const EXPECTED_RUN = { verdict: 'network-error', sent: 1, guard: false, attach: 'function', wrap: 'function' };
+
+test('a strict ES module TypeScript project (nodenext) type-checks against the installed types and runs', async () => {
+  const { source, run: r } = await compileAndRun('esm-app.mts', 'nodenext');
+  assert.match(source, /^import .* from 'mashvisor-preflight'/m);
+  assert.is(r.code, 0, r.stderr);
+  assert.equal(JSON.parse(r.stdout), EXPECTED_RUN);
+});
+
+// node16 is the mode that refuses ES module types to require() (TS1479) on every TypeScript version; nodenext does
+// from TypeScript 5.8 on only for Node versions that can require() ES modules, which Node 20 before 20.19 cannot.
+for (const mode of ['node16', 'nodenext']) {
+  test(`a strict CommonJS TypeScript project (${mode}) type-checks against the installed types and runs`, async () => {
+    const { source, run: r } = await compileAndRun('cjs-app.ts', mode);
+    assert.match(source, /require\("mashvisor-preflight"\)/, 'tsc emitted CommonJS');
+    assert.is(r.code, 0, r.stderr);
+    assert.equal(JSON.parse(r.stdout), EXPECTED_RUN);
+  });
+}
+
+test('the CommonJS declarations are the ES module ones, with .cjs specifiers', () => {
+  const dist = join(app, 'node_modules', pkg.name, 'dist');
+  const esm = readFileSync(join(dist, 'index.d.ts'), 'utf8');
+  assert.is(readFileSync(join(dist, 'cjs', 'index.d.cts'), 'utf8'), esm.replace(/(from '\.[^']*)\.js'/g, "$1.cjs'"));
+  assert.ok(existsSync(join(dist, 'cjs', 'types.d.cts')));
+});
+
 test.run();
