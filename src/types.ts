@@ -5,7 +5,7 @@
 export type Cause =
   | 'ok' | 'request' | 'not-found' | 'no-route' | 'method' | 'redirect'
   | 'key' | 'subscription' | 'plan' | 'host-header' | 'quota' | 'rate'
-  | 'upstream-timeout' | 'server' | 'network';
+  | 'upstream-timeout' | 'server' | 'body-too-large' | 'network';
 
 export type Location = 'path' | 'query' | 'body';
 /** The documented methods are GET and POST; an input may carry any other, which is then sent as given. */
@@ -164,6 +164,8 @@ export interface Exchange {
     truncated: boolean;
     /** A recorded answer whose body the recording left out (a HAR saved without content): not an empty body. */
     bodyNotRecorded?: true;
+    /** The exchange stopped reading at the read limit: the body did not end there, so it was never judged whole. */
+    readStopped?: true;
   } | null;
   timings: Timings;
   error: { kind: NetworkErrorKind; code: string; message: string } | null;

@@ -30,6 +30,9 @@ export const CAUSES: Record<Cause, CauseInfo> = {
   rate: { verdict: 'client-error', next: 'wait', todo: 'slow down' },
   'upstream-timeout': { verdict: 'server-error', next: 'wait', todo: 'retry later' },
   server: { verdict: 'server-error', next: 'wait', todo: 'retry later, then contact support' },
+  // A 200 whose body did not end within the read limit: never judged, and a client reading it whole would hang or
+  // run out of memory. The server's to mend; a retry may meet a healthy instance, so a watch waits (within budget).
+  'body-too-large': { verdict: 'server-error', next: 'wait', todo: 'write to support with this report, then retry later' },
   network: { verdict: 'network-error', next: 'wait', todo: 'check the network and retry' },
 };
 

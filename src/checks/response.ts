@@ -3,7 +3,7 @@ import { parseJson, type BoundedParse } from '../shared/json.js';
 import { refusedBecause } from '../shared/json-bounds.js';
 import type { Check, CheckContext, CheckResultOf, Exchange, NetworkErrorKind, NotSent, RequestSpec, ResponseDetails, Side } from '../types.js';
 import { formatBytes } from '../shared/units.js';
-import { READ_BODY_BYTES, readStopped } from '../shared/body-limits.js';
+import { READ_BODY_BYTES } from '../shared/body-limits.js';
 import { CAUSES, type Cause } from './causes.js';
 import { quotaSpent, readAnswer, type AnswerFrom, type Reading } from './gateway.js';
 import { durationText, rateLimitState } from './ratelimit.js';
@@ -131,8 +131,8 @@ function successResult(res: NonNullable<Exchange['response']>, envelope: Envelop
   if (res.bodyNotRecorded) return caused('pass', 'ok', `HTTP ${res.status}: success (the recording kept no body to look into)`, '', details);
   // A body too deep or too large to lay out is not a broken one: say what was done with it, and no more.
   if (refused) return caused('warn', 'ok', `HTTP ${res.status}: success, but ${refused}`, 'Nothing to fix on your side; the report holds the body as text.', details);
-  const size = readStopped(res.bodyBytes) ? ` (body over ${formatBytes(READ_BODY_BYTES)}: reading stopped after ${formatBytes(res.bodyBytes)}; the first MiB is in the report)`
-    : !res.truncated ? ''
+  if (res.readStopped) return unendedBody(res, details);
+  const size = !res.truncated ? ''
     : compressed(res.headers) ? ' (compressed body: decoding stopped after its first 1 MiB, truncated in the report)'
       : ` (body over 1 MiB: ${formatBytes(res.bodyBytes)}, truncated in the report)`;
   // A body cut at the cap cannot be parsed whole, but its first character already tells whether it can be JSON.
@@ -151,6 +151,19 @@ function successResult(res: NonNullable<Exchange['response']>, envelope: Envelop
     return caused('warn', 'ok', `HTTP ${res.status}, but the envelope says status "${String(envelope.status)}".${said}`, 'Read the message; the request may need other parameters.', details);
   }
   return caused('pass', 'ok', `HTTP ${res.status}: success${size}`, '', details);
+}
+
+/**
+ * A body that did not end within the read limit was never judged, so it is no pass: a client reading it whole
+ * would hang or run out of memory. Keyed on what the exchange did, not on the size alone: a recording (a HAR, the
+ * app's own call) of a large body that did end is judged as before.
+ */
+function unendedBody(res: NonNullable<Exchange['response']>, details: Details): CheckResultOf<'response'> {
+  const limit = formatBytes(READ_BODY_BYTES);
+  return caused('fail', 'body-too-large',
+    `HTTP ${res.status}, but the body did not end within ${limit}: reading stopped after ${formatBytes(res.bodyBytes)}, so the answer was never judged (the first MiB is in the report)`,
+    `Nothing to fix on your side: a client reading this body whole would hang or run out of memory. ${capital(CAUSES['body-too-large'].todo)}.`,
+    { ...details, diagnosis: `body did not end within ${limit}` });
 }
 
 function capital(text: string): string {

@@ -3,7 +3,7 @@ import https from 'node:https';
 import { isIP, type Socket } from 'node:net';
 import axios, { type AxiosResponse } from 'axios';
 import { classifyNetworkError } from './errors.js';
-import { KEPT_BODY_BYTES, READ_BODY_BYTES } from '../shared/body-limits.js';
+import { KEPT_BODY_BYTES, READ_BODY_BYTES, readStopped } from '../shared/body-limits.js';
 import type { Exchange, HttpMethod, Timings } from '../types.js';
 
 export { classifyNetworkError } from './errors.js';
@@ -260,6 +260,7 @@ export async function performExchange(req: OutgoingRequest): Promise<Exchange> {
       body: body.kept.toString('utf8'),
       bodyBytes: body.bytes,
       truncated: body.bytes > body.kept.length,
+      ...(readStopped(body.bytes) ? { readStopped: true as const } : {}),
     };
     if (body.error) exchange.error = classifyNetworkError(body.error, timedOut, req.timeoutMs);
     exchange.redirect = redirectOf(res.status, headers.location, req.url);

@@ -60,7 +60,10 @@ export function otherAnswers(code: string): OtherAnswer[] {
     add('a 404 not in the API\'s {"status":"error"} envelope (a router\'s "Cannot GET", Prism\'s "Route not resolved", an HTML page)',
       'the path does not exist at that base URL', 'no-route');
   }
-  if (klass === '2') add('a 2xx whose body is {"status":"error", ...}', 'an error, judged as what it says, not a pass', 'request');
+  if (klass === '2') {
+    add('a 2xx whose body is {"status":"error", ...}', 'an error, judged as what it says, not a pass', 'request');
+    add('a 2xx whose body does not end within 8 MiB (endless, or larger)', 'a server problem, not a pass: the body was never read whole', 'body-too-large');
+  }
   return out;
 }
 

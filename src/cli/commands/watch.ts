@@ -156,8 +156,10 @@ async function finish(result: WatchResult, limits: WatchLimits, args: CheckArgs,
   const report: Report = { ...last, requestsSent: requests, watch };
   // A watch stopped right after its first attempt already wrote that attempt's report.
   const saved = reports.length === 1 && first ? first : await writeFiles(report, args, formatsFor(args));
+  // The first failure's files, when a later attempt's report was written too: the table lists both sets.
+  const firstFiles = reports.length > 1 && first && Object.keys(first.paths).length ? first.paths : null;
   if (args.json) {
-    print(JSON.stringify({ ...report, files: saved.paths }, null, 2));
+    print(JSON.stringify({ ...report, files: saved.paths, ...(firstFiles ? { firstFailureFiles: firstFiles } : {}) }, null, 2));
   } else if (args.format === 'md' || saved.fallback) {
     const { renderMarkdown } = await import('../../report/markdown.js');
     print(renderMarkdown(report));
@@ -166,7 +168,7 @@ async function finish(result: WatchResult, limits: WatchLimits, args: CheckArgs,
     const width = Math.min(terminalWidth(), 80);
     print(`${wrapText(`${report.request.method} ${report.request.url}`, undefined, '  ')}\n${await renderChecks(report)}\n${wrapText(verdictLine(report, terminalWidth()), undefined, '  ')}`);
     print(wrapText(`Timeline (UTC): ${watch.summary}`, width, '  '));
-    const paths = [...(reports.length > 1 ? Object.values(first?.paths ?? {}) : []), ...Object.values(saved.paths)];
+    const paths = [...Object.values(firstFiles ?? {}), ...Object.values(saved.paths)];
     if (paths.length) print(wrapText(['Reports:', ...[...new Set(paths)].map((p) => `  ${p}`)].join('\n'), undefined, '    '));
   }
   await ciOutputs(report, saved.paths);
