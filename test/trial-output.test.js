@@ -1,0 +1,49 @@
+// Output problems a tester found trying the tool: each test holds one fix (see the commit that added it).
+import { suite } from 'uvu';
+import * as assert from 'uvu/assert';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { runCli } from './helpers.js';
+
+const trial = suite('trial-output');
+const dirs = [];
+async function tempDir() {
+  const dir = await mkdtemp(join(tmpdir(), 'mvp-trial-output-'));
+  dirs.push(dir);
+  return dir;
+}
+trial.after(() => Promise.all(dirs.map((d) => rm(d, { recursive: true, force: true }))));
+
+/** A reports directory that cannot be created, even as root: its parent is a regular file. */
+async function unwritableReports() {
+  const dir = await tempDir();
+  const blocker = join(dir, 'file');
+  await writeFile(blocker, 'not a directory');
+  return { dir, reportsDir: join(blocker, 'reports') };
+}
+
+trial('demo where reports cannot be written: one line saying so, no claim of files, exit 0', async () => {
+  const { dir, reportsDir } = await unwritableReports();
+  const r = await runCli(['demo', '--reports-dir', reportsDir], { cwd: dir });
+  assert.is(r.code, 0, r.stdout + r.stderr);
+  const lines = r.stderr.trim().split('\n');
+  assert.is(lines.length, 1, r.stderr);
+  assert.match(lines[0], /cannot write reports to .*reports\/demo: .*not saved/);
+  assert.not.match(r.stderr, 'follows on stdout');
+  assert.not.match(r.stdout, 'not written');
+  assert.not.match(r.stdout, 'Reports (Markdown');
+  assert.match(r.stdout, 'server-error');
+});
+
+trial('demo --json where reports cannot be written: report is null', async () => {
+  const { dir, reportsDir } = await unwritableReports();
+  const r = await runCli(['demo', '--json', '--reports-dir', reportsDir], { cwd: dir });
+  assert.is(r.code, 0, r.stderr);
+  const rows = JSON.parse(r.stdout);
+  assert.is(rows.length, 8);
+  for (const row of rows) assert.is(row.report, null);
+  assert.is(r.stderr.trim().split('\n').length, 1, r.stderr);
+});
+
+trial.run();
