@@ -46,4 +46,16 @@ trial('demo --json where reports cannot be written: report is null', async () =>
   assert.is(r.stderr.trim().split('\n').length, 1, r.stderr);
 });
 
+const TEST_KEY = 'trialoutput0123456789abcdef';
+
+trial('--watch captured with no width: the "trying again" message stays one line', async () => {
+  const dir = await tempDir();
+  const r = await runCli(['check', 'getRentalRates', '-p', 'state=CA', '-p', 'source=airbnb', '--base-url', 'http://127.0.0.1:1/v1.1',
+    '--reports-dir', dir, '--watch', '--watch-timeout', '2s', '--every', '1s'], { env: { MASHVISOR_API_KEY: TEST_KEY, COLUMNS: '' } });
+  const line = r.stderr.split('\n').find((l) => l.includes('--watch: trying again'));
+  assert.ok(line, r.stderr);
+  assert.match(line, /Ctrl-C stops\.$/);
+  assert.ok(line.length > 80, line);
+});
+
 trial.run();

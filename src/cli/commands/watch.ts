@@ -126,10 +126,10 @@ export async function runWatch(spec: RequestSpec, args: CheckArgs, extraHeaders:
         // Short enough for the countdown to fit 80 columns; the pipe's line below says when and why.
         waiting = `attempt ${index + 1}/${limits.maxRequests}: ${attemptLabel(attemptOf(report))} ${report.verdict}`;
         if (!live) printError(`${attemptText(report, index, limits)} — next try in ${durationText(Math.round(next.waitMs / 1000))} (${next.why})`);
+        // printError wraps to the terminal's width (or $COLUMNS) only: captured in a log, the message stays one line.
         if (index === 0) {
-          const { wrapText } = await import('../text.js');
-          printError(wrapText(`mashvisor-preflight: --watch: trying again until the verdict changes, at most ${limits.maxRequests - 1} more request${limits.maxRequests === 2 ? '' : 's'} ` +
-            `within ${durationText(Math.round(limits.timeoutMs / 1000))}; each may be billed. Ctrl-C stops.`, 80, '  '));
+          printError(`mashvisor-preflight: --watch: trying again until the verdict changes, at most ${limits.maxRequests - 1} more request${limits.maxRequests === 2 ? '' : 's'} ` +
+            `within ${durationText(Math.round(limits.timeoutMs / 1000))}; each may be billed. Ctrl-C stops.`);
         }
       },
     });
