@@ -4,7 +4,8 @@ import * as assert from 'uvu/assert';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { runCli } from './helpers.js';
+import { spawn } from 'node:child_process';
+import { bin, cleanEnv, runCli } from './helpers.js';
 
 const trial = suite('trial-output');
 const dirs = [];
@@ -56,6 +57,48 @@ trial('--watch captured with no width: the "trying again" message stays one line
   assert.ok(line, r.stderr);
   assert.match(line, /Ctrl-C stops\.$/);
   assert.ok(line.length > 80, line);
+});
+
+let sandbox;
+trial.before(async () => {
+  const { startSandbox } = await import('../dist/sandbox/server.js');
+  sandbox = await startSandbox({ port: 0 });
+});
+trial.after(() => sandbox.close());
+
+/** Runs the CLI, sends SIGINT once stderr shows `marker`, and collects what it printed. */
+function interruptAfter(args, marker, env) {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [bin, ...args], { env: cleanEnv(env) });
+    let stdout = '';
+    let stderr = '';
+    let sent = false;
+    const guard = setTimeout(() => child.kill('SIGKILL'), 60_000);
+    child.stdout.on('data', (d) => (stdout += d));
+    child.stderr.on('data', (d) => {
+      stderr += d;
+      if (!sent && stderr.includes(marker)) {
+        sent = true;
+        child.kill('SIGINT');
+      }
+    });
+    child.on('error', reject);
+    child.on('close', (code) => {
+      clearTimeout(guard);
+      resolve({ code, stdout, stderr, sent });
+    });
+  });
+}
+
+trial('Ctrl-C during a --watch wait: the last attempt\'s line is printed once', async () => {
+  const { SANDBOX_KEY } = await import('../dist/sandbox/server.js');
+  const dir = await tempDir();
+  const r = await interruptAfter(['check', 'getRentalRates', '-p', 'state=CA', '-p', 'source=airbnb', '--base-url', sandbox.directBaseUrl,
+    '--reports-dir', dir, '-H', 'x-sandbox-scenario: maintenance', '--watch', '--every', '5m'], 'next try in', { MASHVISOR_API_KEY: SANDBOX_KEY });
+  assert.ok(r.sent);
+  assert.is(r.code, 3, r.stderr);
+  assert.is(r.stderr.split('\n').filter((l) => l.startsWith('attempt 1/')).length, 1, r.stderr);
+  assert.match(r.stdout, 'stopped by Ctrl-C');
 });
 
 trial.run();
