@@ -1,4 +1,3 @@
-import { basename } from 'node:path';
 import { UsageError } from '../../shared/errors.js';
 import { DEFAULT_REPORTS_DIR, DEFAULT_TIMEOUT_MS } from '../../shared/defaults.js';
 import { print, printError, registerSecrets } from '../output.js';
@@ -66,7 +65,8 @@ export async function specFromReport(report: Report, args: ReplayArgs, dropped: 
   registerSecrets([key.key]);
   // The saved base URL is a host the report chose, not the user: the builder's destination rule judges it.
   const spec = buildSpec({
-    origin: `replay:${basename(args.file ?? 'report')}`, endpoint: r.operationId,
+    // The file as the user typed it (its directory included), so a message naming it points at the right one.
+    origin: `replay: ${args.file ?? 'report'}`, endpoint: r.operationId,
     payload: { value: { query, path, ...(body !== undefined ? { body } : {}) }, source: 'the saved report' },
     ...(args.baseUrl ? { baseUrl: args.baseUrl } : {}), ...(saved ? { savedBaseUrl: saved, hostFrom: 'the saved report' } : {}),
     rapidapi: r.mode === 'rapidapi', inputHeaders: replayHeaders(r.headers, dropped), key,
