@@ -1,7 +1,7 @@
 // Output problems a tester found trying the tool: each test holds one fix (see the commit that added it).
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { spawn } from 'node:child_process';
@@ -99,6 +99,39 @@ trial('Ctrl-C during a --watch wait: the last attempt\'s line is printed once', 
   assert.is(r.code, 3, r.stderr);
   assert.is(r.stderr.split('\n').filter((l) => l.startsWith('attempt 1/')).length, 1, r.stderr);
   assert.match(r.stdout, 'stopped by Ctrl-C');
+});
+
+/** A saved report of a passing check, under `<dir>/reports`; its path relative to dir. */
+async function savedReport(dir) {
+  const { SANDBOX_KEY } = await import('../dist/sandbox/server.js');
+  const r = await runCli(['check', 'getRentalRates', '-p', 'state=CA', '-p', 'source=airbnb', '--base-url', sandbox.directBaseUrl, '--reports-dir', 'reports'],
+    { cwd: dir, env: { MASHVISOR_API_KEY: SANDBOX_KEY } });
+  assert.is(r.code, 0, r.stderr);
+  const name = (await readdir(join(dir, 'reports'))).find((f) => f.endsWith('.json'));
+  return join('reports', name);
+}
+
+trial('replay of a bad saved report: the message names the file as given, with a space', async () => {
+  const { SANDBOX_KEY } = await import('../dist/sandbox/server.js');
+  const dir = await tempDir();
+  const file = await savedReport(dir);
+  const report = JSON.parse(await readFile(join(dir, file), 'utf8'));
+  // A host the report names, not the user: refused before anything is sent, in a message naming the report.
+  report.request.baseUrl = 'https://example.com/v1.1';
+  await writeFile(join(dir, file), JSON.stringify(report));
+  const r = await runCli(['replay', file, '--reports-dir', 'out'], { cwd: dir, env: { MASHVISOR_API_KEY: SANDBOX_KEY } });
+  assert.is(r.code, 2, r.stderr);
+  assert.match(r.stderr, `replay: ${file}: `);
+});
+
+trial('replay --base-url with a path prefix: "Sent to" shows it whole', async () => {
+  const { SANDBOX_KEY } = await import('../dist/sandbox/server.js');
+  const dir = await tempDir();
+  const file = await savedReport(dir);
+  const r = await runCli(['replay', file, '--base-url', sandbox.directBaseUrl, '--reports-dir', 'out'], { cwd: dir, env: { MASHVISOR_API_KEY: SANDBOX_KEY, COLUMNS: '200' } });
+  assert.is(r.code, 0, r.stderr);
+  assert.ok(new URL(sandbox.directBaseUrl).pathname.length > 1, sandbox.directBaseUrl);
+  assert.match(r.stdout, `Sent to ${sandbox.directBaseUrl.replace(/\/+$/, '')}\n`);
 });
 
 trial.run();
