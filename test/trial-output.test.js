@@ -134,4 +134,23 @@ trial('replay --base-url with a path prefix: "Sent to" shows it whole', async ()
   assert.match(r.stdout, `Sent to ${sandbox.directBaseUrl.replace(/\/+$/, '')}\n`);
 });
 
+trial('sandbox --scenario nosuch: one line naming where the scenarios are listed, and that help lists them', async () => {
+  const r = await runCli(['sandbox', '--scenario', 'nosuch', '--port', '0']);
+  assert.is(r.code, 2, r.stderr);
+  assert.is(r.stderr.trim().split('\n').length, 1, r.stderr);
+  assert.not.match(r.stderr, 'docs/');
+  assert.match(r.stderr, 'sandbox --help');
+  assert.ok([...r.stderr.trim()].length <= 80, r.stderr);
+  const help = await runCli(['sandbox', '--help'], { env: { COLUMNS: '80' } });
+  for (const name of ['ok', 'maintenance', 'recovering', 'echo-key']) assert.match(help.stdout, new RegExp(`\\b${name}\\b`));
+  for (const line of help.stdout.split('\n')) assert.ok([...line].length <= 80, line);
+});
+
+trial('sandbox --help: a space between each description and its [type]', async () => {
+  const help = await runCli(['sandbox', '--help'], { env: { COLUMNS: '80' } });
+  assert.is(help.code, 0);
+  assert.not.match(help.stdout, /\S\[(number|string|boolean)\]/);
+  assert.match(help.stdout, /--port .* \[number\]/);
+});
+
 trial.run();
