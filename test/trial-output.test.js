@@ -153,4 +153,13 @@ trial('sandbox --help: a space between each description and its [type]', async (
   assert.match(help.stdout, /--port .* \[number\]/);
 });
 
+trial('--format xml: one line, exit 2, naming the choices', async () => {
+  for (const args of [['check', 'getRentalRates', '-p', 'state=CA', '--format', 'xml'], ['report', 'x.json', '--format', 'xml']]) {
+    const r = await runCli(args, { env: { MASHVISOR_API_KEY: TEST_KEY } });
+    assert.is(r.code, 2, r.stderr);
+    assert.is(r.stderr.trim().split('\n').length, 1, r.stderr);
+    assert.match(r.stderr, /--format "xml" is not one of \w+, \w+/);
+  }
+});
+
 trial.run();

@@ -25,11 +25,24 @@ export function unknownOnce(message: string): string {
   return `Unknown argument${kept.length === 1 ? '' : 's'}: ${kept.join(', ')}`;
 }
 
+/**
+ * yargs says a value outside an option's choices over two lines ("Invalid values:" then "  Argument: format,
+ * Given: "xml", Choices: "table", "md""): a usage error is one line.
+ */
+export function oneLine(message: string): string {
+  if (!message.includes('\n')) return message;
+  const choices = [...message.matchAll(/Argument: ([\w-]+), Given: (.*?), Choices: (.*)/g)];
+  if (/^Invalid values?:/.test(message) && choices.length) {
+    return choices.map(([, name, given, list]) => `--${name} ${given} is not one of ${list!.replace(/"/g, '')}`).join('; ');
+  }
+  return message.replace(/:\s*\n\s*/g, ': ').replace(/\s*\n\s*/g, '; ');
+}
+
 /** The last stop of any error: one line on stderr, exit code 2, a stack only when asked for. */
 export function fail(err: unknown): void {
   // yargs reports bad flags as YError: those are usage errors too.
   if (err instanceof UsageError || (err instanceof Error && err.name === 'YError')) {
-    printError(`mashvisor-preflight: ${unknownOnce(hideKeyLikeWords(err.message))}`);
+    printError(`mashvisor-preflight: ${oneLine(unknownOnce(hideKeyLikeWords(err.message)))}`);
   } else {
     const message = err instanceof Error ? err.message : String(err);
     printError(`mashvisor-preflight: unexpected error: ${message.split('\n')[0]}`);
