@@ -162,4 +162,21 @@ trial('--format xml: one line, exit 2, naming the choices', async () => {
   }
 });
 
+trial('-psource=airbnb: a one-line hint with the form that works, the same with and without the fast path', async () => {
+  const args = ['validate', 'getRentalRates', '-psource=airbnb', '-p', 'state=CA'];
+  const [fast, slow] = await Promise.all([runCli(args), runCli(args, { env: { MASHVISOR_PREFLIGHT_NO_FASTPATH: '1' } })]);
+  for (const r of [fast, slow]) {
+    assert.is(r.code, 2, r.stderr);
+    assert.is(r.stderr, 'mashvisor-preflight: -p takes its value as the next word: write -p source=airbnb (with a space)\n');
+  }
+  // A glued header may be a credential: a placeholder, never its value.
+  const header = await runCli(['check', 'getRentalRates', '-p', 'state=CA', '-Hx-api-key: secretvalue0123456789'], { env: { MASHVISOR_API_KEY: TEST_KEY } });
+  assert.is(header.code, 2);
+  assert.match(header.stderr, 'write -H "Name: value"');
+  assert.not.match(header.stderr, 'secretvalue');
+  // What worked before still works: -p=value and a separate value.
+  const eq = await runCli(['validate', 'getRentalRates', '-p=source=airbnb', '-p', 'state=CA']);
+  assert.is(eq.code, 0, eq.stderr);
+});
+
 trial.run();

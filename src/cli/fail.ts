@@ -38,6 +38,24 @@ export function oneLine(message: string): string {
   return message.replace(/:\s*\n\s*/g, ': ').replace(/\s*\n\s*/g, '; ');
 }
 
+const GLUED_HINTS: Record<string, string> = { p: 'NAME=VALUE', H: '"Name: value"', o: 'FILE' };
+
+/**
+ * `-psource=airbnb`: yargs reads a short option glued to its value as a group of one-letter flags and answers
+ * "Unknown arguments: s, o, u, r, c, e". Named for what it is, with the form that works. A -p value is shown
+ * (a key-like word in it hidden); a header may be a credential, so -H shows a placeholder.
+ */
+export function gluedShortOption(argv: readonly string[]): string | null {
+  const stop = argv.indexOf('--');
+  for (const token of stop < 0 ? argv : argv.slice(0, stop)) {
+    const m = /^-([pHo])([^=\s-].*)$/s.exec(token);
+    if (!m) continue;
+    const value = m[1] === 'p' ? m[2]!.replace(KEY_LIKE_WORD, '…') : GLUED_HINTS[m[1]!]!;
+    return `-${m[1]} takes its value as the next word: write -${m[1]} ${value} (with a space)`;
+  }
+  return null;
+}
+
 /** The last stop of any error: one line on stderr, exit code 2, a stack only when asked for. */
 export function fail(err: unknown): void {
   // yargs reports bad flags as YError: those are usage errors too.

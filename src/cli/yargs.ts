@@ -2,7 +2,7 @@ import yargs, { type Argv } from 'yargs';
 import { hideBin } from 'yargs/helpers';
 import { isTerminal } from './tty.js';
 import { UsageError } from '../shared/errors.js';
-import { fail } from './fail.js';
+import { fail, gluedShortOption } from './fail.js';
 import {
   CHECK_OPTIONS, DEMO_OPTIONS, DIFF_OPTIONS, ENDPOINTS_OPTIONS, EXPLAIN_OPTIONS, HISTORY_OPTIONS, REPLAY_OPTIONS, REPORT_OPTIONS,
   SANDBOX_OPTIONS, SANITIZE_OPTIONS, VALIDATE_OPTIONS, type OptionSpec,
@@ -103,6 +103,7 @@ export async function main(argv = hideBin(process.argv)): Promise<void> {
   try {
     await buildCli(argv).parseAsync();
   } catch (err) {
-    fail(err);
+    const glued = err instanceof Error && /^Unknown argument/.test(err.message) ? gluedShortOption(argv) : null;
+    fail(glued ? new UsageError(glued) : err);
   }
 }
