@@ -5,7 +5,8 @@ import { mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promis
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { spawn } from 'node:child_process';
-import { bin, cleanEnv, runCli } from './helpers.js';
+import { cp } from 'node:fs/promises';
+import { bin, cleanEnv, root, runCli } from './helpers.js';
 
 const trial = suite('trial-output');
 const dirs = [];
@@ -177,6 +178,22 @@ trial('-psource=airbnb: a one-line hint with the form that works, the same with 
   // What worked before still works: -p=value and a separate value.
   const eq = await runCli(['validate', 'getRentalRates', '-p=source=airbnb', '-p', 'state=CA']);
   assert.is(eq.code, 0, eq.stderr);
+});
+
+trial('installed without node_modules: --version and explain say to run npm install, one line, exit 2', async () => {
+  const dir = await tempDir();
+  for (const part of ['bin', 'dist', 'package.json']) await cp(join(root, part), join(dir, part), { recursive: true });
+  for (const args of [['--version'], ['explain', '404']]) {
+    const r = await new Promise((resolve, reject) => {
+      const child = spawn(process.execPath, [join(dir, 'bin', 'mashvisor-preflight.js'), ...args], { env: cleanEnv({ COLUMNS: '' }) });
+      let stderr = '';
+      child.stderr.on('data', (d) => (stderr += d));
+      child.on('error', reject);
+      child.on('close', (code) => resolve({ code, stderr }));
+    });
+    assert.is(r.code, 2, r.stderr);
+    assert.is(r.stderr, "mashvisor-preflight: its dependency 'yargs' is not installed; run npm install\n");
+  }
 });
 
 trial.run();

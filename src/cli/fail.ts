@@ -56,11 +56,25 @@ export function gluedShortOption(argv: readonly string[]): string | null {
   return null;
 }
 
+/**
+ * A package the bundle leaves to node_modules (yargs, axios, …) that is not there: the install is incomplete
+ * (copied without node_modules, or `npm install` never run). Its name, or null for any other error. Only the
+ * error path looks: the normal start-up pays nothing.
+ */
+export function missingDependency(err: unknown): string | null {
+  const code = (err as NodeJS.ErrnoException | null)?.code;
+  if (code !== 'MODULE_NOT_FOUND' && code !== 'ERR_MODULE_NOT_FOUND') return null;
+  // A bare package name, not a relative or absolute path (a file of the tool's own that is missing).
+  return /Cannot find (?:module|package) '((?:@[\w.-]+\/)?[\w.-]+)(?:\/[^']*)?'/.exec((err as Error).message)?.[1] ?? null;
+}
+
 /** The last stop of any error: one line on stderr, exit code 2, a stack only when asked for. */
 export function fail(err: unknown): void {
   // yargs reports bad flags as YError: those are usage errors too.
   if (err instanceof UsageError || (err instanceof Error && err.name === 'YError')) {
     printError(`mashvisor-preflight: ${oneLine(unknownOnce(hideKeyLikeWords(err.message)))}`);
+  } else if (missingDependency(err)) {
+    printError(`mashvisor-preflight: its dependency '${missingDependency(err)}' is not installed; run npm install`);
   } else {
     const message = err instanceof Error ? err.message : String(err);
     printError(`mashvisor-preflight: unexpected error: ${message.split('\n')[0]}`);
