@@ -196,4 +196,23 @@ trial('installed without node_modules: --version and explain say to run npm inst
   }
 });
 
+/** The README's samples that show output: a `$ npx mashvisor-preflight …` line, then what it prints. */
+async function readmeSamples() {
+  const readme = await readFile(join(root, 'README.md'), 'utf8');
+  return [...readme.matchAll(/```sh\n\$ npx mashvisor-preflight (.*)\n([\s\S]*?)```/g)].map(([, command, output]) => ({ command, output }));
+}
+
+trial('README samples: each command\'s output, as shown (a line of just … stands for the rest)', async () => {
+  const samples = await readmeSamples();
+  assert.ok(samples.length >= 2, 'the README shows validate and explain output');
+  for (const { command, output } of samples) {
+    const r = await runCli(command.split(' '), { env: { COLUMNS: '' } });
+    const shown = output.trimEnd().split('\n');
+    const cut = shown.findIndex((line) => line.trim() === '…');
+    const real = r.stdout.trimEnd().split('\n');
+    if (cut < 0) assert.equal(shown, real, command);
+    else assert.equal(shown.slice(0, cut), real.slice(0, cut), command);
+  }
+});
+
 trial.run();
