@@ -82,7 +82,7 @@ test('check --watch counts every request it sent, in the verdict line and the jo
   const summary = join(dir, 'summary.md');
   writeFileSync(summary, '');
   const r = await runCli(['check', 'getRentalRates', '-p', 'state=CA', '-p', 'source=airbnb', '--base-url', sandbox.directBaseUrl,
-    '--reports-dir', dir, '-H', 'x-sandbox-scenario: recovering', '--watch'], { env: { MASHVISOR_API_KEY: SANDBOX_KEY, GITHUB_STEP_SUMMARY: summary } });
+    '--reports-dir', dir, '-H', 'x-sandbox-scenario: recovering', '--watch'], { env: { MASHVISOR_API_KEY: SANDBOX_KEY, GITHUB_STEP_SUMMARY: summary, COLUMNS: '80' } });
   assert.is(r.code, 0, r.stderr);
   assert.is(sandbox.requests, 3);
   assert.match(r.stdout, /3 requests sent/);
@@ -90,6 +90,7 @@ test('check --watch counts every request it sent, in the verdict line and the jo
   const md = readFileSync(summary, 'utf8');
   assert.match(md, /3 requests sent/);
   assert.match(md, /Timeline \(UTC\): 503 at .*200 at .*3 requests/);
+  // 80 columns when the width is known ($COLUMNS here); captured with no width, a message stays one line.
   for (const line of r.stderr.split('\n')) assert.ok(line.length <= 80, line);
   assert.match(r.stderr, /each may be billed/);
 });

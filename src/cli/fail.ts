@@ -25,11 +25,56 @@ export function unknownOnce(message: string): string {
   return `Unknown argument${kept.length === 1 ? '' : 's'}: ${kept.join(', ')}`;
 }
 
+/**
+ * yargs says a value outside an option's choices over two lines ("Invalid values:" then "  Argument: format,
+ * Given: "xml", Choices: "table", "md""): a usage error is one line.
+ */
+export function oneLine(message: string): string {
+  if (!message.includes('\n')) return message;
+  const choices = [...message.matchAll(/Argument: ([\w-]+), Given: (.*?), Choices: (.*)/g)];
+  if (/^Invalid values?:/.test(message) && choices.length) {
+    return choices.map(([, name, given, list]) => `--${name} ${given} is not one of ${list!.replace(/"/g, '')}`).join('; ');
+  }
+  return message.replace(/:\s*\n\s*/g, ': ').replace(/\s*\n\s*/g, '; ');
+}
+
+const GLUED_HINTS: Record<string, string> = { p: 'NAME=VALUE', H: '"Name: value"', o: 'FILE' };
+
+/**
+ * `-psource=airbnb`: yargs reads a short option glued to its value as a group of one-letter flags and answers
+ * "Unknown arguments: s, o, u, r, c, e". Named for what it is, with the form that works. A -p value is shown
+ * (a key-like word in it hidden); a header may be a credential, so -H shows a placeholder.
+ */
+export function gluedShortOption(argv: readonly string[]): string | null {
+  const stop = argv.indexOf('--');
+  for (const token of stop < 0 ? argv : argv.slice(0, stop)) {
+    const m = /^-([pHo])([^=\s-].*)$/s.exec(token);
+    if (!m) continue;
+    const value = m[1] === 'p' ? m[2]!.replace(KEY_LIKE_WORD, '…') : GLUED_HINTS[m[1]!]!;
+    return `-${m[1]} takes its value as the next word: write -${m[1]} ${value} (with a space)`;
+  }
+  return null;
+}
+
+/**
+ * A package the bundle leaves to node_modules (yargs, axios, …) that is not there: the install is incomplete
+ * (copied without node_modules, or `npm install` never run). Its name, or null for any other error. Only the
+ * error path looks: the normal start-up pays nothing.
+ */
+export function missingDependency(err: unknown): string | null {
+  const code = (err as NodeJS.ErrnoException | null)?.code;
+  if (code !== 'MODULE_NOT_FOUND' && code !== 'ERR_MODULE_NOT_FOUND') return null;
+  // A bare package name, not a relative or absolute path (a file of the tool's own that is missing).
+  return /Cannot find (?:module|package) '((?:@[\w.-]+\/)?[\w.-]+)(?:\/[^']*)?'/.exec((err as Error).message)?.[1] ?? null;
+}
+
 /** The last stop of any error: one line on stderr, exit code 2, a stack only when asked for. */
 export function fail(err: unknown): void {
   // yargs reports bad flags as YError: those are usage errors too.
   if (err instanceof UsageError || (err instanceof Error && err.name === 'YError')) {
-    printError(`mashvisor-preflight: ${unknownOnce(hideKeyLikeWords(err.message))}`);
+    printError(`mashvisor-preflight: ${oneLine(unknownOnce(hideKeyLikeWords(err.message)))}`);
+  } else if (missingDependency(err)) {
+    printError(`mashvisor-preflight: its dependency '${missingDependency(err)}' is not installed; run npm install`);
   } else {
     const message = err instanceof Error ? err.message : String(err);
     printError(`mashvisor-preflight: unexpected error: ${message.split('\n')[0]}`);

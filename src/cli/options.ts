@@ -106,7 +106,7 @@ export const EXPLAIN_OPTIONS: OptionSpec[] = [
 ];
 
 export const SANDBOX_OPTIONS: OptionSpec[] = [
-  { name: 'port', type: 'number', default: DEFAULT_SANDBOX_PORT, description: 'Port to listen on (0: any free port)' },
+  { name: 'port', type: 'number', default: DEFAULT_SANDBOX_PORT, description: 'Port to listen on (0: a free port)' },
   { name: 'host', type: 'string', default: DEFAULT_SANDBOX_HOST, description: 'Address to listen on (loopback unless you mean otherwise)' },
   { name: 'latency', type: 'number', description: 'Milliseconds added to every response' },
   { name: 'scenario', type: 'string', description: 'Default scenario for every request' },

@@ -2,12 +2,13 @@ import yargs, { type Argv } from 'yargs';
 import { hideBin } from 'yargs/helpers';
 import { isTerminal } from './tty.js';
 import { UsageError } from '../shared/errors.js';
-import { fail } from './fail.js';
+import { fail, gluedShortOption } from './fail.js';
 import {
   CHECK_OPTIONS, DEMO_OPTIONS, DIFF_OPTIONS, ENDPOINTS_OPTIONS, EXPLAIN_OPTIONS, HISTORY_OPTIONS, REPLAY_OPTIONS, REPORT_OPTIONS,
   SANDBOX_OPTIONS, SANITIZE_OPTIONS, VALIDATE_OPTIONS, type OptionSpec,
 } from './options.js';
 import { toolVersion } from '../shared/version.js';
+import { SCENARIOS, SCENARIO_HEADER } from '../sandbox/scenarios.js';
 
 // Each command's code is imported only when that command runs: `validate` never loads axios, `--json` never loads tables.
 type Handler = (args: Record<string, unknown>) => Promise<number>;
@@ -68,7 +69,8 @@ export function buildCli(argv: string[]): Argv {
       withOptions(y, EXPLAIN_OPTIONS).positional('code', { type: 'string', description: 'A status code or class: 200, 400, 401, 403, 404, 405, 422, 429, 500, 503, 3xx, 2xx, 4xx or 5xx (any other 2xx-5xx code is explained by its class)' }),
       lazy(() => import('./commands/explain.js')))
     .command('sandbox', 'Start a local Mashvisor-compatible simulator on 127.0.0.1', (y) =>
-      withOptions(y, SANDBOX_OPTIONS),
+      // The scenarios are listed here because docs/ is not in the published package.
+      withOptions(y, SANDBOX_OPTIONS).epilogue(`Scenarios (--scenario, or the request header ${SCENARIO_HEADER}): ${SCENARIOS.map((s) => s.name).join(', ')}.`),
       lazy(() => import('./commands/sandbox.js')))
     .command('demo', 'Run eight checks against the built-in simulator (no key, no network)', (y) =>
       withOptions(y, DEMO_OPTIONS),
@@ -101,6 +103,7 @@ export async function main(argv = hideBin(process.argv)): Promise<void> {
   try {
     await buildCli(argv).parseAsync();
   } catch (err) {
-    fail(err);
+    const glued = err instanceof Error && /^Unknown argument/.test(err.message) ? gluedShortOption(argv) : null;
+    fail(glued ? new UsageError(glued) : err);
   }
 }

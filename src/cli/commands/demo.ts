@@ -54,21 +54,36 @@ async function runCase(c: DemoCase, urls: { direct: string; rapidapi: string; cl
     ...(c.key !== undefined ? { key: { key: c.key, keySource: 'option' as const } } : {}),
   });
   const report = await runPreflight(spec, options);
-  const saved = await saveReport(report, { reportsDir }, Math.round(performance.now() - started), { scrub: scrubFile, warn: printError });
-  return { report, path: saved.paths.md ?? '(not written)' };
+  // Warnings are held back: eight cases that cannot save would say the same thing eight times, and save.ts's
+  // "the Markdown report follows" is not true here (the demo shows a table, not the reports).
+  const warnings: string[] = [];
+  const saved = await saveReport(report, { reportsDir }, Math.round(performance.now() - started), { scrub: scrubFile, warn: (line) => warnings.push(line) });
+  const unsaved = saved.fallback === null ? null : (warnings.at(-1) ?? '').replace(/ \u2014 the Markdown report follows on stdout$/, '');
+  return { report, path: saved.paths.md ?? null, warnings: unsaved === null ? warnings : [], unsaved };
+}
+
+/** Each distinct warning once; a directory that could not be written is said once, with why. */
+function sayWarnings(rows: Array<{ warnings: string[]; unsaved: string | null }>): void {
+  const lines = new Set(rows.flatMap((r) => r.warnings));
+  for (const line of new Set(rows.map((r) => r.unsaved).filter((u): u is string => u !== null))) lines.add(`${line} — the demo's reports were not saved`);
+  for (const line of lines) printError(line);
 }
 
 export async function run(args: { reportsDir: string; json?: boolean }): Promise<number> {
   const reportsDir = join(args.reportsDir, 'demo');
   const sandbox = await startSandbox({ port: 0 });
   const urls = { direct: sandbox.directBaseUrl, rapidapi: sandbox.rapidapiBaseUrl, closed: `http://127.0.0.1:${await closedPort()}/v1.1` };
-  const rows: Array<{ c: DemoCase; report: Report; path: string }> = [];
+  const rows: Array<{ c: DemoCase; report: Report; path: string | null; warnings: string[]; unsaved: string | null }> = [];
   try {
     for (const c of CASES) rows.push({ c, ...(await runCase(c, urls, reportsDir)) });
   } finally {
     await sandbox.close();
   }
+  sayWarnings(rows);
+  // Saving is best effort, as for check (whose exit code stays its verdict's): the exit code says whether every
+  // case gave the verdict it should, and stderr says the reports were not saved.
   const asExpected = rows.every((r) => r.report.verdict === r.c.expect);
+  const example = rows.find((r) => r.c.name === 'maintenance')?.path ?? rows.find((r) => r.path !== null)?.path;
   if (args.json) {
     print(JSON.stringify(rows.map((r) => ({ case: r.c.name, verdict: r.report.verdict, exitCode: r.report.exitCode, requestsSent: r.report.requestsSent, report: r.path })), null, 2));
     return asExpected ? 0 : 1;
@@ -79,7 +94,7 @@ export async function run(args: { reportsDir: string; json?: boolean }): Promise
   print([
     wrapText(`mashvisor-preflight demo — ${rows.length} checks against the built-in simulator (no key, no network)`),
     table,
-    wrapText(`Reports (Markdown + JSON each) are in ${reportsDir}/ — open one, e.g. ${rows.find((r) => r.c.name === 'maintenance')?.path}`, undefined, '  '),
+    ...(example ? [wrapText(`Reports (Markdown + JSON each) are in ${reportsDir}/ — open one, e.g. ${example}`, undefined, '  ')] : []),
     // Broken with a shell line continuation: pasted back, it is still one command (a plain wrap would not be).
     'Run a real check:\n  MASHVISOR_API_KEY=... npx mashvisor-preflight check getRentalRates \\\n      -p state=CA -p source=airbnb',
   ].join('\n'));

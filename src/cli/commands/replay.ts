@@ -1,4 +1,3 @@
-import { basename } from 'node:path';
 import { UsageError } from '../../shared/errors.js';
 import { DEFAULT_REPORTS_DIR, DEFAULT_TIMEOUT_MS } from '../../shared/defaults.js';
 import { print, printError, registerSecrets } from '../output.js';
@@ -66,7 +65,8 @@ export async function specFromReport(report: Report, args: ReplayArgs, dropped: 
   registerSecrets([key.key]);
   // The saved base URL is a host the report chose, not the user: the builder's destination rule judges it.
   const spec = buildSpec({
-    origin: `replay:${basename(args.file ?? 'report')}`, endpoint: r.operationId,
+    // The file as the user typed it (its directory included), so a message naming it points at the right one.
+    origin: `replay: ${args.file ?? 'report'}`, endpoint: r.operationId,
     payload: { value: { query, path, ...(body !== undefined ? { body } : {}) }, source: 'the saved report' },
     ...(args.baseUrl ? { baseUrl: args.baseUrl } : {}), ...(saved ? { savedBaseUrl: saved, hostFrom: 'the saved report' } : {}),
     rapidapi: r.mode === 'rapidapi', inputHeaders: replayHeaders(r.headers, dropped), key,
@@ -77,13 +77,15 @@ export async function specFromReport(report: Report, args: ReplayArgs, dropped: 
   return spec;
 }
 
-/** The host a request went to, as every live output names it. */
+/** The base URL a request went to, its path prefix (/v1.1) included, as check shows it in the full URL. */
 export function sentTo(report: Report): string {
+  const { url, baseUrl } = report.request;
+  if (baseUrl && url.startsWith(baseUrl)) return baseUrl.replace(/\/+$/, '');
   try {
-    const url = new URL(report.request.url);
-    return `${url.protocol}//${url.host}`;
+    const parsed = new URL(url);
+    return `${parsed.protocol}//${parsed.host}`;
   } catch {
-    return report.request.baseUrl;
+    return baseUrl;
   }
 }
 
@@ -103,7 +105,7 @@ export async function run(args: ReplayArgs): Promise<number> {
   } else {
     if (written.fallback) print(written.fallback);
     // The operation rather than the full URL (which is in the report): a URL does not fold into 80 columns.
-    const what = `${report.request.method} ${report.request.endpoint} (${report.request.operationId})\nSent to ${sentTo(report)}`;
+    const what = `${report.request.method} ${report.request.endpoint} (${report.request.operationId})\n${report.requestsSent ? 'Sent to' : 'Not sent (base URL)'} ${sentTo(report)}`;
     const { terminalWidth, wrapText } = await import('../text.js');
     print(wrapText(`Replay of ${printable(args.file, 160)}\n${what}`, undefined, '  '));
     print(`${await renderDiff(diff)}\n${wrapText(verdictLine(report, terminalWidth()), undefined, '  ')}`);

@@ -113,9 +113,10 @@ export async function run(args: SandboxArgs): Promise<number> {
     checkNumber('rate-limit', args.rateLimit, 1, 1000000);
   if (problem) return usageError(problem);
   if (args.scenario !== undefined && !SCENARIOS.some((s) => s.name === args.scenario)) {
-    // One line within 80 columns: the full list of some twenty names would run to 260 columns.
+    // One line within 80 columns: the full list of some twenty names would run to 260 columns, so the message names
+    // the help that lists them (docs/ is not in the published package).
     const name = String(args.scenario);
-    return usageError(`unknown scenario '${name.length > 10 ? `${name.slice(0, 9)}…` : name}'; see docs/sandbox.md`);
+    return usageError(`unknown scenario '${name.length > 10 ? `${name.slice(0, 9)}…` : name}' (see sandbox --help)`);
   }
 
   const options: SandboxOptions = { port: args.port ?? 0, host: args.host ?? DEFAULT_SANDBOX_HOST };

@@ -106,6 +106,8 @@ export async function runWatch(spec: RequestSpec, args: CheckArgs, extraHeaders:
   let first: { paths: Paths; fallback: string | null } | null = null;
   // The status line of the wait in progress (on a terminal), redrawn each second with the time left.
   let waiting = '';
+  // The attempt whose line stderr already shows: Ctrl-C during its wait must not print it a second time.
+  let shown = -1;
   const countdown = live ? (leftMs: number) => showStatus(`${waiting} — next try in ${durationText(Math.max(0, Math.ceil(leftMs / 1000)))} · Ctrl-C stops`) : undefined;
   try {
     const result = await watchLoop(limits, {
@@ -125,16 +127,17 @@ export async function runWatch(spec: RequestSpec, args: CheckArgs, extraHeaders:
         if (index === 0) first = await writeFiles(report, args, formatsFor(args).filter((f) => f !== 'junit'));
         // Short enough for the countdown to fit 80 columns; the pipe's line below says when and why.
         waiting = `attempt ${index + 1}/${limits.maxRequests}: ${attemptLabel(attemptOf(report))} ${report.verdict}`;
+        shown = index;
         if (!live) printError(`${attemptText(report, index, limits)} — next try in ${durationText(Math.round(next.waitMs / 1000))} (${next.why})`);
+        // printError wraps to the terminal's width (or $COLUMNS) only: captured in a log, the message stays one line.
         if (index === 0) {
-          const { wrapText } = await import('../text.js');
-          printError(wrapText(`mashvisor-preflight: --watch: trying again until the verdict changes, at most ${limits.maxRequests - 1} more request${limits.maxRequests === 2 ? '' : 's'} ` +
-            `within ${durationText(Math.round(limits.timeoutMs / 1000))}; each may be billed. Ctrl-C stops.`, 80, '  '));
+          printError(`mashvisor-preflight: --watch: trying again until the verdict changes, at most ${limits.maxRequests - 1} more request${limits.maxRequests === 2 ? '' : 's'} ` +
+            `within ${durationText(Math.round(limits.timeoutMs / 1000))}; each may be billed. Ctrl-C stops.`);
         }
       },
     });
     clearStatus();
-    if (!live) printError(attemptText(result.reports.at(-1)!, result.reports.length - 1, limits));
+    if (!live && shown !== result.reports.length - 1) printError(attemptText(result.reports.at(-1)!, result.reports.length - 1, limits));
     return await finish(result, limits, args, durations, first);
   } finally {
     interrupt.dispose();
