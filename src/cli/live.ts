@@ -117,7 +117,7 @@ export async function checkOnce(spec: RequestSpec, args: CheckArgs, extraHeaders
   const started = performance.now();
   const report = await runPreflight(spec, preflightOptions(args, extraHeaders));
   // One rule for every input: --offline sends nothing and writes nothing (no report, no history line).
-  if (args.offline) return { report, saving: Promise.resolve({ paths: {}, fallback: null }) };
+  if (args.offline) return { report, saving: Promise.resolve({ paths: {}, fallback: null, unsaved: null }) };
   return { report, saving: save(report, args, Math.round(performance.now() - started)) };
 }
 

@@ -10,6 +10,8 @@ export interface Saved {
   paths: SavedPaths;
   /** The Markdown report, for stdout, when the files could not be written; null when they were. */
   fallback: string | null;
+  /** Why the files could not be written (one line, e.g. "cannot write reports to X: permission denied"); null when they were. */
+  unsaved: string | null;
 }
 
 export interface SaveTarget {
@@ -53,10 +55,11 @@ export async function saveReport(report: Report, target: SaveTarget, durationMs:
       const message = err instanceof Error && err.name === 'HistoryWriteError' ? err.message : `history not recorded: ${(err as Error).message}`;
       io.warn(`mashvisor-preflight: ${message.split('\n')[0]}`);
     }
-    return { paths, fallback: null };
+    return { paths, fallback: null, unsaved: null };
   } catch (err) {
     const { renderMarkdown } = await import('./markdown.js');
-    io.warn(`mashvisor-preflight: ${(err as Error).message.split('\n')[0]} — the Markdown report follows on stdout`);
-    return { paths: {}, fallback: renderMarkdown(report) };
+    const unsaved = (err as Error).message.split('\n')[0]!;
+    io.warn(`mashvisor-preflight: ${unsaved} — the Markdown report follows on stdout`);
+    return { paths: {}, fallback: renderMarkdown(report), unsaved };
   }
 }

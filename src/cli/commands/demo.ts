@@ -58,7 +58,7 @@ async function runCase(c: DemoCase, urls: { direct: string; rapidapi: string; cl
   // "the Markdown report follows" is not true here (the demo shows a table, not the reports).
   const warnings: string[] = [];
   const saved = await saveReport(report, { reportsDir }, Math.round(performance.now() - started), { scrub: scrubFile, warn: (line) => warnings.push(line) });
-  const unsaved = saved.fallback === null ? null : (warnings.at(-1) ?? '').replace(/ \u2014 the Markdown report follows on stdout$/, '');
+  const unsaved = saved.unsaved === null ? null : `mashvisor-preflight: ${saved.unsaved}`;
   return { report, path: saved.paths.md ?? null, warnings: unsaved === null ? warnings : [], unsaved };
 }
 
