@@ -47,6 +47,30 @@ export function runCli(args, { env = {}, input, cwd, guardMs = 60_000 } = {}) {
   });
 }
 
+/** Runs the CLI, sends SIGINT once stderr shows `marker`, and collects what it printed (a run past 60 s is killed). */
+export function interruptAfter(args, marker, env = {}) {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [bin, ...args], { env: cleanEnv(env) });
+    let stdout = '';
+    let stderr = '';
+    let sent = false;
+    const guard = setTimeout(() => child.kill('SIGKILL'), 60_000);
+    child.stdout.on('data', (d) => (stdout += d));
+    child.stderr.on('data', (d) => {
+      stderr += d;
+      if (!sent && stderr.includes(marker)) {
+        sent = true;
+        child.kill('SIGINT');
+      }
+    });
+    child.on('error', reject);
+    child.on('close', (code, signal) => {
+      clearTimeout(guard);
+      resolve({ code, signal, stdout, stderr, sent });
+    });
+  });
+}
+
 /**
  * The simulator for a whole test file (stats reset before each test) and a fresh temp directory per test, handed to
  * `use(sandbox, dir)` as they change.

@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { spawn } from 'node:child_process';
 import { cp } from 'node:fs/promises';
-import { bin, cleanEnv, root, runCli } from './helpers.js';
+import { bin, cleanEnv, interruptAfter, root, runCli } from './helpers.js';
 
 const trial = suite('trial-output');
 const dirs = [];
@@ -66,30 +66,6 @@ trial.before(async () => {
   sandbox = await startSandbox({ port: 0 });
 });
 trial.after(() => sandbox.close());
-
-/** Runs the CLI, sends SIGINT once stderr shows `marker`, and collects what it printed. */
-function interruptAfter(args, marker, env) {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [bin, ...args], { env: cleanEnv(env) });
-    let stdout = '';
-    let stderr = '';
-    let sent = false;
-    const guard = setTimeout(() => child.kill('SIGKILL'), 60_000);
-    child.stdout.on('data', (d) => (stdout += d));
-    child.stderr.on('data', (d) => {
-      stderr += d;
-      if (!sent && stderr.includes(marker)) {
-        sent = true;
-        child.kill('SIGINT');
-      }
-    });
-    child.on('error', reject);
-    child.on('close', (code) => {
-      clearTimeout(guard);
-      resolve({ code, stdout, stderr, sent });
-    });
-  });
-}
 
 trial('Ctrl-C during a --watch wait: the last attempt\'s line is printed once', async () => {
   const { SANDBOX_KEY } = await import('../dist/sandbox/server.js');

@@ -5,7 +5,7 @@ import * as assert from 'uvu/assert';
 import { spawn } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { bin, cleanEnv, runCli, useSandbox } from './helpers.js';
+import { bin, cleanEnv, interruptAfter, runCli, useSandbox } from './helpers.js';
 import { SANDBOX_KEY } from '../dist/sandbox/server.js';
 import { nextWait, parseDuration, shouldKeepWatching, timelineSummary, watchLimits, watchLoop } from '../dist/cli/watch.js';
 
@@ -262,32 +262,8 @@ test('on a terminal: one status line, redrawn with a countdown, instead of a lin
   assert.is(sandbox.requests, 2);
 });
 
-/** Runs the CLI, sends SIGINT once stderr shows `marker`, and collects what it printed. */
-function interruptAfter(args, marker) {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [bin, ...args], { env: cleanEnv(env) });
-    let stdout = '';
-    let stderr = '';
-    let sent = false;
-    const guard = setTimeout(() => child.kill('SIGKILL'), 60_000);
-    child.stdout.on('data', (d) => (stdout += d));
-    child.stderr.on('data', (d) => {
-      stderr += d;
-      if (!sent && stderr.includes(marker)) {
-        sent = true;
-        child.kill('SIGINT');
-      }
-    });
-    child.on('error', reject);
-    child.on('close', (code, signal) => {
-      clearTimeout(guard);
-      resolve({ code, signal, stdout, stderr, sent });
-    });
-  });
-}
-
 test('Ctrl-C during the first wait: ends at once with the timeline, exit code of the last verdict, nothing lost', async () => {
-  const r = await interruptAfter(checkArgs('maintenance', '--every', '5m'), 'attempt 1/10');
+  const r = await interruptAfter(checkArgs('maintenance', '--every', '5m'), 'attempt 1/10', env);
   assert.ok(r.sent);
   assert.is(r.code, 3, r.stderr);
   assert.is(sandbox.requests, 1);
@@ -297,7 +273,7 @@ test('Ctrl-C during the first wait: ends at once with the timeline, exit code of
 });
 
 test('Ctrl-C after several attempts: every attempt is in history and in the final report', async () => {
-  const r = await interruptAfter(checkArgs('maintenance', '--every', '1s'), 'attempt 2/10');
+  const r = await interruptAfter(checkArgs('maintenance', '--every', '1s'), 'attempt 2/10', env);
   assert.is(r.code, 3, r.stderr);
   const history = historyLines();
   assert.ok(history.length >= 2);
