@@ -1,20 +1,18 @@
 // A local stand-in for the Mashvisor API (direct and through RapidAPI), built on node:http only.
 // It answers from the documented behaviour and its own route table; it shares no code with the checker,
 // so tests that run the checker against it cannot simply agree with themselves.
-// Over 450 lines: routes (routes.ts), parameter rules (params.ts), scenarios (scenarios.ts) and the rate windows
-// and quotas (limits.ts) live apart; what is left is the one handler, its scenario player and the state they share
-// (Ctx, State). Moving the scenario player out needs that state passed explicitly: the next split.
+// Here: the one handler, the state it keeps (State) and the API the tests and the CLI start it by. Routes
+// (routes.ts), parameter rules (params.ts), scenarios (scenarios.ts), the scenario player with the reply helpers
+// (player.ts) and the rate windows and quotas (limits.ts) live apart; the last two are handed the parts of
+// State and Settings they use, so none of them closes over this file's variables.
 import { createServer } from 'node:http';
 import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { deflateSync, gzipSync } from 'node:zlib';
 import { errorEnvelope, findRoute, answer, DOCUMENTED } from './routes.js';
 import type { SandboxMode } from './routes.js';
 import { hitQuota, hitWindow, quotaLowHeaders, rapidHeaders, type RateWindow } from './limits.js';
-import {
-  SCENARIOS, SCENARIO_HEADER, isScenario, maintenancePage, badGatewayPage, htmlOkPage, brokenJson,
-  streamHuge, streamEndless, RECOVERING_FAILURES,
-} from './scenarios.js';
+import { SCENARIOS, SCENARIO_HEADER, isScenario } from './scenarios.js';
+import { JSON_TYPE, gone, header, playScenario, sendJson, sleep, type Ctx } from './player.js';
 
 export { SCENARIOS, SCENARIO_HEADER } from './scenarios.js';
 export type { ScenarioInfo } from './scenarios.js';
@@ -94,21 +92,6 @@ interface Settings {
   port: number;
 }
 
-interface Ctx {
-  req: IncomingMessage;
-  res: ServerResponse;
-  url: URL;
-  mode: SandboxMode;
-  /** Path inside the operation table: after /v1.1/client on the direct API; null when it cannot be an operation. */
-  apiPath: string | null;
-  scenario: string;
-  entry: SandboxLogEntry | null;
-  /** Headers every answer of this request carries (RapidAPI's rate-limit families). */
-  extra: Record<string, string>;
-}
-
-const JSON_TYPE = 'application/json';
-const HTML_TYPE = 'text/html; charset=utf-8';
 const BODY_LIMIT = 1024 * 1024;
 const SLOW_MS = 1500;
 
@@ -207,26 +190,6 @@ function scenarioNames(): string {
   return SCENARIOS.map((s) => s.name).join(', ');
 }
 
-function sleep(state: State, ms: number): Promise<void> {
-  if (ms <= 0) return Promise.resolve();
-  return new Promise((resolve) => {
-    const timer = setTimeout(() => {
-      state.timers.delete(timer);
-      resolve();
-    }, ms);
-    state.timers.add(timer);
-  });
-}
-
-function gone(res: ServerResponse): boolean {
-  return res.destroyed || res.writableEnded;
-}
-
-function header(req: IncomingMessage, name: string): string | undefined {
-  const value = req.headers[name];
-  return Array.isArray(value) ? value.join(', ') : value;
-}
-
 /** Direct API when the path holds a /v1.1 segment (any gateway prefix before it); RapidAPI otherwise. */
 function classify(pathname: string): { mode: SandboxMode; apiPath: string | null } {
   let rest: string | null = null;
@@ -257,33 +220,6 @@ function readBody(req: IncomingMessage): Promise<Buffer | null> {
   });
 }
 
-function record(state: State, ctx: Ctx, status: number): void {
-  state.byStatus[String(status)] = (state.byStatus[String(status)] ?? 0) + 1;
-  if (ctx.entry) ctx.entry.status = status;
-}
-
-function send(state: State, ctx: Ctx, status: number, headers: Record<string, string>, body: string | Buffer): void {
-  const { res } = ctx;
-  if (gone(res)) return;
-  const payload = typeof body === 'string' ? Buffer.from(body) : body;
-  record(state, ctx, status);
-  res.writeHead(status, { ...ctx.extra, ...headers, 'content-length': String(payload.length) });
-  res.end(payload);
-}
-
-function sendJson(state: State, ctx: Ctx, status: number, body: unknown, headers: Record<string, string> = {}): void {
-  let payload = Buffer.from(JSON.stringify(body));
-  const out: Record<string, string> = { 'content-type': JSON_TYPE, ...headers };
-  if (ctx.scenario === 'gzip') {
-    payload = gzipSync(payload);
-    out['content-encoding'] = 'gzip';
-  } else if (ctx.scenario === 'deflate') {
-    payload = deflateSync(payload);
-    out['content-encoding'] = 'deflate';
-  }
-  send(state, ctx, status, out, payload);
-}
-
 async function handle(req: IncomingMessage, res: ServerResponse, settings: Settings, state: State): Promise<void> {
   res.on('error', () => {});
   req.on('error', () => {});
@@ -303,9 +239,8 @@ async function handle(req: IncomingMessage, res: ServerResponse, settings: Setti
   const { mode, apiPath } = classify(url.pathname);
   const requested = header(req, SCENARIO_HEADER)?.trim().toLowerCase();
   const scenario = requested || settings.scenario;
-  const ctx: Ctx = { req, res, url, mode, apiPath, scenario, entry: null, extra: {} };
   state.requests++;
-  ctx.entry = {
+  const entry: SandboxLogEntry = {
     method: req.method ?? 'GET',
     path: url.pathname,
     url: req.url ?? '/',
@@ -314,7 +249,8 @@ async function handle(req: IncomingMessage, res: ServerResponse, settings: Setti
     mode,
     status: 0,
   };
-  state.log.push(ctx.entry);
+  const ctx: Ctx = { req, res, url, mode, apiPath, scenario, entry, extra: {} };
+  state.log.push(entry);
 
   let body: Buffer | null = null;
   if (req.method === 'POST' || req.method === 'PUT' || req.method === 'PATCH') body = await readBody(req);
@@ -394,119 +330,6 @@ async function handle(req: IncomingMessage, res: ServerResponse, settings: Setti
   }
   const result = answer(match, url.searchParams, body);
   sendJson(state, ctx, result.status, result.body);
-}
-
-/** Plays the forced scenarios. Returns false for those that continue into normal behaviour. */
-async function playScenario(ctx: Ctx, settings: Settings, state: State): Promise<boolean> {
-  const { res, req } = ctx;
-  switch (ctx.scenario) {
-    case 'ok':
-    case 'slow':
-    case 'gzip':
-    case 'deflate':
-    case 'quota-low':
-      return false;
-    case 'maintenance':
-      send(state, ctx, 503, { 'content-type': HTML_TYPE }, maintenancePage());
-      return true;
-    case 'recovering':
-      // Down for the first requests, then the normal answer (authentication included).
-      if (state.recovering++ >= RECOVERING_FAILURES) return false;
-      send(state, ctx, 503, { 'content-type': HTML_TYPE, 'retry-after': '1' }, maintenancePage());
-      return true;
-    case 'bad-gateway':
-      send(state, ctx, 502, { 'content-type': HTML_TYPE }, badGatewayPage());
-      return true;
-    case 'server-error':
-      sendJson(state, ctx, 500, errorEnvelope(500).body);
-      return true;
-    case 'not-found':
-      sendJson(state, ctx, 404, errorEnvelope(404).body);
-      return true;
-    case 'bad-request':
-      sendJson(state, ctx, 400, errorEnvelope(400).body);
-      return true;
-    case 'unauthorized':
-      sendJson(state, ctx, 401, errorEnvelope(401).body);
-      return true;
-    case 'rate-limited': {
-      const limit = String(settings.rateLimit.limit);
-      const family: Record<string, string> = ctx.mode === 'rapidapi'
-        ? { 'x-ratelimit-limit': limit, 'x-ratelimit-remaining': '0', 'x-ratelimit-reset': '30' }
-        : { 'ratelimit-limit': limit, 'ratelimit-remaining': '0', 'ratelimit-reset': '30' };
-      sendJson(state, ctx, 429, errorEnvelope(429).body, { ...family, 'retry-after': '30' });
-      return true;
-    }
-    case 'invalid-json':
-      send(state, ctx, 200, { 'content-type': JSON_TYPE }, brokenJson());
-      return true;
-    case 'html-200':
-      send(state, ctx, 200, { 'content-type': HTML_TYPE }, htmlOkPage());
-      return true;
-    case 'echo-key': {
-      const keys = receivedKeys(req, ctx.url);
-      const headers: Record<string, string> = {};
-      const joined = Object.values(keys).join(', ');
-      if (joined && isHeaderSafe(joined)) headers['x-echo-key'] = joined;
-      sendJson(state, ctx, 200, { status: 'success', content: { echo: keys } }, headers);
-      return true;
-    }
-    case 'redirect': {
-      const location = `http://127.0.0.2:${settings.port}${req.url ?? '/'}`;
-      send(state, ctx, 302, { location, 'content-type': 'text/plain; charset=utf-8' }, `Found. Redirecting to ${location}\n`);
-      return true;
-    }
-    case 'hang':
-      // Accepted, never answered: only the client's timeout (or close()) ends it.
-      return true;
-    case 'reset': {
-      const full = JSON.stringify({ status: 'success', content: { rental_rates: { studio_value: 1480, one_room_value: 1710 } } });
-      record(state, ctx, 200);
-      res.writeHead(200, { ...ctx.extra, 'content-type': JSON_TYPE, 'content-length': String(full.length) });
-      res.write(full.slice(0, Math.floor(full.length / 2)), () => {
-        // Give the client a moment to read the headers, then drop the connection with a TCP reset.
-        sleep(state, 30).then(() => {
-          const socket = res.socket ?? req.socket;
-          if (!socket || socket.destroyed) return;
-          if (typeof socket.resetAndDestroy === 'function') socket.resetAndDestroy();
-          else socket.destroy();
-        });
-      });
-      return true;
-    }
-    case 'huge':
-      record(state, ctx, 200);
-      res.writeHead(200, { ...ctx.extra, 'content-type': JSON_TYPE });
-      await streamHuge(res, settings.hugeBodyBytes);
-      return true;
-    case 'endless':
-      record(state, ctx, 200);
-      res.writeHead(200, { ...ctx.extra, 'content-type': JSON_TYPE });
-      await streamEndless(res);
-      return true;
-    default:
-      return false;
-  }
-}
-
-function isHeaderSafe(value: string): boolean {
-  return /^[\t\x20-\x7e\x80-\xff]*$/.test(value);
-}
-
-const KEY_HEADERS = ['x-api-key', 'x-rapidapi-key', 'authorization'];
-const KEY_QUERY = ['api_key', 'apikey', 'key', 'x-api-key'];
-
-function receivedKeys(req: IncomingMessage, url: URL): Record<string, string> {
-  const keys: Record<string, string> = {};
-  for (const name of KEY_HEADERS) {
-    const value = header(req, name);
-    if (value !== undefined) keys[name] = value;
-  }
-  for (const name of KEY_QUERY) {
-    const value = url.searchParams.get(name);
-    if (value !== null) keys[`query:${name}`] = value;
-  }
-  return keys;
 }
 
 /** The RapidAPI gateway's own rejection text, or null when the key and host are right. */
