@@ -2,7 +2,8 @@ import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { readFileSync } from 'node:fs';
 import { har as validateHar } from 'har-validator';
-import { readHarEntries, isMashvisorUrl, filterMashvisor, sanitizeHar, REDACTED } from '../dist/inputs/har.js';
+import { readHarEntries, isMashvisorUrl, filterMashvisor } from '../dist/inputs/har.js';
+import { sanitizeHar, REDACTED } from '../dist/inputs/har-sanitize.js';
 import { InputError } from '../dist/inputs/raw.js';
 
 const session = () => JSON.parse(readFileSync(new URL('./fixtures/inputs/session.har', import.meta.url), 'utf8'));

@@ -14,7 +14,7 @@ import { maskCredential } from '../dist/shared/redact.js';
 import { escapeControls } from '../dist/shared/terminal.js';
 import { responseCheck } from '../dist/checks/response.js';
 import { resolveEndpoint } from '../dist/catalog/resolve.js';
-import { sanitizeHar } from '../dist/inputs/har.js';
+import { sanitizeHar } from '../dist/inputs/har-sanitize.js';
 
 const CANARY = 'CANARYKEY1234567890abcdef';
 let sandbox;

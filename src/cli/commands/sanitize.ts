@@ -8,7 +8,7 @@ import { describeFsError, parseJsonText, readInputText } from '../../request/par
 const MAX_HAR_BYTES = 2 * 1024 * 1024;
 
 export async function run(args: { file: string; out?: string }): Promise<number> {
-  const { sanitizeHar } = await import('../../inputs/har.js');
+  const { sanitizeHar } = await import('../../inputs/har-sanitize.js');
   const har = parseJsonText(await readInputText(args.file, 'HAR file', MAX_HAR_BYTES), args.file);
   if (typeof har !== 'object' || har === null) throw new UsageError(`${args.file} is not a HAR file`);
   let result;
