@@ -64,8 +64,9 @@ export function watchLimits(args: WatchArgs): WatchLimits {
  */
 export function shouldKeepWatching(report: Report): boolean {
   if (report.verdict === 'pass' || report.requestsSent === 0) return false;
-  // A redirect not followed or an answer over the size limit is the same answer next time.
-  if (report.error?.kind === 'redirect' || report.error?.kind === 'budget') return false;
+  // A redirect not followed is the same answer next time. (A body over the size limit is a server cause the table
+  // says to wait out.)
+  if (report.error?.kind === 'redirect') return false;
   // The response check names what the answer asks of the user: only a "wait" is worth another (billed) try.
   const cause = causeOf(report);
   if (cause) return nextStep(cause) === 'wait';
