@@ -36,7 +36,7 @@ function shell(script, args) {
 }
 const checkArgs = () => ['check', 'getRentalRates', '-p', 'state=CA', '-p', 'source=airbnb', '--base-url', sandbox.directBaseUrl, '--reports-dir', join(dir, 'reports')];
 
-test('--junit refuses a FIFO, a symbolic link and a directory, and leaves each as it was', async () => {
+test('--junit onto a FIFO, a symbolic link or a directory is a usage error before anything is sent; each is left as it was', async () => {
   const fifo = join(dir, 'results.fifo');
   assert.is(spawnSync('mkfifo', [fifo]).status, 0, 'mkfifo is needed for this test');
   const real = join(dir, 'real.xml');
@@ -48,10 +48,17 @@ test('--junit refuses a FIFO, a symbolic link and a directory, and leaves each a
   for (const [target, kind] of [[fifo, /FIFO or device/], [link, /symbolic link/], [folder, /directory/]]) {
     const run = await runCli([...checkArgs(), '--junit', target], { env });
     assert.is(run.killed, false);
-    assert.is(run.code, 0, 'the verdict still decides the exit code');
-    assert.match(run.stderr, `cannot write reports to ${target}`);
+    assert.is(run.code, 2, run.stderr);
+    assert.match(run.stderr, `--junit ${target}: `);
     assert.match(run.stderr, kind);
+    assert.is(run.stderr.trim().split('\n').length, 1, 'one line');
+    // `report FILE --junit` takes the same rule.
+    const saved = await runCli(['report', join(dir, 'none.json'), '--junit', target], { env });
+    assert.is(saved.code, 2);
+    assert.match(saved.stderr, kind);
   }
+  assert.is(sandbox.requests, 0, 'nothing was sent');
+  assert.not.ok(existsSync(join(dir, 'reports')), 'no report, no history line');
   assert.ok(lstatSync(fifo).isFIFO(), 'the FIFO is still a FIFO');
   assert.ok(lstatSync(link).isSymbolicLink(), 'the link is still a link');
   assert.is(readFileSync(real, 'utf8'), 'keep');
@@ -74,6 +81,17 @@ test('a check run from a deleted directory finishes with its verdict and says wh
   assert.is(run.status, 0, run.stderr);
   assert.match(run.stderr, /the current directory no longer exists/);
   assert.match(run.stdout, /Verdict: `pass`/, 'the Markdown report follows on stdout');
+});
+
+test('every command started from a deleted directory says so in one line, exit 2, instead of an unexpected error', async () => {
+  const gone = join(dir, 'gone-too');
+  mkdirSync(gone);
+  for (const command of ['explain 503', 'endpoints getRentalRates', 'history']) {
+    const run = await shell(`cd "$1" && rmdir "$1" && exec "$2" "$3" ${command}`, [gone, process.execPath, bin]);
+    assert.is(run.status, 2, command);
+    assert.is(run.stderr, 'mashvisor-preflight: the current directory no longer exists (it was deleted or moved): cd to another one\n', command);
+    mkdirSync(gone);
+  }
 });
 
 test('stdout that cannot be written: the exit code still stands and stderr says the output was lost', () => {

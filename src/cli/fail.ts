@@ -1,4 +1,5 @@
 import { UsageError } from '../shared/errors.js';
+import { CWD_GONE } from '../shared/files.js';
 import { printError } from './output.js';
 
 // A word of 16+ letters and digits (with at least one digit) standing alone: what an API key looks like, and never
@@ -73,6 +74,9 @@ export function fail(err: unknown): void {
   // yargs reports bad flags as YError: those are usage errors too.
   if (err instanceof UsageError || (err instanceof Error && err.name === 'YError')) {
     printError(`mashvisor-preflight: ${oneLine(unknownOnce(hideKeyLikeWords(err.message)))}`);
+  } else if ((err as NodeJS.ErrnoException | null)?.syscall === 'uv_cwd') {
+    // yargs and path.resolve ask for the current directory; started from one that was deleted, that throws.
+    printError(`mashvisor-preflight: ${CWD_GONE}`);
   } else if (missingDependency(err)) {
     printError(`mashvisor-preflight: its dependency '${missingDependency(err)}' is not installed; run npm install`);
   } else {

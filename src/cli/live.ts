@@ -3,6 +3,7 @@
 // outputs. No command imports another for these: each calls the pipeline itself.
 import { isTerminal } from './tty.js';
 import { UsageError } from '../shared/errors.js';
+import { refuseUnreplaceable } from '../shared/files.js';
 import { printError, runRedactor, scrubFile } from './output.js';
 import { runPreflight, type PreflightOptions } from '../preflight.js';
 import { parseHeaderFlags } from '../request/credentials.js';
@@ -72,6 +73,8 @@ export function checkUsage(args: CheckArgs): void {
   if (args.baseUrl !== undefined && /[?#]/.test(args.baseUrl)) {
     throw new UsageError('--base-url must be the API root without a query or fragment (such as https://api.mashvisor.com/v1.1): parameters go in --param');
   }
+  // Said before anything is sent: onto a device, FIFO, link or directory it would only fail after the billed call.
+  refuseUnreplaceable(args.junit, '--junit');
 }
 
 /** What every live check of this run is sent with: headers, rate, probe, timeout, budget, notices. */

@@ -4,9 +4,9 @@
 // but never leave a half-written report behind (a directory sync cost more than the rest of the writing).
 import { randomBytes } from 'node:crypto';
 import { closeSync, constants as fsc, fchmodSync, fsync, linkSync, openSync, unlinkSync, writeFileSync } from 'node:fs';
-import { copyFile, lstat, mkdir, open, rename, stat, unlink } from 'node:fs/promises';
+import { copyFile, mkdir, open, rename, stat, unlink } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
-import { absoluteDir } from '../shared/files.js';
+import { absoluteDir, notReplaceable } from '../shared/files.js';
 import type { Report, ReportFormat } from '../types.js';
 import { scrubberOf } from '../shared/scrub.js';
 import { renderHar } from './har.js';
@@ -254,7 +254,7 @@ export async function writeReportFiles(
     await ensureDir(targetDir);
     let temp: string | undefined;
     try {
-      await refuseSpecialTarget(target);
+      refuseSpecialTarget(target);
       temp = await writeTemp(targetDir, basename(target), contents.get('junit')!);
       await rename(temp, target);
       temp = undefined;
@@ -269,21 +269,10 @@ export async function writeReportFiles(
   return paths;
 }
 
-/**
- * --junit PATH replaces a regular file there (CI overwrites last run's results), and nothing else: renaming onto a
- * device, a FIFO or a symbolic link would put a file in its place (as root, /dev/null itself).
- */
-async function refuseSpecialTarget(target: string): Promise<void> {
-  let info;
-  try {
-    info = await lstat(target);
-  } catch (err) {
-    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return;
-    throw err;
-  }
-  if (info.isFile()) return;
-  const what = info.isSymbolicLink() ? 'a symbolic link (not followed)' : info.isDirectory() ? 'a directory' : 'a FIFO or device, not a regular file';
-  throw Object.assign(new Error(`it is ${what}; name a new or regular file`), { code: 'ENOTREG' });
+/** --junit PATH replaces a regular file there (CI overwrites last run's results), and nothing else. */
+function refuseSpecialTarget(target: string): void {
+  const why = notReplaceable(target);
+  if (why) throw Object.assign(new Error(`${why}; name a new or regular file`), { code: 'ENOTREG' });
 }
 
 /** The library-facing name. */

@@ -1,8 +1,9 @@
 // Opening the files the tool reads and appends to. A FIFO or a device in a file's place (reports/history.jsonl,
 // GITHUB_STEP_SUMMARY, a payload) would block open() or read() forever, after the billed request: every open is
 // non-blocking and anything but a regular file is refused with NotRegularFileError, which callers word for the user.
-import { closeSync, constants as fsc, fstatSync, openSync, readSync, type Stats } from 'node:fs';
+import { closeSync, constants as fsc, fstatSync, lstatSync, openSync, readSync, type Stats } from 'node:fs';
 import { resolve } from 'node:path';
+import { UsageError } from './errors.js';
 
 export class NotRegularFileError extends Error {
   readonly code = 'ENOTREG';
@@ -79,6 +80,9 @@ export function appendBytes(fd: number, readable: boolean, text: string): Buffer
   return Buffer.from(lead + text, 'utf8');
 }
 
+/** What to say when process.cwd() fails: the directory the command was started in is gone. */
+export const CWD_GONE = 'the current directory no longer exists (it was deleted or moved): cd to another one';
+
 /**
  * dir made absolute before anything is created in it. Run from a directory that was deleted, Node's recursive mkdir
  * of a relative path retries forever (ENOENT on the child, EEXIST on "."): resolving it first fails at once instead.
@@ -87,8 +91,30 @@ export function absoluteDir(dir: string): string {
   try {
     return resolve(dir);
   } catch (err) {
-    throw Object.assign(new Error('the current directory no longer exists (it was deleted or moved): cd to another one'), {
+    throw Object.assign(new Error(CWD_GONE), {
       code: (err as NodeJS.ErrnoException).code ?? 'ENOENT',
     });
   }
+}
+
+/**
+ * Why a file cannot be written at path by renaming a new one onto it, or null (nothing there, or a regular file).
+ * A rename would put a file in place of a device, a FIFO or a symbolic link (as root, /dev/null itself).
+ */
+export function notReplaceable(path: string): string | null {
+  let info: Stats;
+  try {
+    info = lstatSync(path);
+  } catch {
+    return null; // nothing there (or not reachable: the write itself will say why)
+  }
+  if (info.isFile()) return null;
+  if (info.isSymbolicLink()) return 'it is a symbolic link (not followed)';
+  return info.isDirectory() ? 'it is a directory' : 'it is a FIFO or device, not a regular file';
+}
+
+/** A usage error when option's file (e.g. --junit PATH) could not be written in place; nothing when it can. */
+export function refuseUnreplaceable(path: string | undefined, option: string): void {
+  const why = path === undefined ? null : notReplaceable(path);
+  if (why) throw new UsageError(`${option} ${path}: ${why}; name a new or regular file`);
 }

@@ -1,5 +1,6 @@
 import { dirname } from 'node:path';
 import { UsageError } from '../../shared/errors.js';
+import { refuseUnreplaceable } from '../../shared/files.js';
 import { print, printError, registerSecrets, scrubFile } from '../output.js';
 import { isPlainObject, parseJsonText, readInputText } from '../../request/params.js';
 import type { Report, ReportFormat } from '../../types.js';
@@ -47,6 +48,7 @@ export async function loadReport(file: string): Promise<Report> {
 }
 
 export async function run(args: { file: string; format?: string; html?: boolean; har?: boolean; junit?: string; outDir?: string }): Promise<number> {
+  refuseUnreplaceable(args.junit, '--junit');
   const report = await loadReport(args.file);
   const formats: ReportFormat[] = [];
   if (args.html) formats.push('html');
