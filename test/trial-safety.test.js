@@ -104,6 +104,16 @@ test('stdout that cannot be written: the exit code still stands and stderr says 
   assert.not.match(run.stderr, /unexpected error|at .*\.cjs:/);
 });
 
+test('--help and --version leave through the same boundary: on a full stdout they say so, exit 0', () => {
+  for (const flag of ['--help', '--version']) {
+    const run = spawnSync('sh', ['-c', 'exec "$@" >/dev/full', 'sh', process.execPath, bin, flag], {
+      env: cleanEnv({ NO_COLOR: '1' }), encoding: 'utf8', timeout: 60_000,
+    });
+    assert.is(run.status, 0, flag);
+    assert.match(run.stderr, /could not write to stdout \(ENOSPC\)/, flag);
+  }
+});
+
 test('stderr that cannot be written: bad input still exits 2, with no crash', () => {
   for (const args of [['explain', '999'], ['validate', 'nosuch'], ['check', 'getRentalRates', '--bogus']]) {
     const run = spawnSync('sh', ['-c', 'exec "$@" 2>/dev/full', 'sh', process.execPath, bin, ...args], {

@@ -3,6 +3,7 @@ import { hideBin } from 'yargs/helpers';
 import { isTerminal } from './tty.js';
 import { UsageError } from '../shared/errors.js';
 import { fail, gluedShortOption } from './fail.js';
+import { print } from './output.js';
 import {
   CHECK_OPTIONS, DEMO_OPTIONS, DIFF_OPTIONS, ENDPOINTS_OPTIONS, EXPLAIN_OPTIONS, HISTORY_OPTIONS, REPLAY_OPTIONS, REPORT_OPTIONS,
   SANDBOX_OPTIONS, SANITIZE_OPTIONS, VALIDATE_OPTIONS, type OptionSpec,
@@ -101,7 +102,13 @@ export function buildCli(argv: string[]): Argv {
 
 export async function main(argv = hideBin(process.argv)): Promise<void> {
   try {
-    await buildCli(argv).parseAsync();
+    // With a callback, yargs hands --help and --version text back instead of printing it and exiting: it leaves
+    // through the output boundary like every other byte, and the run ends as every other run does.
+    let shown = '';
+    await buildCli(argv).parseAsync(argv, {}, (_err: Error | undefined, _args: unknown, output: string) => {
+      shown = output;
+    });
+    if (shown) print(shown);
   } catch (err) {
     const glued = err instanceof Error && /^Unknown argument/.test(err.message) ? gluedShortOption(argv) : null;
     fail(glued ? new UsageError(glued) : err);
