@@ -25,9 +25,14 @@ export function cleanEnv(extra = {}) {
  * Runs `mashvisor-preflight ...args` with stdin from `input` (closed at once when none). A run that outlives
  * `guardMs` is killed and reported as `killed` (the test then fails on it).
  */
-export function runCli(args, { env = {}, input, cwd, guardMs = 60_000 } = {}) {
+export function runCli(args, options = {}) {
+  return runProcess(process.execPath, [bin, ...args], options);
+}
+
+/** Any program, as runCli runs the CLI: output collected, killed (and `killed` set) past `guardMs`. */
+export function runProcess(file, args, { env = {}, input, cwd, guardMs = 60_000 } = {}) {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [bin, ...args], { cwd, env: cleanEnv(env) });
+    const child = spawn(file, args, { cwd, env: cleanEnv(env) });
     let stdout = '';
     let stderr = '';
     let killed = false;

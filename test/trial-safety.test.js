@@ -2,11 +2,11 @@
 // a check run from a directory that was deleted; stdout or stderr that cannot be written (/dev/full).
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
-import { spawn, spawnSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { existsSync, lstatSync, mkdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { SANDBOX_KEY } from '../dist/sandbox/server.js';
-import { bin, cleanEnv, runCli, useSandbox } from './helpers.js';
+import { bin, cleanEnv, runCli, runProcess, useSandbox } from './helpers.js';
 
 const test = suite('trial safety');
 let sandbox;
@@ -19,21 +19,7 @@ useSandbox(test, 'mp-trial-safety-', (s, d) => {
 const env = { MASHVISOR_API_KEY: SANDBOX_KEY, NO_COLOR: '1' };
 
 /** `sh -c script sh ...args`, not blocking: the simulator answers from this very process. */
-function shell(script, args) {
-  return new Promise((resolve, reject) => {
-    const child = spawn('sh', ['-c', script, 'sh', ...args], { env: cleanEnv(env) });
-    let stdout = '';
-    let stderr = '';
-    const guard = setTimeout(() => child.kill('SIGKILL'), 60_000);
-    child.stdout.on('data', (d) => (stdout += d));
-    child.stderr.on('data', (d) => (stderr += d));
-    child.on('error', reject);
-    child.on('close', (code, signal) => {
-      clearTimeout(guard);
-      resolve({ status: code, signal, stdout, stderr });
-    });
-  });
-}
+const shell = (script, args) => runProcess('sh', ['-c', script, 'sh', ...args], { env });
 const checkArgs = () => ['check', 'getRentalRates', '-p', 'state=CA', '-p', 'source=airbnb', '--base-url', sandbox.directBaseUrl, '--reports-dir', join(dir, 'reports')];
 
 test('--junit onto a FIFO, a symbolic link or a directory is a usage error before anything is sent; each is left as it was', async () => {
@@ -77,8 +63,8 @@ test('a check run from a deleted directory finishes with its verdict and says wh
   // The shell enters the directory, removes it, then starts the CLI there. A hang ends at the guard and fails.
   const script = `cd "$1" && rmdir "$1" && exec "$2" "$3" check getRentalRates -p state=CA -p source=airbnb --base-url "$4"`;
   const run = await shell(script, [gone, process.execPath, bin, sandbox.directBaseUrl]);
-  assert.is(run.signal, null, 'the run ended by itself');
-  assert.is(run.status, 0, run.stderr);
+  assert.is(run.killed, false, 'the run ended by itself');
+  assert.is(run.code, 0, run.stderr);
   assert.match(run.stderr, /the current directory no longer exists/);
   assert.match(run.stdout, /Verdict: `pass`/, 'the Markdown report follows on stdout');
 });
@@ -88,7 +74,7 @@ test('every command started from a deleted directory says so in one line, exit 2
   mkdirSync(gone);
   for (const command of ['explain 503', 'endpoints getRentalRates', 'history']) {
     const run = await shell(`cd "$1" && rmdir "$1" && exec "$2" "$3" ${command}`, [gone, process.execPath, bin]);
-    assert.is(run.status, 2, command);
+    assert.is(run.code, 2, command);
     assert.is(run.stderr, 'mashvisor-preflight: the current directory no longer exists (it was deleted or moved): cd to another one\n', command);
     mkdirSync(gone);
   }

@@ -117,19 +117,7 @@ function scrubQuery(
   request: Record<string, unknown>, entry: number, mode: 'redact' | 'remove', secrets: Set<string>, removed: Removal[],
 ): void {
   const names = new Set<string>();
-  if (Array.isArray(request.queryString)) {
-    const kept: unknown[] = [];
-    for (const q of request.queryString as Array<{ name?: unknown; value?: unknown }>) {
-      if (!isObject(q) || typeof q.name !== 'string' || !isKeyParam(q.name)) {
-        kept.push(q);
-        continue;
-      }
-      if (typeof q.value === 'string') addSecret(secrets, q.value);
-      names.add(q.name);
-      if (mode === 'redact') kept.push({ ...q, value: REDACTED });
-    }
-    request.queryString = kept;
-  }
+  if (Array.isArray(request.queryString)) request.queryString = scrubPairs(request.queryString, mode, secrets, (name) => names.add(name));
   if (typeof request.url === 'string') {
     request.url = scrubUrlQuery(request.url, mode, secrets, names);
   }
@@ -172,17 +160,22 @@ function scrubFormParams(
 ): void {
   const postData = request.postData as { params?: unknown } | undefined;
   if (!isObject(postData) || !Array.isArray(postData.params)) return;
+  postData.params = scrubPairs(postData.params, mode, secrets, (name) => removed.push({ entry, where: 'request', what: `form field ${name}` }));
+}
+
+/** A HAR name/value list (query or form) without its key-like pairs, or with their values redacted; found(name) for each. */
+function scrubPairs(list: unknown[], mode: 'redact' | 'remove', secrets: Set<string>, found: (name: string) => void): unknown[] {
   const kept: unknown[] = [];
-  for (const p of postData.params as Array<{ name?: unknown; value?: unknown }>) {
+  for (const p of list as Array<{ name?: unknown; value?: unknown }>) {
     if (!isObject(p) || typeof p.name !== 'string' || !isKeyParam(p.name)) {
       kept.push(p);
       continue;
     }
     if (typeof p.value === 'string') addSecret(secrets, p.value);
-    removed.push({ entry, where: 'request', what: `form field ${p.name}` });
+    found(p.name);
     if (mode === 'redact') kept.push({ ...p, value: REDACTED });
   }
-  postData.params = kept;
+  return kept;
 }
 
 /** URL userinfo, and key-like pairs of the fragment (#access_token=...): the query has its own pass. */

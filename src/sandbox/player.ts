@@ -93,6 +93,9 @@ export function sendJson(state: PlayerState, ctx: Ctx, status: number, body: unk
   send(state, ctx, status, out, payload);
 }
 
+/** Scenarios that answer with the API's own error envelope, and its status. */
+const ENVELOPE_STATUS: Record<string, number> = { 'server-error': 500, 'not-found': 404, 'bad-request': 400, unauthorized: 401 };
+
 /** Plays the forced scenarios. Returns false for those that continue into normal behaviour. */
 export async function playScenario(ctx: Ctx, settings: PlayerSettings, state: PlayerState): Promise<boolean> {
   const { res, req } = ctx;
@@ -115,16 +118,10 @@ export async function playScenario(ctx: Ctx, settings: PlayerSettings, state: Pl
       send(state, ctx, 502, { 'content-type': HTML_TYPE }, badGatewayPage());
       return true;
     case 'server-error':
-      sendJson(state, ctx, 500, errorEnvelope(500).body);
-      return true;
     case 'not-found':
-      sendJson(state, ctx, 404, errorEnvelope(404).body);
-      return true;
     case 'bad-request':
-      sendJson(state, ctx, 400, errorEnvelope(400).body);
-      return true;
     case 'unauthorized':
-      sendJson(state, ctx, 401, errorEnvelope(401).body);
+      sendJson(state, ctx, ENVELOPE_STATUS[ctx.scenario]!, errorEnvelope(ENVELOPE_STATUS[ctx.scenario]!).body);
       return true;
     case 'rate-limited': {
       const limit = String(settings.rateLimit.limit);
